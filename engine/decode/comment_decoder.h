@@ -1,0 +1,63 @@
+// CommentDecoder: one NDJSON line -> Comment (SPEC §4), with field remapping.
+//
+// Uses simdjson's DOM parser, which validates the whole line, so a line with trailing
+// garbage is an error and not a half-read comment. Invalid UTF-8 is not an error: the
+// line's invalid sequences are replaced with U+FFFD and the comment is scored (SPEC §4:
+// invalid bytes are tolerated); offsets then refer to the repaired text.
+//
+// Thread safety: none; each worker thread owns one decoder. Decode() allocates only
+// while its buffers grow to the largest line seen.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "decorum/comment.h"
+#include "decorum/status.h"
+
+namespace decorum {
+
+// Where each Comment field is read from. Default: the field of the same name.
+struct FieldMap {
+  std::string text = "text";
+  std::string id = "id";
+  std::string author = "author";
+  std::string ts = "ts";
+  std::string thread = "thread";
+  std::string parent = "parent";
+  std::string lang = "lang";
+  std::string meta = "meta";
+  // A numeric ts is multiplied by this to get milliseconds (1000 for epoch seconds).
+  int64_t ts_number_scale = 1;
+
+  // Parses a --map spec: comma-separated `field=source` pairs, where field is one of the
+  // names above and source a top-level key of the input objects; `ts=KEY:s` says the
+  // numeric ts is in seconds. The word `pushshift` stands for
+  // `text=body,ts=created_utc:s,thread=subreddit,id=id,author=author,parent=parent_id`.
+  // Pairs apply left to right over the defaults.
+  static Result<FieldMap> Parse(std::string_view spec);
+};
+
+class CommentDecoder {
+ public:
+  explicit CommentDecoder(FieldMap map = FieldMap());
+  ~CommentDecoder();
+  CommentDecoder(const CommentDecoder&) = delete;
+  CommentDecoder& operator=(const CommentDecoder&) = delete;
+
+  // Decodes one line (without its newline). On success fills *out (views valid until the
+  // next Decode call) and returns ok. Errors, each with a message fit for an error record:
+  // empty line, invalid JSON (with simdjson's reason), not an object, missing text, a
+  // field of the wrong type (naming the field and the type found), a ts string that is
+  // not RFC 3339. On error, out->line is set and out->id/id_kind are set when the line
+  // was an object with a readable id, so the error record can echo it.
+  Status Decode(std::string_view line, uint64_t line_no, Comment* out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace decorum
