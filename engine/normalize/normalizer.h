@@ -1,0 +1,71 @@
+// Normalizer: folds a comment's text into the form rules are matched against, keeping a
+// map from every normalized byte back to the original bytes it came from (SPEC §7).
+//
+// The steps, in order (docs/rules.md "How text is matched" is the user-facing version):
+//  1. Decode UTF-8. (Input is valid UTF-8 — the decoder repairs it — but a stray invalid
+//     byte is still treated as one separator character, never a crash.)
+//  2. Per code point: ASCII letters are lowercased. A non-ASCII code point goes through
+//     ICU NFKC_Casefold (compatibility + case folding; drops default-ignorables such as
+//     zero-width joiners and other format characters), then ICU's confusable skeleton
+//     (uspoof_getSkeleton: Cyrillic і -> i), then combining marks are dropped (é -> e)
+//     and the result is lowercased again. Results are cached per code point.
+//  3. Word-level: a "word" is a maximal run of [a-z0-9@$!|] and non-ASCII bytes. In a
+//     word that holds at least one letter (a-z or non-ASCII), leet is decoded:
+//     0->o 1->i 3->e 4->a 5->s 7->t 8->b 9->g, $->s; ! and | -> i only between two word
+//     characters; @ -> a except as the first character of a word followed by another
+//     word character (a handle, kept as '@'). Symbols left undecoded are separators.
+//  4. Every run of separator characters becomes one ' '. Leading and trailing separators
+//     are dropped.
+//  5. Spaced-out letters: three or more consecutive one-character words whose separators
+//     are each at most 3 characters long and contain no newline are joined into one word
+//     ("i d i o t", "i.d.i.o.t" -> "idiot").
+//  Repeated letters are NOT collapsed here: patterns tolerate repeats (pattern_compiler.h).
+//
+// Fast path: a comment that is entirely ASCII never touches ICU.
+//
+// Thread safety: none; each worker thread owns one Normalizer (it holds the buffers and
+// the per-code-point cache). After warm-up, Normalize() does not allocate.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace decorum {
+
+// The normalized text and its offset map.
+// Invariant: text.size() == orig_begin.size() == orig_end.size(); for every i,
+// orig_begin[i] < orig_end[i] <= original size, and both lie on UTF-8 code point
+// boundaries of the original; orig_begin is non-decreasing.
+struct NormalizedText {
+  std::string text;                  // lowercase; words separated by single spaces
+  std::vector<uint32_t> orig_begin;  // per normalized byte: start of its source in the original
+  std::vector<uint32_t> orig_end;    // per normalized byte: end of its source in the original
+
+  // Maps a normalized span [b, e) (REQUIRES: b < e <= text.size()) to the original
+  // byte span that produced it: [orig_begin[b], orig_end[e-1]).
+  std::pair<uint32_t, uint32_t> ToOriginal(uint32_t b, uint32_t e) const {
+    return {orig_begin[b], orig_end[e - 1]};
+  }
+  void clear() { text.clear(); orig_begin.clear(); orig_end.clear(); }
+};
+
+class Normalizer {
+ public:
+  Normalizer();
+  ~Normalizer();
+  Normalizer(const Normalizer&) = delete;
+  Normalizer& operator=(const Normalizer&) = delete;
+
+  // Normalizes `original` into *out (cleared first). Never fails: any byte sequence is
+  // accepted. REQUIRES: original.size() < 4 GiB.
+  void Normalize(std::string_view original, NormalizedText* out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace decorum
