@@ -1,1 +1,38 @@
-int main() { return 0; }
+// decorum: the command-line front end. Dispatches to a subcommand; nothing else.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "decorum - a content-moderation rules engine for comment streams\n"
+    "\n"
+    "Usage: decorum COMMAND [OPTIONS]\n"
+    "\n"
+    "Commands:\n"
+    "  score DUMP...   batch-score NDJSON comment dumps (plain, .gz, .zst)\n"
+    "  check           validate and compile rules, run every rule's examples\n"
+    "  explain TEXT    show how one comment is normalized, matched and decided\n"
+    "\n"
+    "Run 'decorum COMMAND --help' for a command's options.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+      !std::strcmp(argv[1], "help")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "score") return decorum::cli::RunScore(args);
+  if (command == "check") return decorum::cli::RunCheck(args);
+  if (command == "explain") return decorum::cli::RunExplain(args);
+  std::fprintf(stderr, "decorum: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+  return 2;
+}

@@ -34,9 +34,12 @@ struct FieldMap {
 
   // Parses a --map spec: comma-separated `field=source` pairs, where field is one of the
   // names above and source a top-level key of the input objects; `ts=KEY:s` says the
-  // numeric ts is in seconds. The word `pushshift` stands for
+  // numeric ts is in seconds (`ts=KEY:ms`, the default, in milliseconds). The word
+  // `pushshift` stands for
   // `text=body,ts=created_utc:s,thread=subreddit,id=id,author=author,parent=parent_id`.
-  // Pairs apply left to right over the defaults.
+  // Pairs apply left to right over the defaults; spaces around names are ignored and an
+  // empty spec gives the defaults. Returns InvalidArgument for an unknown field, a pair
+  // without '=', an empty entry or source, or an unknown ts unit.
   static Result<FieldMap> Parse(std::string_view spec);
 };
 
@@ -52,7 +55,10 @@ class CommentDecoder {
   // empty line, invalid JSON (with simdjson's reason), not an object, missing text, a
   // field of the wrong type (naming the field and the type found), a ts string that is
   // not RFC 3339. On error, out->line is set and out->id/id_kind are set when the line
-  // was an object with a readable id, so the error record can echo it.
+  // was an object with a readable id, so the error record can echo it; other fields are
+  // left empty. Messages name fields by their source key (e.g. 'body' under pushshift).
+  // Field rules beyond SPEC §4: null for an optional field means absent; a repeated key
+  // takes its last value; a ts string of digits is read as a number (Pushshift quirk).
   Status Decode(std::string_view line, uint64_t line_no, Comment* out);
 
  private:

@@ -11,7 +11,8 @@ namespace decorum {
 enum class IdKind : uint8_t {
   kAbsent,  // no id: batch uses the line number, the daemon a per-connection sequence
   kString,  // id is the unescaped string value
-  kNumber,  // id is the JSON number token exactly as written (e.g. "42", "1.5e3")
+  kNumber,  // id is a JSON number: an integer exactly as written ("42"), any other number
+            // in its shortest round-trip form ("1.5e3" -> "1500"), ready to echo unquoted
 };
 
 // All views point into storage owned by the CommentDecoder that produced the comment

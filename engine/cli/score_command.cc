@@ -1,0 +1,123 @@
+// decorum score DUMP... : batch scoring (SPEC §9).
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/progress_bar.h"
+#include "cli/rule_options.h"
+#include "pipeline/batch_scorer.h"
+
+namespace po = boost::program_options;
+
+namespace decorum::cli {
+
+int RunScore(const std::vector<std::string>& args) {
+  GenerationRequest request;
+  BatchOptions options;
+  std::string on_error, output = "-", map_spec, progress = "auto";
+  std::vector<std::string> inputs;
+  bool quiet = false;
+  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+
+  po::options_description desc(
+      "Usage: decorum score DUMP... [options]\n"
+      "Scores every NDJSON line of each DUMP (plain, gzip or zstd, detected from content; '-'\n"
+      "is standard input) and writes one decision or error record per line, in input order.\n"
+      "A summary goes to standard error at the end.\n\nOptions");
+  desc.add_options()
+      ("help,h", "show this help")
+      ("output,o", po::value<std::string>(&output), "write records to FILE instead of standard output")
+      ("threads,t", po::value<size_t>(&options.threads)->default_value(hw),
+       "worker threads (output order and bytes do not depend on it)")
+      ("map", po::value<std::string>(&map_spec),
+       "field remapping for foreign dumps: 'pushshift', or pairs like text=body,ts=created_utc:s")
+      ("max-line-bytes", po::value<size_t>(&options.max_line_bytes)->default_value(1 << 20),
+       "longer lines get an error record")
+      ("progress", po::value<std::string>(&progress)->default_value("auto"),
+       "progress bar on standard error: auto (when it is a terminal), always, never")
+      ("quiet,q", po::bool_switch(&quiet), "no summary");
+  AddRuleOptions(&desc, &request, &on_error);
+  po::options_description hidden;
+  hidden.add_options()("input", po::value<std::vector<std::string>>(&inputs));
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("input", -1);
+
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "decorum score: " << e.what() << "\n\n" << desc << "\n";
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return 0;
+  }
+  if (inputs.empty()) {
+    std::cerr << "decorum score: no input given (use '-' for standard input)\n\n" << desc << "\n";
+    return 2;
+  }
+  if (!ApplyOnError(on_error, &request)) return 2;
+  if (options.threads == 0 || options.threads > 256) {
+    std::cerr << "decorum score: --threads must be between 1 and 256\n";
+    return 2;
+  }
+  if (options.max_line_bytes == 0) {
+    std::cerr << "decorum score: --max-line-bytes must be positive\n";
+    return 2;
+  }
+  if (progress != "auto" && progress != "always" && progress != "never") {
+    std::cerr << "decorum score: --progress must be auto, always or never\n";
+    return 2;
+  }
+  if (!map_spec.empty()) {
+    auto map = FieldMap::Parse(map_spec);
+    if (!map.ok()) {
+      std::cerr << "decorum score: --map: " << map.status().message() << "\n";
+      return 2;
+    }
+    options.field_map = map.value();
+  }
+
+  GenerationReport report;
+  auto gen = LoadRulesOrReport(request, &report);
+  if (!gen) return 1;
+
+  std::FILE* out = stdout;
+  if (output != "-") {
+    out = std::fopen(output.c_str(), "wb");
+    if (!out) {
+      std::cerr << "decorum score: cannot open output '" << output << "': " << std::strerror(errno) << "\n";
+      return 1;
+    }
+  }
+  static char out_buf[1 << 20];
+  std::setvbuf(out, out_buf, _IOFBF, sizeof(out_buf));
+
+  BatchScorer scorer(gen, options);
+  ProgressBar bar(progress == "always" || (progress == "auto" && ::isatty(STDERR_FILENO)));
+  if (bar.enabled()) scorer.set_progress([&](const BatchProgress& p) { bar.Update(p); });
+  RunStats stats;
+  Status s = scorer.Run(inputs, out, &stats);
+  bar.Finish();
+  if (out != stdout && std::fclose(out) != 0 && s.ok()) {
+    s = Status::IoError(std::string("cannot write output: ") + std::strerror(errno));
+  }
+  if (!quiet) std::cerr << stats.Summary(*gen, bar.elapsed_seconds());
+  if (!s.ok()) {
+    std::cerr << "decorum score: " << s.message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace decorum::cli

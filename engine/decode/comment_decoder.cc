@@ -1,0 +1,334 @@
+#include "decode/comment_decoder.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "decode/rfc3339.h"
+#include "decode/utf8_repair.h"
+
+namespace decorum {
+
+namespace {
+
+// A grow-only byte buffer with SIMDJSON_PADDING readable bytes past any size it was
+// reserved for, so simdjson can parse in place without copying the line again.
+class PaddedBuffer {
+ public:
+  // Returns storage for `n` bytes plus padding; earlier contents are not kept.
+  char* Reserve(size_t n) {
+    if (n + simdjson::SIMDJSON_PADDING > capacity_) {
+      // Grow geometrically so a stream of slowly lengthening lines reallocates rarely.
+      capacity_ = std::max(n + simdjson::SIMDJSON_PADDING, capacity_ + capacity_ / 2);
+      data_ = std::make_unique_for_overwrite<char[]>(capacity_);
+    }
+    return data_.get();
+  }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t capacity_ = 0;
+};
+
+const char* TypeName(simdjson::dom::element_type t) {
+  using simdjson::dom::element_type;
+  switch (t) {
+    case element_type::ARRAY: return "array";
+    case element_type::OBJECT: return "object";
+    case element_type::INT64:
+    case element_type::UINT64:
+    case element_type::DOUBLE: return "number";
+    case element_type::STRING: return "string";
+    case element_type::BOOL: return "boolean";
+    case element_type::NULL_VALUE: return "null";
+  }
+  return "unknown";
+}
+
+bool IsJsonWhitespace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// The value quoted for an error message: long values are cut (at a UTF-8 boundary) so one
+// bad field cannot blow up an error record, and quotes, backslashes and control bytes are
+// escaped so the quoted span reads unambiguously.
+std::string Quote(std::string_view v) {
+  constexpr size_t kMaxShown = 64;
+  bool cut = false;
+  if (v.size() > kMaxShown) {
+    size_t end = kMaxShown;
+    while (end > 0 && (static_cast<unsigned char>(v[end]) & 0xC0) == 0x80) --end;
+    v = v.substr(0, end);
+    cut = true;
+  }
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\u%04x", static_cast<unsigned>(c));
+      out += hex;
+    } else {
+      out += c;
+    }
+  }
+  out += cut ? "\"..." : "\"";
+  return out;
+}
+
+std::string Field(const std::string& source) { return "field '" + source + "'"; }
+
+Status WrongType(const std::string& source, const char* expected,
+                 simdjson::dom::element_type got) {
+  return Status::InvalidArgument(Field(source) + " must be " + expected + ", got " +
+                                 TypeName(got));
+}
+
+// Optional string fields: null means absent.
+Status ReadOptionalString(simdjson::dom::element value, const std::string& source,
+                          std::string_view* out) {
+  if (value.is_null()) return Status::Ok();
+  if (value.get_string().get(*out) != simdjson::SUCCESS) {
+    return WrongType(source, "a string", value.type());
+  }
+  return Status::Ok();
+}
+
+// An all-digit string is taken as a numeric ts: some Pushshift months store created_utc as
+// "1134365188", and refusing those would turn whole dumps into error records.
+bool ParseIntegerString(std::string_view s, int64_t* out) {
+  if (s.empty()) return false;
+  const char* end = s.data() + s.size();
+  auto [ptr, ec] = std::from_chars(s.data(), end, *out);
+  return ec == std::errc() && ptr == end;
+}
+
+Status ScaleTs(int64_t v, int64_t scale, const std::string& source, int64_t* ms) {
+  if (__builtin_mul_overflow(v, scale, ms)) {
+    return Status::InvalidArgument(Field(source) + " is out of range");
+  }
+  return Status::Ok();
+}
+
+Status ReadTs(simdjson::dom::element value, const std::string& source, int64_t scale,
+              std::optional<int64_t>* ts_ms) {
+  using simdjson::dom::element_type;
+  int64_t ms = 0;
+  switch (value.type()) {
+    case element_type::NULL_VALUE:
+      return Status::Ok();
+    case element_type::INT64: {
+      Status s = ScaleTs(value.get_int64().value_unsafe(), scale, source, &ms);
+      if (!s.ok()) return s;
+      break;
+    }
+    case element_type::UINT64:  // above INT64_MAX: no representable time
+      return Status::InvalidArgument(Field(source) + " is out of range");
+    case element_type::DOUBLE: {
+      const double x = value.get_double().value_unsafe() * static_cast<double>(scale);
+      // 9.2e18 is just below INT64_MAX, the bound for a safe conversion.
+      if (!std::isfinite(x) || std::fabs(x) >= 9.2e18) {
+        return Status::InvalidArgument(Field(source) + " is out of range");
+      }
+      ms = std::llround(x);
+      break;
+    }
+    case element_type::STRING: {
+      const std::string_view s = value.get_string().value_unsafe();
+      if (std::optional<int64_t> parsed = ParseRfc3339Ms(s)) {
+        ms = *parsed;
+        break;
+      }
+      int64_t v = 0;
+      if (ParseIntegerString(s, &v)) {
+        Status st = ScaleTs(v, scale, source, &ms);
+        if (!st.ok()) return st;
+        break;
+      }
+      return Status::InvalidArgument(Field(source) + " is not an RFC 3339 timestamp: " +
+                                     Quote(s));
+    }
+    default:
+      return WrongType(source, "a number or an RFC 3339 string", value.type());
+  }
+  *ts_ms = ms;
+  return Status::Ok();
+}
+
+// An index per Comment field, for the per-line table of where each was found.
+enum Slot { kText, kId, kAuthor, kTs, kThread, kParent, kLang, kMeta, kSlotCount };
+
+}  // namespace
+
+struct CommentDecoder::Impl {
+  explicit Impl(FieldMap m) : map(std::move(m)) {
+    sources[kText] = &map.text;
+    sources[kId] = &map.id;
+    sources[kAuthor] = &map.author;
+    sources[kTs] = &map.ts;
+    sources[kThread] = &map.thread;
+    sources[kParent] = &map.parent;
+    sources[kLang] = &map.lang;
+    sources[kMeta] = &map.meta;
+  }
+
+  // Parses `len` bytes at `data`, which must be followed by SIMDJSON_PADDING writable bytes;
+  // on success *root is valid until the parser's next parse.
+  simdjson::error_code ParsePadded(char* data, size_t len, simdjson::dom::element* root) {
+    if (len > parser.capacity()) {
+      // Same geometric growth as the buffers, so slowly lengthening lines rarely reallocate.
+      const simdjson::error_code e = parser.allocate(
+          std::max(len, parser.capacity() + parser.capacity() / 2), parser.max_depth());
+      if (e != simdjson::SUCCESS) return e;
+    }
+    // The padding is never part of the document but is read by SIMD loads; zeroing it keeps
+    // memory checkers quiet and costs one cache line.
+    std::memset(data + len, 0, simdjson::SIMDJSON_PADDING);
+    return parser.parse(data, len, /*realloc_if_needed=*/false).get(*root);
+  }
+
+  Status ReadId(simdjson::dom::element value, Comment* out) {
+    using simdjson::dom::element_type;
+    const std::string& source = *sources[kId];
+    std::to_chars_result r{};
+    switch (value.type()) {
+      case element_type::NULL_VALUE:
+        return Status::Ok();
+      case element_type::STRING:
+        out->id = value.get_string().value_unsafe();
+        out->id_kind = IdKind::kString;
+        return Status::Ok();
+      // simdjson's DOM keeps numbers as values, not text, so integers are printed back
+      // exactly and doubles in their shortest form that parses back to the same value.
+      case element_type::INT64:
+        r = std::to_chars(id_buf, id_buf + sizeof id_buf, value.get_int64().value_unsafe());
+        break;
+      case element_type::UINT64:
+        r = std::to_chars(id_buf, id_buf + sizeof id_buf, value.get_uint64().value_unsafe());
+        break;
+      case element_type::DOUBLE:
+        r = std::to_chars(id_buf, id_buf + sizeof id_buf, value.get_double().value_unsafe());
+        break;
+      default:
+        return WrongType(source, "a string or a number", value.type());
+    }
+    if (r.ec != std::errc()) return Status::Internal("id number does not fit its buffer");
+    out->id = std::string_view(id_buf, r.ptr - id_buf);
+    out->id_kind = IdKind::kNumber;
+    return Status::Ok();
+  }
+
+  Status Fill(simdjson::dom::object obj, Comment* out) {
+    simdjson::dom::element values[kSlotCount];
+    bool present[kSlotCount] = {};
+    // One pass over the object instead of a lookup per field: Pushshift objects carry dozens
+    // of keys. A repeated key takes its last value, as in JavaScript's JSON.parse and
+    // Python's json, so we score the text that the producer's own tools would show.
+    for (simdjson::dom::key_value_pair kv : obj) {
+      for (int slot = 0; slot < kSlotCount; ++slot) {
+        if (kv.key == *sources[slot]) {
+          values[slot] = kv.value;
+          present[slot] = true;
+        }
+      }
+    }
+
+    // id first, so every later error can still be echoed with the comment's id.
+    if (present[kId]) {
+      Status s = ReadId(values[kId], out);
+      if (!s.ok()) return s;
+    }
+    if (!present[kText]) {
+      return Status::InvalidArgument("missing required field '" + map.text + "'");
+    }
+    if (values[kText].get_string().get(out->text) != simdjson::SUCCESS) {
+      return WrongType(map.text, "a string", values[kText].type());
+    }
+    const struct {
+      Slot slot;
+      std::string_view* field;
+    } strings[] = {{kAuthor, &out->author},
+                   {kThread, &out->thread},
+                   {kParent, &out->parent},
+                   {kLang, &out->lang}};
+    for (const auto& s : strings) {
+      if (!present[s.slot]) continue;
+      Status st = ReadOptionalString(values[s.slot], *sources[s.slot], s.field);
+      if (!st.ok()) return st;
+    }
+    if (present[kTs]) {
+      Status s = ReadTs(values[kTs], map.ts, map.ts_number_scale, &out->ts_ms);
+      if (!s.ok()) return s;
+    }
+    if (present[kMeta] && !values[kMeta].is_null()) {
+      simdjson::dom::object meta;
+      if (values[kMeta].get_object().get(meta) != simdjson::SUCCESS) {
+        return WrongType(map.meta, "an object", values[kMeta].type());
+      }
+      // The DOM does not keep source text, so meta is re-serialized, minified; this is what
+      // simdjson::minify() does, minus its per-call std::string.
+      meta_builder.clear();
+      meta_builder.append(meta);
+      out->meta_json = meta_builder.str();
+    }
+    return Status::Ok();
+  }
+
+  FieldMap map;
+  const std::string* sources[kSlotCount];
+  simdjson::dom::parser parser;
+  PaddedBuffer line_buf;
+  PaddedBuffer repair_buf;
+  simdjson::internal::string_builder<> meta_builder;
+  char id_buf[32];  // longest to_chars output for int64/uint64/double is 24 bytes
+};
+
+CommentDecoder::CommentDecoder(FieldMap map) : impl_(std::make_unique<Impl>(std::move(map))) {}
+
+CommentDecoder::~CommentDecoder() = default;
+
+Status CommentDecoder::Decode(std::string_view line, uint64_t line_no, Comment* out) {
+  *out = Comment();
+  out->line = line_no;
+  if (std::all_of(line.begin(), line.end(), IsJsonWhitespace)) {
+    return Status::InvalidArgument("empty line");
+  }
+
+  simdjson::dom::element root;
+  char* copy = impl_->line_buf.Reserve(line.size());
+  std::memcpy(copy, line.data(), line.size());
+  simdjson::error_code err = impl_->ParsePadded(copy, line.size(), &root);
+  if (err == simdjson::UTF8_ERROR) {
+    // Invalid bytes are tolerated (SPEC §4): repair the whole line and parse it again.
+    // Repairing outside strings cannot make bad JSON good, so the retry fails as it should.
+    char* fixed = impl_->repair_buf.Reserve(MaxRepairedUtf8Size(line.size()));
+    err = impl_->ParsePadded(fixed, RepairUtf8(line, fixed), &root);
+  }
+  if (err != simdjson::SUCCESS) {
+    return Status::InvalidArgument(std::string("invalid JSON: ") + simdjson::error_message(err));
+  }
+
+  simdjson::dom::object obj;
+  if (root.get_object().get(obj) != simdjson::SUCCESS) {
+    return Status::InvalidArgument(std::string("expected a JSON object, got ") +
+                                   TypeName(root.type()));
+  }
+  Status s = impl_->Fill(obj, out);
+  if (!s.ok()) {
+    // The contract leaves only line and id set on error; drop whatever else was read.
+    Comment echo;
+    echo.line = out->line;
+    echo.id_kind = out->id_kind;
+    echo.id = out->id;
+    *out = echo;
+  }
+  return s;
+}
+
+}  // namespace decorum

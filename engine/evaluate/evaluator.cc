@@ -1,0 +1,129 @@
+#include "evaluate/evaluator.h"
+
+#include <algorithm>
+
+namespace decorum {
+namespace {
+
+bool IsWordByte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+bool Overlaps(Span a, Span b) { return a.begin < b.end && b.begin < a.end; }
+
+}  // namespace
+
+uint32_t Evaluator::WordsBetween(std::string_view original, Span a, Span b) {
+  if (Overlaps(a, b)) return 0;
+  if (b.begin < a.begin) std::swap(a, b);
+  uint32_t words = 0;
+  bool in_word = false;
+  for (uint32_t i = a.end; i < b.begin && i < original.size(); ++i) {
+    const bool w = IsWordByte(static_cast<unsigned char>(original[i]));
+    if (w && !in_word) ++words;
+    in_word = w;
+  }
+  return words;
+}
+
+Evaluation Evaluator::Evaluate(const Generation& gen, const NormalizedText& normalized,
+                               std::string_view original, const std::vector<Match>& matches,
+                               Decision* decision) {
+  const RuleSet& set = gen.rules();
+  const auto& refs = gen.refs();
+  mentions_.clear();
+  unless_.clear();
+  candidates_.clear();
+  if (best_.size() != set.rules.size()) {
+    best_.assign(set.rules.size(), 0);
+    stamp_.assign(set.rules.size(), 0);
+    comment_counter_ = 0;
+  }
+  if (++comment_counter_ == 0) {  // wrapped: stale stamps could look current
+    std::fill(stamp_.begin(), stamp_.end(), 0);
+    comment_counter_ = 1;
+  }
+
+  for (const Match& m : matches) {
+    if (m.from >= m.to) continue;
+    Span span;
+    if (m.id < gen.raw_id_base()) {
+      if (m.to > normalized.text.size()) continue;
+      auto [b, e] = normalized.ToOriginal(m.from, m.to);
+      span = {b, e};
+    } else {
+      if (m.to > original.size()) continue;
+      span = {m.from, m.to};
+    }
+    const PatternRef& ref = refs[m.id];
+    switch (ref.kind) {
+      case PatternRef::Kind::kTarget: mentions_.push_back({ref.index, span}); break;
+      case PatternRef::Kind::kUnless: unless_.push_back({ref.index, span}); break;
+      case PatternRef::Kind::kMatch: candidates_.push_back({ref.index, span}); break;
+    }
+  }
+
+  std::sort(mentions_.begin(), mentions_.end(),
+            [](const Located& a, const Located& b) { return a.span.begin < b.span.begin; });
+  for (const Located& m : mentions_) {
+    const bool seen = std::any_of(decision->targets.begin(), decision->targets.end(),
+                                  [&](const TargetMention& t) { return t.target == m.index; });
+    if (!seen) decision->targets.push_back({m.index, m.span});
+  }
+
+  Evaluation ev;
+  for (const Located& c : candidates_) {
+    const Rule& rule = set.rules[c.index];
+    const bool cancelled = std::any_of(unless_.begin(), unless_.end(), [&](const Located& u) {
+      return u.index == c.index && Overlaps(u.span, c.span);
+    });
+    if (cancelled) continue;
+
+    int32_t target = -1;
+    if (rule.about != Rule::About::kNone) {
+      uint32_t best_distance = UINT32_MAX;
+      for (const Located& m : mentions_) {
+        if (rule.about == Rule::About::kListed &&
+            std::find(rule.about_targets.begin(), rule.about_targets.end(), m.index) ==
+                rule.about_targets.end()) {
+          continue;
+        }
+        const uint32_t d = WordsBetween(original, c.span, m.span);
+        if (d <= rule.within && d < best_distance) {
+          best_distance = d;
+          target = static_cast<int32_t>(m.index);
+        }
+      }
+      const bool needs_target = rule.about == Rule::About::kAny || rule.about == Rule::About::kListed;
+      if (needs_target && target < 0) continue;
+    }
+
+    double score = rule.score;
+    if (target >= 0) score *= set.policy.protection[static_cast<int>(set.targets[target].protection)];
+    const Hit hit{c.index, c.span, target, score};
+    if (rule.shadow) {
+      decision->shadow.push_back(hit);
+      continue;
+    }
+    decision->hits.push_back(hit);
+    if (stamp_[c.index] != comment_counter_) {
+      stamp_[c.index] = comment_counter_;
+      best_[c.index] = score;
+      ev.score += score;
+      ev.floor = std::max(ev.floor, rule.min_action);
+    } else if (score > best_[c.index]) {
+      ev.score += score - best_[c.index];
+      best_[c.index] = score;
+    }
+  }
+  auto by_span = [](const Hit& a, const Hit& b) {
+    if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
+    return a.rule < b.rule;
+  };
+  std::sort(decision->hits.begin(), decision->hits.end(), by_span);
+  std::sort(decision->shadow.begin(), decision->shadow.end(), by_span);
+  decision->score = ev.score;
+  return ev;
+}
+
+}  // namespace decorum

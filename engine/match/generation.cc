@@ -1,0 +1,199 @@
+#include "match/generation.h"
+
+#include <hs/hs.h>
+
+#include <chrono>
+#include <cstdio>
+#include <set>
+
+#include "match/pattern_compiler.h"
+#include "rules/source_hash.h"
+
+namespace decorum {
+namespace {
+
+// Bumped whenever the meaning of a compiled generation changes (pattern translation,
+// flags), so decisions made under different semantics never share a ruleset id.
+constexpr std::string_view kFormatVersion = "decorum-generation-1";
+
+struct Expression {
+  std::string text;
+  unsigned flags = 0;
+  PatternRef ref;
+  const SourceLocation* where = nullptr;
+  const std::string* original = nullptr;  // the pattern as written, for errors
+};
+
+// The expressions of one database, in Hyperscan's parallel-array form.
+struct ExpressionSet {
+  std::vector<Expression> items;
+
+  void Add(std::string text, unsigned flags, PatternRef ref, const SourceLocation* where,
+           const std::string* original) {
+    items.push_back({std::move(text), flags, ref, where, original});
+  }
+};
+
+// Compiles `set` into a database; ids are `id_base + position`. On failure returns null
+// and, when `error_index` is given, the index of the expression Hyperscan blamed (-1 for
+// a database-wide error) with its message.
+hs_database_t* CompileDatabase(const ExpressionSet& set, uint32_t id_base, int* error_index,
+                               std::string* error) {
+  std::vector<const char*> exprs;
+  std::vector<unsigned> flags;
+  std::vector<unsigned> ids;
+  for (size_t i = 0; i < set.items.size(); ++i) {
+    exprs.push_back(set.items[i].text.c_str());
+    flags.push_back(set.items[i].flags);
+    ids.push_back(id_base + static_cast<unsigned>(i));
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()),
+                       HS_MODE_BLOCK, nullptr, &db, &err) != HS_SUCCESS) {
+    *error_index = err ? err->expression : -1;
+    *error = err && err->message ? err->message : "unknown Hyperscan error";
+    hs_free_compile_error(err);
+    return nullptr;
+  }
+  return db;
+}
+
+// Finds every expression Hyperscan rejects on its own (compile_multi only names the
+// first), so a bad rule set reports all its bad patterns at once.
+void CollectBadExpressions(const ExpressionSet& set, const RuleSet& rules,
+                           std::vector<RuleError>* errors, std::set<uint32_t>* bad_rules) {
+  for (const auto& e : set.items) {
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* err = nullptr;
+    if (hs_compile(e.text.c_str(), e.flags, HS_MODE_BLOCK, nullptr, &db, &err) == HS_SUCCESS) {
+      hs_free_database(db);
+      continue;
+    }
+    std::string msg = "pattern '" + *e.original + "' does not compile: " +
+                      (err && err->message ? err->message : "unknown error");
+    hs_free_compile_error(err);
+    if (e.ref.kind == PatternRef::Kind::kTarget) {
+      errors->push_back({*e.where, "", "target " + rules.targets[e.ref.index].id + ": " + msg});
+    } else {
+      errors->push_back({*e.where, rules.rules[e.ref.index].id, msg});
+      bad_rules->insert(e.ref.index);
+    }
+  }
+}
+
+}  // namespace
+
+Generation::~Generation() {
+  hs_free_database(normalized_db_);
+  hs_free_database(raw_db_);
+}
+
+Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool skip_bad_rules,
+                                                              std::vector<RuleError>* errors) {
+  const auto start = std::chrono::steady_clock::now();
+  const size_t errors_before = errors->size();
+  PatternCompiler compiler;
+  ExpressionSet normalized, raw;
+  std::set<uint32_t> bad_rules;
+
+  // Watchlist first: its ids are the smallest, which keeps mention lookup cheap.
+  for (uint32_t t = 0; t < set.targets.size(); ++t) {
+    const Target& target = set.targets[t];
+    const PatternRef ref{PatternRef::Kind::kTarget, t};
+    auto add = [&](const std::string& text, Result<std::string> expr) {
+      if (!expr.ok()) {
+        errors->push_back({target.where, "", "target " + target.id + ": " + expr.status().message()});
+        return;
+      }
+      normalized.Add(std::move(expr.value()), HS_FLAG_SOM_LEFTMOST, ref, &target.where, &text);
+    };
+    add(target.name, compiler.TargetName(target.name));
+    for (const auto& a : target.aliases) add(a, compiler.TargetName(a));
+    for (const auto& h : target.handles) add(h, compiler.TargetHandle(h));
+  }
+
+  for (uint32_t r = 0; r < set.rules.size(); ++r) {
+    const Rule& rule = set.rules[r];
+    auto add_patterns = [&](const std::vector<PatternSpec>& patterns, PatternRef::Kind kind) {
+      for (const auto& p : patterns) {
+        const PatternRef ref{kind, r};
+        if (p.kind == PatternSpec::Kind::kRegex) {
+          const unsigned flags = HS_FLAG_SOM_LEFTMOST | HS_FLAG_CASELESS;
+          (rule.raw ? raw : normalized).Add(p.text, flags, ref, &p.where, &p.text);
+          continue;
+        }
+        auto expr = compiler.WordOrPhrase(p.text, p.kind == PatternSpec::Kind::kPhrase);
+        if (!expr.ok()) {
+          errors->push_back({p.where, rule.id, expr.status().message()});
+          bad_rules.insert(r);
+          continue;
+        }
+        // Words and phrases always match the normalized text, even in a raw rule: they
+        // are normalized themselves, so only there do they mean what they say.
+        normalized.Add(std::move(expr.value()), HS_FLAG_SOM_LEFTMOST, ref, &p.where, &p.text);
+      }
+    };
+    add_patterns(rule.match, PatternRef::Kind::kMatch);
+    add_patterns(rule.unless, PatternRef::Kind::kUnless);
+  }
+
+  auto gen = std::shared_ptr<Generation>(new Generation());
+  std::string error;
+  int error_index = -1;
+  if (!normalized.items.empty() && bad_rules.empty()) {
+    gen->normalized_db_ = CompileDatabase(normalized, 0, &error_index, &error);
+  }
+  const uint32_t raw_base = static_cast<uint32_t>(normalized.items.size());
+  if (!raw.items.empty() && bad_rules.empty() && (normalized.items.empty() || gen->normalized_db_)) {
+    gen->raw_db_ = CompileDatabase(raw, raw_base, &error_index, &error);
+  }
+  const bool failed = !bad_rules.empty() ||
+                      (!normalized.items.empty() && !gen->normalized_db_) ||
+                      (!raw.items.empty() && !gen->raw_db_);
+  if (failed) {
+    CollectBadExpressions(normalized, set, errors, &bad_rules);
+    CollectBadExpressions(raw, set, errors, &bad_rules);
+    if (errors->size() == errors_before) {
+      // Every pattern compiles alone but not together (e.g. the database is too large).
+      errors->push_back({SourceLocation{"<rule set>"}, "", "Hyperscan cannot compile the rule set: " + error});
+      return Status::RuleError("the rule set does not compile: " + error);
+    }
+    if (!skip_bad_rules || bad_rules.empty()) {
+      return Status::RuleError(std::to_string(errors->size() - errors_before) +
+                               " pattern error(s) in the rule set");
+    }
+    // Drop the failing rules and compile what is left. Target errors cannot be skipped
+    // this way (they are not rules), hence the bad_rules.empty() check above.
+    RuleSet kept = std::move(set);
+    std::vector<Rule> rules;
+    for (uint32_t r = 0; r < kept.rules.size(); ++r) {
+      if (!bad_rules.count(r)) rules.push_back(std::move(kept.rules[r]));
+    }
+    // Remap `about` indices are target indices, unaffected by dropping rules.
+    kept.rules = std::move(rules);
+    std::vector<RuleError> ignored;
+    return Compile(std::move(kept), false, &ignored);
+  }
+
+  gen->raw_id_base_ = raw_base;
+  for (const auto& e : normalized.items) gen->refs_.push_back(e.ref);
+  for (const auto& e : raw.items) gen->refs_.push_back(e.ref);
+
+  uint64_t h = Fnv1a64(kFnvOffset, kFormatVersion);
+  h = Fnv1a64(h, hs_version());
+  h = Fnv1a64(h, std::string_view(reinterpret_cast<const char*>(&set.source_hash), sizeof(set.source_hash)));
+  for (const auto& r : set.rules) {
+    h = Fnv1a64(h, r.id);
+    h = Fnv1a64(h, "\n");
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(h));
+  gen->id_ = hex;
+  gen->set_ = std::move(set);
+  gen->compile_seconds_ =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return std::shared_ptr<const Generation>(std::move(gen));
+}
+
+}  // namespace decorum

@@ -1,0 +1,72 @@
+// Generation: one compiled, immutable rule set — the Hyperscan databases, the rule
+// table and the watchlist — ready to be shared by every worker thread (SPEC §7).
+//
+// Every pattern of every rule (match and unless) and every watchlist name, alias and
+// handle is one expression in a single block-mode database over the normalized text, so
+// a comment is scanned once; `raw: true` rules live in a second, usually empty, database
+// over the original bytes. Expression ids index `refs()`.
+//
+// Thread safety: immutable after Compile(); share it via shared_ptr<const Generation>
+// (a reload publishes a new one; comments in flight keep theirs alive).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "decorum/status.h"
+#include "rules/rule_loader.h"
+#include "rules/rule_set.h"
+
+struct hs_database;
+
+namespace decorum {
+
+// What a Hyperscan expression id stands for.
+struct PatternRef {
+  enum class Kind : uint8_t { kMatch, kUnless, kTarget };
+  Kind kind = Kind::kMatch;
+  uint32_t index = 0;  // rule index for kMatch / kUnless, target index for kTarget
+};
+
+class Generation {
+ public:
+  ~Generation();
+  Generation(const Generation&) = delete;
+  Generation& operator=(const Generation&) = delete;
+
+  // Compiles `set`. Patterns Hyperscan (or the pattern compiler) rejects are appended to
+  // *errors, each naming its rule; then, unless `skip_bad_rules`, compilation fails with
+  // a kRuleError status. With `skip_bad_rules` the failing rules are dropped and the rest
+  // compiled.
+  static Result<std::shared_ptr<const Generation>> Compile(RuleSet set, bool skip_bad_rules,
+                                                           std::vector<RuleError>* errors);
+
+  const RuleSet& rules() const { return set_; }
+  const std::vector<PatternRef>& refs() const { return refs_; }
+  // Null when the set has no pattern of that kind.
+  const hs_database* normalized_db() const { return normalized_db_; }
+  const hs_database* raw_db() const { return raw_db_; }
+  // Number of expressions in the normalized and raw databases; raw ids start at
+  // raw_id_base() in refs().
+  uint32_t raw_id_base() const { return raw_id_base_; }
+  // The `ruleset` id in decisions: 16 hex digits over the rule sources, the rules that
+  // made it in, the Hyperscan version and our format version.
+  const std::string& id() const { return id_; }
+  size_t pattern_count() const { return refs_.size(); }
+  double compile_seconds() const { return compile_seconds_; }
+
+ private:
+  Generation() = default;
+
+  RuleSet set_;
+  std::vector<PatternRef> refs_;
+  hs_database* normalized_db_ = nullptr;
+  hs_database* raw_db_ = nullptr;
+  uint32_t raw_id_base_ = 0;
+  std::string id_;
+  double compile_seconds_ = 0;
+};
+
+}  // namespace decorum

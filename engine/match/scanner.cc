@@ -1,0 +1,67 @@
+#include "match/scanner.h"
+
+#include <hs/hs.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace decorum {
+namespace {
+
+int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, unsigned int /*flags*/,
+            void* ctx) {
+  auto* out = static_cast<std::vector<Match>*>(ctx);
+  out->push_back({id, static_cast<uint32_t>(from), static_cast<uint32_t>(to)});
+  return 0;  // keep scanning
+}
+
+}  // namespace
+
+Scanner::Scanner(std::shared_ptr<const Generation> gen) : gen_(std::move(gen)) {
+  for (const hs_database* db : {gen_->normalized_db(), gen_->raw_db()}) {
+    if (db && hs_alloc_scratch(db, &scratch_) != HS_SUCCESS) {
+      // Only an allocation failure gets here; nothing sensible can continue.
+      std::abort();
+    }
+  }
+}
+
+Scanner::~Scanner() { hs_free_scratch(scratch_); }
+
+Status Scanner::Scan(const NormalizedText& normalized, std::string_view original, std::vector<Match>* out) {
+  out->clear();
+  if (gen_->normalized_db() && !normalized.text.empty()) {
+    if (hs_scan(gen_->normalized_db(), normalized.text.data(), static_cast<unsigned>(normalized.text.size()), 0,
+                scratch_, OnMatch, out) != HS_SUCCESS) {
+      return Status::Internal("Hyperscan scan failed");
+    }
+  }
+  if (gen_->raw_db() && !original.empty()) {
+    if (hs_scan(gen_->raw_db(), original.data(), static_cast<unsigned>(original.size()), 0, scratch_,
+                OnMatch, out) != HS_SUCCESS) {
+      return Status::Internal("Hyperscan scan failed");
+    }
+  }
+  if (out->size() < 2) return Status::Ok();
+  std::sort(out->begin(), out->end(), [](const Match& a, const Match& b) {
+    if (a.id != b.id) return a.id < b.id;
+    if (a.from != b.from) return a.from < b.from;
+    return a.to < b.to;
+  });
+  // A regex can report several ends for one start ("\d{3,}" over "12345"); one hit per
+  // stretch of text is what a moderator wants to read.
+  size_t w = 0;
+  for (size_t r = 1; r < out->size(); ++r) {
+    Match& last = (*out)[w];
+    const Match& m = (*out)[r];
+    if (m.id == last.id && m.from < last.to) {
+      last.to = std::max(last.to, m.to);
+    } else {
+      (*out)[++w] = m;
+    }
+  }
+  out->resize(w + 1);
+  return Status::Ok();
+}
+
+}  // namespace decorum

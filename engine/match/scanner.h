@@ -1,0 +1,52 @@
+// Scanner: runs one comment through a Generation's databases.
+//
+// Each worker thread owns one Scanner per generation: the Hyperscan scratch is allocated
+// once here, never on the scan path (SPEC §7). A reload builds a new Scanner for the new
+// generation; the old one dies with the last comment that used it.
+//
+// Thread safety: none; one Scanner per thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "decorum/status.h"
+#include "match/generation.h"
+#include "normalize/normalizer.h"
+
+struct hs_scratch;
+
+namespace decorum {
+
+// One expression match. Offsets are in the scanned text: the normalized text for ids
+// below Generation::raw_id_base(), the original text for raw ids.
+struct Match {
+  uint32_t id = 0;
+  uint32_t from = 0;
+  uint32_t to = 0;
+};
+
+class Scanner {
+ public:
+  // Allocates scratch for `gen`. REQUIRES: gen is not null.
+  explicit Scanner(std::shared_ptr<const Generation> gen);
+  ~Scanner();
+  Scanner(const Scanner&) = delete;
+  Scanner& operator=(const Scanner&) = delete;
+
+  // Fills *out (cleared first) with every match, sorted by (id, from, to), overlapping
+  // matches of the same expression merged into one. Fails only if Hyperscan does (an
+  // internal error: the comment then gets an error record, not a silent allow).
+  Status Scan(const NormalizedText& normalized, std::string_view original, std::vector<Match>* out);
+
+  const Generation& generation() const { return *gen_; }
+  const std::shared_ptr<const Generation>& generation_ptr() const { return gen_; }
+
+ private:
+  std::shared_ptr<const Generation> gen_;
+  hs_scratch* scratch_ = nullptr;
+};
+
+}  // namespace decorum

@@ -1,0 +1,96 @@
+#include "normalize/leet_decoder.h"
+
+#include <array>
+#include <cstdint>
+
+namespace decorum {
+namespace {
+
+enum ByteClass : uint8_t {
+  kSeparator,
+  kNewline,
+  kLetter,  // a-z and every non-ASCII byte
+  kDigit,
+  kDollar,
+  kBang,    // '!' and '|'
+  kAt,
+};
+
+constexpr std::array<uint8_t, 256> MakeClassTable() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = kSeparator;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kLetter;
+  for (int c = 0x80; c < 256; ++c) t[c] = kLetter;
+  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit;
+  t['$'] = kDollar;
+  t['!'] = kBang;
+  t['|'] = kBang;
+  t['@'] = kAt;
+  t['\n'] = t['\r'] = t['\v'] = t['\f'] = kNewline;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kClass = MakeClassTable();
+
+constexpr std::array<char, 10> kLeetDigits = {'o', 'i', '2', 'e', 'a', 's', '6', 't', 'b', 'g'};
+
+inline uint8_t ClassOf(char c) { return kClass[static_cast<unsigned char>(c)]; }
+inline bool IsWord(uint8_t cls) { return cls >= kLetter; }
+// A neighbour that lets '!', '|' or '@' inside a word read as a letter.
+inline bool IsSolid(uint8_t cls) { return cls == kLetter || cls == kDigit || cls == kDollar; }
+
+// Decodes one word, text[0, n), n >= 1, every byte a word byte.
+void DecodeWord(char* w, size_t n) {
+  bool has_letter = false;
+  for (size_t i = 0; i < n && !has_letter; ++i) has_letter = ClassOf(w[i]) == kLetter;
+
+  // Neighbour tests read the classes of the bytes as they were before this word was
+  // rewritten, so a decoded '!' does not vouch for the next one.
+  uint8_t prev = kSeparator;
+  uint8_t cur = ClassOf(w[0]);
+  for (size_t i = 0; i < n; ++i) {
+    const uint8_t next = i + 1 < n ? ClassOf(w[i + 1]) : uint8_t{kSeparator};
+    char& c = w[i];
+    switch (cur) {
+      case kDigit:
+        if (has_letter) c = kLeetDigits[c - '0'];
+        break;
+      case kDollar:
+        c = has_letter ? 's' : ' ';
+        break;
+      case kBang:
+        c = has_letter && IsSolid(prev) && IsSolid(next) ? 'i' : ' ';
+        break;
+      case kAt:
+        if (i == 0 && (next == kLetter || next == kDigit)) break;  // a handle
+        c = has_letter && IsSolid(prev) && IsSolid(next) ? 'a' : ' ';
+        break;
+      default:
+        break;
+    }
+    prev = cur;
+    cur = next;
+  }
+}
+
+}  // namespace
+
+void DecodeLeet(char* text, size_t size) {
+  size_t i = 0;
+  while (i < size) {
+    const uint8_t cls = ClassOf(text[i]);
+    if (!IsWord(cls)) {
+      text[i] = cls == kNewline ? '\n' : ' ';
+      ++i;
+      continue;
+    }
+    const size_t start = i;
+    while (i < size && IsWord(ClassOf(text[i]))) ++i;
+    DecodeWord(text + start, i - start);
+  }
+}
+
+char LeetLetterForDigit(char c) {
+  return c >= '0' && c <= '9' ? kLeetDigits[c - '0'] : c;
+}
+
+}  // namespace decorum

@@ -1,0 +1,30 @@
+// DecodeLeet: the word-level pass of normalization (step 3 of normalizer.h), run in place
+// over folded text (lowercase ASCII plus UTF-8 letters, one byte per output byte so the
+// offset map is untouched).
+//
+// A word is a maximal run of [a-z0-9@$!|] and non-ASCII bytes. In a word that holds a
+// letter (a-z or non-ASCII):
+//   digits  0->o 1->i 3->e 4->a 5->s 7->t 8->b 9->g  (2 and 6 stay digits)
+//   $       -> s
+//   ! |     -> i when both neighbours in the word are letters, digits, '$' or non-ASCII
+//              ("b!tch", but not the '!' of "idiot!!!" or of "wow!!!cool")
+//   @       -> a under the same condition ("b@stard").
+// In any word, '@' as the first character followed by a letter, digit or non-ASCII byte is
+// kept: a handle ("@annadelvey"). Every other '$', '!', '|' or '@' is a separator.
+// Separators: every byte that is not a word byte becomes ' ', except line breaks (\n \r
+// \v \f), which become '\n' so that spaced-letter joining can see them.
+//
+// Afterwards every byte is one of [a-z0-9@], a non-ASCII byte, ' ' or '\n'.
+#pragma once
+
+#include <cstddef>
+
+namespace decorum {
+
+// Rewrites text[0, size) as above. Never reads or writes outside it.
+void DecodeLeet(char* text, size_t size);
+
+// The letter a leet digit stands for ('0' -> 'o'); any other byte is returned unchanged.
+char LeetLetterForDigit(char c);
+
+}  // namespace decorum

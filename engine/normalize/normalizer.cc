@@ -1,0 +1,169 @@
+#include "normalize/normalizer.h"
+
+#include "normalize/codepoint_folder.h"
+#include "normalize/leet_decoder.h"
+#include "normalize/utf8.h"
+
+namespace decorum {
+namespace {
+
+inline char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+inline bool IsSeparator(char c) { return c == ' ' || c == '\n'; }
+inline bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Where folded byte i came from in the original. On the ASCII path folded byte i is
+// original byte i, so no map is stored.
+struct IdentityRanges {
+  uint32_t begin(size_t i) const { return static_cast<uint32_t>(i); }
+  uint32_t end(size_t i) const { return static_cast<uint32_t>(i + 1); }
+};
+struct StoredRanges {
+  const uint32_t* begins;
+  const uint32_t* ends;
+  uint32_t begin(size_t i) const { return begins[i]; }
+  uint32_t end(size_t i) const { return ends[i]; }
+};
+
+// Spaced-out letters (step 5): `count` one-character words at the tail of the output,
+// starting at `start`, each pair split by one ' '. Three or more holding a letter are joined
+// into one word, and their digits, which step 3 left alone in words without a letter, are
+// read as leet ("1 d 1 o t"). Dropping the spaces keeps every other byte's range, so the
+// map stays exact.
+void FinishRun(size_t start, uint32_t count, bool has_letter, char* text, uint32_t* begins,
+               uint32_t* ends, size_t* size) {
+  if (count < 3 || !has_letter) return;
+  size_t w = start;
+  for (size_t r = start; r < *size; ++r) {
+    if (text[r] == ' ') continue;
+    text[w] = LeetLetterForDigit(text[r]);
+    begins[w] = begins[r];
+    ends[w] = ends[r];
+    ++w;
+  }
+  *size = w;
+}
+
+// Steps 4 and 5 over decoded folded text g[0, n) (every byte a word byte, ' ' or '\n'):
+// writes words separated by single spaces, joining spaced-out letters, into *out.
+template <class Ranges>
+void Assemble(const char* g, size_t n, const Ranges& ranges, NormalizedText* out) {
+  // The output is never longer than the folded text: size once, trim at the end.
+  out->text.resize(n);
+  out->orig_begin.resize(n);
+  out->orig_end.resize(n);
+  char* text = out->text.data();
+  uint32_t* begins = out->orig_begin.data();
+  uint32_t* ends = out->orig_end.data();
+  size_t k = 0;
+
+  // The current run of one-character words, all at the tail of the output.
+  size_t run_start = 0;
+  uint32_t run_count = 0;
+  bool run_has_letter = false;
+
+  size_t i = 0;
+  while (true) {
+    const size_t sep_start = i;
+    bool newline = false;
+    while (i < n && IsSeparator(g[i])) newline |= g[i++] == '\n';
+    if (i == n) break;  // trailing separators are dropped
+    const size_t sep_len = i - sep_start;
+    const size_t word_start = i;
+    while (i < n && !IsSeparator(g[i])) ++i;
+
+    const unsigned char lead = static_cast<unsigned char>(g[word_start]);
+    const bool single = i - word_start == Utf8SequenceLength(lead) && lead != '@';
+    const bool letter = single && !IsAsciiDigit(static_cast<char>(lead));
+    const bool continues_run = single && run_count > 0 && sep_len <= 3 && !newline;
+    if (!continues_run) {  // close the run before anything else lands behind it
+      FinishRun(run_start, run_count, run_has_letter, text, begins, ends, &k);
+      run_count = 0;
+    }
+
+    if (k > 0) {  // leading separators are dropped; a run of them becomes one ' '
+      text[k] = ' ';
+      begins[k] = ranges.begin(sep_start);
+      ends[k] = ranges.end(word_start - 1);
+      ++k;
+    }
+    const size_t word_out = k;
+    for (size_t j = word_start; j < i; ++j, ++k) {
+      text[k] = g[j];
+      begins[k] = ranges.begin(j);
+      ends[k] = ranges.end(j);
+    }
+
+    if (continues_run) {
+      ++run_count;
+      run_has_letter |= letter;
+    } else if (single) {
+      run_start = word_out;
+      run_count = 1;
+      run_has_letter = letter;
+    }
+  }
+  FinishRun(run_start, run_count, run_has_letter, text, begins, ends, &k);
+  out->text.resize(k);
+  out->orig_begin.resize(k);
+  out->orig_end.resize(k);
+}
+
+}  // namespace
+
+struct Normalizer::Impl {
+  CodepointFolder folder;
+  std::string folded;              // folded, then leet-decoded, text
+  std::vector<uint32_t> begins;    // per folded byte, off the ASCII path
+  std::vector<uint32_t> ends;
+
+  void FoldAscii(std::string_view in) {
+    folded.resize(in.size());
+    char* f = folded.data();
+    for (size_t i = 0; i < in.size(); ++i) f[i] = AsciiLower(in[i]);
+  }
+
+  void FoldUnicode(std::string_view in) {
+    folded.clear();
+    begins.clear();
+    ends.clear();
+    size_t pos = 0;
+    while (pos < in.size()) {
+      if (static_cast<unsigned char>(in[pos]) < 0x80) {
+        folded.push_back(AsciiLower(in[pos]));
+        begins.push_back(static_cast<uint32_t>(pos));
+        ends.push_back(static_cast<uint32_t>(pos + 1));
+        ++pos;
+        continue;
+      }
+      const Utf8Decoded d = DecodeUtf8(in, pos);
+      // A stray invalid byte is one separator character.
+      const std::string_view f =
+          d.code_point == kInvalidCodePoint ? std::string_view(" ") : folder.Fold(d.code_point);
+      // Every byte of an expansion (ﬁ -> fi) maps to the whole source code point.
+      folded.append(f);
+      begins.insert(begins.end(), f.size(), static_cast<uint32_t>(pos));
+      ends.insert(ends.end(), f.size(), static_cast<uint32_t>(pos + d.length));
+      pos += d.length;
+    }
+  }
+};
+
+Normalizer::Normalizer() : impl_(std::make_unique<Impl>()) {}
+Normalizer::~Normalizer() = default;
+
+void Normalizer::Normalize(std::string_view original, NormalizedText* out) {
+  out->clear();
+  Impl& im = *impl_;
+  if (IsAscii(original)) {
+    im.FoldAscii(original);
+    DecodeLeet(im.folded.data(), im.folded.size());
+    Assemble(im.folded.data(), im.folded.size(), IdentityRanges{}, out);
+  } else {
+    im.FoldUnicode(original);
+    DecodeLeet(im.folded.data(), im.folded.size());
+    Assemble(im.folded.data(), im.folded.size(), StoredRanges{im.begins.data(), im.ends.data()},
+             out);
+  }
+}
+
+}  // namespace decorum

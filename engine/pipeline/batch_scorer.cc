@@ -1,0 +1,274 @@
+#include "pipeline/batch_scorer.h"
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "ingest/line_reader.h"
+#include "pipeline/moderator.h"
+
+namespace decorum {
+namespace {
+
+constexpr size_t kLinesPerBatch = 1024;
+constexpr size_t kBytesPerBatch = 1 << 20;
+
+// A batch of input lines, copied out of the reader's buffer, and the records they gave.
+struct Batch {
+  struct Slot {
+    size_t offset = 0;
+    Line line;  // line.bytes is re-pointed into `data` by the worker
+  };
+  uint64_t seq = 0;
+  std::string data;
+  std::vector<Slot> slots;
+  std::string out;
+
+  void clear() {
+    data.clear();
+    slots.clear();
+    out.clear();
+  }
+};
+
+// The hand-off between reader, workers and writer. One mutex, taken once per batch.
+class BatchQueue {
+ public:
+  explicit BatchQueue(size_t capacity) {
+    for (size_t i = 0; i < capacity; ++i) free_.push_back(std::make_unique<Batch>());
+  }
+
+  // Reader: a free batch to fill, or null when the run is aborted.
+  Batch* AcquireFree() {
+    std::unique_lock lock(mu_);
+    free_cv_.wait(lock, [&] { return !free_.empty() || aborted_; });
+    if (aborted_) return nullptr;
+    Batch* b = free_.back().release();
+    free_.pop_back();
+    return b;
+  }
+  void PushWork(Batch* b) {
+    {
+      std::lock_guard lock(mu_);
+      work_.push_back(b);
+    }
+    work_cv_.notify_one();
+  }
+  void CloseInput() {
+    {
+      std::lock_guard lock(mu_);
+      input_closed_ = true;
+    }
+    work_cv_.notify_all();
+    done_cv_.notify_all();
+  }
+  // Worker: the next batch to score, or null when there is no more work.
+  Batch* PopWork() {
+    std::unique_lock lock(mu_);
+    work_cv_.wait(lock, [&] { return !work_.empty() || input_closed_ || aborted_; });
+    if (work_.empty() || aborted_) return nullptr;
+    Batch* b = work_.front();
+    work_.pop_front();
+    return b;
+  }
+  void PushDone(Batch* b) {
+    {
+      std::lock_guard lock(mu_);
+      done_[b->seq] = b;
+    }
+    done_cv_.notify_all();
+  }
+  // Writer: batch `seq` once it is scored; null when every batch has been written (the
+  // reader produced `total` batches) or the run is aborted. Waits up to `timeout` and
+  // returns null with *timed_out set, so the writer can report progress.
+  Batch* PopDone(uint64_t seq, std::chrono::milliseconds timeout, bool* timed_out) {
+    std::unique_lock lock(mu_);
+    *timed_out = false;
+    const bool ready = done_cv_.wait_for(lock, timeout, [&] {
+      return done_.count(seq) || aborted_ || (input_closed_ && seq >= produced_);
+    });
+    if (!ready) {
+      *timed_out = true;
+      return nullptr;
+    }
+    auto it = done_.find(seq);
+    if (it == done_.end()) return nullptr;
+    Batch* b = it->second;
+    done_.erase(it);
+    return b;
+  }
+  void Recycle(Batch* b) {
+    b->clear();
+    {
+      std::lock_guard lock(mu_);
+      free_.emplace_back(b);
+    }
+    free_cv_.notify_one();
+  }
+  void CountProduced() {
+    std::lock_guard lock(mu_);
+    ++produced_;
+  }
+  void Abort() {
+    {
+      std::lock_guard lock(mu_);
+      aborted_ = true;
+    }
+    free_cv_.notify_all();
+    work_cv_.notify_all();
+    done_cv_.notify_all();
+  }
+  ~BatchQueue() {
+    for (Batch* b : work_) delete b;
+    for (auto& [seq, b] : done_) delete b;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable free_cv_, work_cv_, done_cv_;
+  std::vector<std::unique_ptr<Batch>> free_;
+  std::deque<Batch*> work_;
+  std::map<uint64_t, Batch*> done_;
+  uint64_t produced_ = 0;
+  bool input_closed_ = false;
+  bool aborted_ = false;
+};
+
+uint64_t FileSize(const std::string& path) {
+  struct stat st;
+  if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+  return static_cast<uint64_t>(st.st_size);
+}
+
+}  // namespace
+
+BatchScorer::BatchScorer(std::shared_ptr<const Generation> gen, BatchOptions options)
+    : gen_(std::move(gen)), options_(std::move(options)) {
+  if (options_.threads == 0) options_.threads = 1;
+}
+
+Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, RunStats* stats) {
+  const auto start = std::chrono::steady_clock::now();
+  BatchQueue queue(options_.threads * 4);
+  std::atomic<uint64_t> consumed{0};
+  uint64_t total_bytes = 0;
+  bool total_known = true;
+  for (const auto& in : inputs) {
+    const uint64_t size = FileSize(in);
+    total_known &= size > 0;
+    total_bytes += size;
+  }
+
+  // Reader: one batch at a time, in input order. Its status is read after join().
+  Status read_status;
+  std::thread reader([&] {
+    uint64_t seq = 0;
+    uint64_t consumed_before = 0;
+    for (const auto& path : inputs) {
+      auto opened = LineReader::Open(path, options_.max_line_bytes);
+      if (!opened.ok()) {
+        read_status = opened.status();
+        break;
+      }
+      LineReader& lr = **opened;
+      Line line;
+      Batch* batch = nullptr;
+      bool more = true;
+      while (more) {
+        batch = queue.AcquireFree();
+        if (!batch) break;
+        batch->seq = seq;
+        while (batch->slots.size() < kLinesPerBatch && batch->data.size() < kBytesPerBatch) {
+          more = lr.Next(&line);
+          if (!more) break;
+          batch->slots.push_back({batch->data.size(), line});
+          batch->data.append(line.bytes);
+        }
+        consumed.store(consumed_before + lr.consumed_bytes(), std::memory_order_relaxed);
+        if (batch->slots.empty()) {
+          queue.Recycle(batch);
+          break;
+        }
+        queue.CountProduced();
+        queue.PushWork(batch);
+        ++seq;
+      }
+      consumed_before += lr.consumed_bytes();
+      if (!lr.status().ok()) {
+        read_status = lr.status();
+        break;
+      }
+      if (!batch) break;  // aborted
+    }
+    queue.CloseInput();
+  });
+
+  std::vector<RunStats> worker_stats(options_.threads);
+  std::vector<std::thread> workers;
+  for (size_t w = 0; w < options_.threads; ++w) {
+    workers.emplace_back([&, w] {
+      Moderator moderator(gen_, options_.field_map, options_.max_line_bytes);
+      while (Batch* b = queue.PopWork()) {
+        for (auto& slot : b->slots) {
+          slot.line.bytes = std::string_view(b->data).substr(slot.offset, slot.line.bytes.size());
+          moderator.ModerateLine(slot.line, slot.line.number, &b->out, &worker_stats[w]);
+        }
+        queue.PushDone(b);
+      }
+    });
+  }
+
+  // Writer: this thread.
+  Status write_status;
+  BatchProgress progress;
+  progress.total_bytes = total_known ? total_bytes : 0;
+  auto last_report = start;
+  uint64_t next = 0;
+  for (;;) {
+    bool timed_out = false;
+    Batch* b = queue.PopDone(next, std::chrono::milliseconds(200), &timed_out);
+    if (b) {
+      if (std::fwrite(b->out.data(), 1, b->out.size(), out) != b->out.size()) {
+        write_status = Status::IoError(std::string("cannot write output: ") + std::strerror(errno));
+        queue.Recycle(b);
+        queue.Abort();
+        break;
+      }
+      progress.comments += b->slots.size();
+      queue.Recycle(b);
+      ++next;
+    } else if (!timed_out) {
+      break;  // all written
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (progress_ && now - last_report >= std::chrono::milliseconds(200)) {
+      last_report = now;
+      progress.consumed_bytes = consumed.load(std::memory_order_relaxed);
+      progress.seconds = std::chrono::duration<double>(now - start).count();
+      progress_(progress);
+    }
+  }
+  reader.join();
+  for (auto& t : workers) t.join();
+  if (write_status.ok() && std::fflush(out) != 0) {
+    write_status = Status::IoError(std::string("cannot write output: ") + std::strerror(errno));
+  }
+  for (const auto& s : worker_stats) stats->Merge(s);
+  if (progress_) {
+    progress.consumed_bytes = consumed.load();
+    progress.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    progress_(progress);
+  }
+  if (!write_status.ok()) return write_status;
+  return read_status;
+}
+
+}  // namespace decorum

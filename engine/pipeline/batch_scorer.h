@@ -1,0 +1,57 @@
+// BatchScorer: `decorum score` — scores NDJSON dumps on N worker threads and writes the
+// records in input order.
+//
+// Shape: a reader thread cuts the input into batches of lines; workers (each with its own
+// Moderator) turn a batch into its output text; the calling thread writes finished
+// batches strictly in sequence. Threads meet only once per batch (~1,000 lines), so no
+// lock is taken per comment, and the output is byte-identical for any thread count.
+// Memory is bounded: at most 4 batches per worker are in flight.
+//
+// Thread safety: Run() is called from one thread; it owns the threads it starts.
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "decode/comment_decoder.h"
+#include "decorum/status.h"
+#include "match/generation.h"
+#include "sinks/run_stats.h"
+
+namespace decorum {
+
+struct BatchOptions {
+  size_t threads = 1;
+  size_t max_line_bytes = 1 << 20;
+  FieldMap field_map;
+};
+
+struct BatchProgress {
+  uint64_t comments = 0;          // written so far
+  uint64_t consumed_bytes = 0;    // compressed input bytes read, across inputs
+  uint64_t total_bytes = 0;       // sum of input file sizes, 0 if any is unknown
+  double seconds = 0;
+};
+
+class BatchScorer {
+ public:
+  BatchScorer(std::shared_ptr<const Generation> gen, BatchOptions options);
+
+  // Called from the writing thread at most every 200 ms, and once at the end.
+  void set_progress(std::function<void(const BatchProgress&)> cb) { progress_ = std::move(cb); }
+
+  // Scores every line of every input ("-" is standard input) in order, writing one record
+  // per line to `out`. Returns a non-ok status if an input cannot be opened or read
+  // (lines read before the failure are still written) or `out` cannot be written.
+  Status Run(const std::vector<std::string>& inputs, std::FILE* out, RunStats* stats);
+
+ private:
+  std::shared_ptr<const Generation> gen_;
+  BatchOptions options_;
+  std::function<void(const BatchProgress&)> progress_;
+};
+
+}  // namespace decorum

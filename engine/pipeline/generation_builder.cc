@@ -1,0 +1,35 @@
+#include "pipeline/generation_builder.h"
+
+namespace decorum {
+
+Result<std::shared_ptr<const Generation>> BuildGeneration(const GenerationRequest& request,
+                                                          GenerationReport* report) {
+  std::vector<RuleFile> files;
+  if (request.rules_dir.empty()) {
+    files = DefaultRuleFiles();
+  } else {
+    auto read = ReadRuleDirectory(request.rules_dir);
+    if (!read.ok()) return read.status();
+    files = std::move(read.value());
+    if (files.empty()) {
+      return Status::NotFound("no *.yaml rule files under '" + request.rules_dir + "'");
+    }
+  }
+  LoadedRules loaded = LoadRuleSet(files);
+  report->errors = std::move(loaded.errors);
+  report->rules_seen = loaded.rules_seen;
+  report->disabled_rules = loaded.set.disabled_rules;
+  const bool load_failed = !report->errors.empty();
+  if (load_failed && !request.skip_bad_rules) {
+    // Compile anyway to report pattern errors too: `check` promises every error at once.
+    std::vector<RuleError> compile_errors;
+    (void)Generation::Compile(std::move(loaded.set), false, &compile_errors);
+    report->errors.insert(report->errors.end(), compile_errors.begin(), compile_errors.end());
+    return Status::RuleError(std::to_string(report->errors.size()) + " error(s) in the rule set");
+  }
+  auto gen = Generation::Compile(std::move(loaded.set), request.skip_bad_rules, &report->errors);
+  if (!gen.ok()) return gen.status();
+  return gen;
+}
+
+}  // namespace decorum

@@ -1,0 +1,49 @@
+#include "pipeline/moderator.h"
+
+#include "decide/policy_decider.h"
+#include "sinks/decision_encoder.h"
+
+namespace decorum {
+
+Moderator::Moderator(std::shared_ptr<const Generation> gen, FieldMap map, size_t max_line_bytes)
+    : decoder_(std::move(map)), scanner_(std::move(gen)), max_line_bytes_(max_line_bytes) {}
+
+Status Moderator::Run(std::string_view text, Decision* decision) {
+  decision->clear();
+  normalizer_.Normalize(text, &normalized_);
+  Status s = scanner_.Scan(normalized_, text, &matches_);
+  if (!s.ok()) return s;
+  const Generation& gen = scanner_.generation();
+  const Evaluation ev = evaluator_.Evaluate(gen, normalized_, text, matches_, decision);
+  decision->action = DecideAction(gen.rules().policy, ev);
+  return Status::Ok();
+}
+
+Status Moderator::ModerateText(std::string_view text, Decision* decision) {
+  return Run(text, decision);
+}
+
+void Moderator::ModerateLine(const Line& line, uint64_t fallback_id, std::string* out, RunStats* stats) {
+  ++stats->comments;
+  stats->input_bytes += line.length;
+  comment_ = Comment();
+  comment_.line = line.number;
+  Status s;
+  if (line.too_long) {
+    s = Status::InvalidArgument("line of " + std::to_string(line.length) +
+                                " bytes exceeds the limit of " + std::to_string(max_line_bytes_) +
+                                " bytes");
+  } else {
+    s = decoder_.Decode(line.bytes, line.number, &comment_);
+    if (s.ok()) s = Run(comment_.text, &decision_);
+  }
+  if (!s.ok()) {
+    stats->CountError();
+    AppendErrorRecord(comment_, fallback_id, s.message(), out);
+    return;
+  }
+  stats->Count(scanner_.generation(), decision_);
+  AppendDecisionRecord(scanner_.generation(), comment_, decision_, fallback_id, out);
+}
+
+}  // namespace decorum

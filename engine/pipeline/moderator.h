@@ -1,0 +1,57 @@
+// Moderator: one worker thread's pipeline for one comment, composing the stages
+// decode -> normalize -> scan -> evaluate -> decide -> encode. It does none of their
+// work itself.
+//
+// Thread safety: none; each worker thread owns one Moderator. Moderators built on the
+// same Generation may run concurrently. After warm-up, moderating a comment allocates
+// nothing (every stage reuses the buffers held here).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "decode/comment_decoder.h"
+#include "decorum/decision.h"
+#include "evaluate/evaluator.h"
+#include "ingest/line_reader.h"
+#include "match/generation.h"
+#include "match/scanner.h"
+#include "normalize/normalizer.h"
+#include "sinks/run_stats.h"
+
+namespace decorum {
+
+class Moderator {
+ public:
+  // REQUIRES: gen is not null.
+  Moderator(std::shared_ptr<const Generation> gen, FieldMap map, size_t max_line_bytes);
+
+  // Moderates one input line and appends exactly one record — its decision, or an error
+  // record for an empty, over-long or undecodable line — to *out, counting it in *stats.
+  // A comment without an id gets `fallback_id`.
+  void ModerateLine(const Line& line, uint64_t fallback_id, std::string* out, RunStats* stats);
+
+  // Moderates a bare comment text (explain, check). On success *decision refers to this
+  // Moderator's generation, and normalized() holds the text it was matched against.
+  Status ModerateText(std::string_view text, Decision* decision);
+
+  const NormalizedText& normalized() const { return normalized_; }
+  const Generation& generation() const { return scanner_.generation(); }
+
+ private:
+  Status Run(std::string_view text, Decision* decision);
+
+  CommentDecoder decoder_;
+  Normalizer normalizer_;
+  Scanner scanner_;
+  Evaluator evaluator_;
+  size_t max_line_bytes_;
+  Comment comment_;
+  NormalizedText normalized_;
+  std::vector<Match> matches_;
+  Decision decision_;
+};
+
+}  // namespace decorum

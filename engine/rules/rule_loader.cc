@@ -1,0 +1,510 @@
+#include "rules/rule_loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include "rules/embedded_rules.h"
+#include "rules/source_hash.h"
+
+namespace decorum {
+
+std::string RuleError::ToString() const {
+  std::string s = where.ToString();
+  s += ": ";
+  if (!rule_id.empty()) s += "rule " + rule_id + ": ";
+  s += message;
+  return s;
+}
+
+Result<std::vector<RuleFile>> ReadRuleDirectory(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return Status::NotFound("rules directory '" + dir + "' does not exist or is not a directory");
+  }
+  std::vector<std::string> paths;
+  for (fs::recursive_directory_iterator it(dir, fs::directory_options::follow_directory_symlink, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    const auto ext = it->path().extension();
+    if (ext == ".yaml" || ext == ".yml") paths.push_back(it->path().string());
+  }
+  if (ec) return Status::IoError("cannot list rules directory '" + dir + "': " + ec.message());
+  std::sort(paths.begin(), paths.end());
+  std::vector<RuleFile> files;
+  for (const auto& p : paths) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return Status::IoError("cannot read rule file '" + p + "'");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    files.push_back({p, ss.str(), fs::relative(p, dir, ec).generic_string()});
+  }
+  return files;
+}
+
+std::vector<RuleFile> DefaultRuleFiles() {
+  std::vector<RuleFile> files;
+  for (const auto& f : EmbeddedRuleFiles()) files.push_back({f.path, std::string(f.contents()), std::string(f.path).substr(6)});
+  return files;
+}
+
+namespace {
+
+// One file's parse, before cross-file references are resolved.
+struct PendingRule {
+  Rule rule;
+  std::vector<std::pair<std::string, SourceLocation>> about_ids;
+  bool ok = true;
+  bool enabled = true;
+};
+
+// Collects everything across files; errors accumulate instead of aborting.
+class Loader {
+ public:
+  LoadedRules Run(const std::vector<RuleFile>& files) {
+    for (const auto& f : files) LoadFile(f);
+    Resolve();
+    out_.set.source_hash = HashRuleFiles(files);
+    return std::move(out_);
+  }
+
+ private:
+  SourceLocation Where(const YAML::Node& n) const {
+    const YAML::Mark m = n.Mark();
+    return SourceLocation{file_, m.line + 1, m.column + 1};
+  }
+
+  void Error(const YAML::Node& n, const std::string& rule_id, std::string msg) {
+    out_.errors.push_back({Where(n), rule_id, std::move(msg)});
+  }
+
+  // Checks that every key of map `n` is in `allowed`.
+  bool CheckKeys(const YAML::Node& n, std::initializer_list<std::string_view> allowed,
+                 const std::string& rule_id, std::string_view what) {
+    bool ok = true;
+    for (const auto& kv : n) {
+      const std::string key = kv.first.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        std::string list;
+        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+        Error(kv.first, rule_id, "unknown key '" + key + "' in " + std::string(what) + " (expected one of: " + list + ")");
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  // A string, or a list of strings. Returns nullopt (and records an error) otherwise.
+  std::optional<std::vector<std::string>> StringList(const YAML::Node& n, const std::string& rule_id,
+                                                     std::string_view key) {
+    std::vector<std::string> v;
+    if (n.IsScalar()) {
+      v.push_back(n.Scalar());
+      return v;
+    }
+    if (n.IsSequence()) {
+      for (const auto& item : n) {
+        if (!item.IsScalar()) {
+          Error(item, rule_id, "'" + std::string(key) + "' must be a list of strings");
+          return std::nullopt;
+        }
+        v.push_back(item.Scalar());
+      }
+      return v;
+    }
+    Error(n, rule_id, "'" + std::string(key) + "' must be a string or a list of strings");
+    return std::nullopt;
+  }
+
+  std::optional<std::string> String(const YAML::Node& n, const std::string& rule_id, std::string_view key) {
+    if (!n.IsScalar()) {
+      Error(n, rule_id, "'" + std::string(key) + "' must be a string");
+      return std::nullopt;
+    }
+    return n.Scalar();
+  }
+
+  std::optional<double> Number(const YAML::Node& n, const std::string& rule_id, std::string_view key) {
+    double d = 0;
+    if (!n.IsScalar() || !YAML::convert<double>::decode(n, d) || !std::isfinite(d) || d < 0) {
+      Error(n, rule_id, "'" + std::string(key) + "' must be a non-negative number");
+      return std::nullopt;
+    }
+    return d;
+  }
+
+  std::optional<bool> Bool(const YAML::Node& n, const std::string& rule_id, std::string_view key) {
+    bool b = false;
+    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, b)) {
+      Error(n, rule_id, "'" + std::string(key) + "' must be true or false");
+      return std::nullopt;
+    }
+    return b;
+  }
+
+  void LoadFile(const RuleFile& f) {
+    file_ = f.path;
+    YAML::Node root;
+    try {
+      root = YAML::Load(f.contents);
+    } catch (const YAML::Exception& e) {
+      out_.errors.push_back({SourceLocation{file_, e.mark.line + 1, e.mark.column + 1}, "",
+                             "YAML syntax error: " + e.msg});
+      return;
+    }
+    if (root.IsNull()) return;  // an empty file is allowed
+    if (!root.IsMap()) {
+      Error(root, "", "a rule file must be a map with any of: lists, targets, rules, policy");
+      return;
+    }
+    try {
+      CheckKeys(root, {"lists", "targets", "rules", "policy"}, "", "a rule file");
+      if (root["lists"]) LoadLists(root["lists"]);
+      if (root["targets"]) LoadTargets(root["targets"]);
+      if (root["rules"]) LoadRules(root["rules"]);
+      if (root["policy"]) LoadPolicy(root["policy"]);
+    } catch (const YAML::Exception& e) {
+      // yaml-cpp throws on malformed access (e.g. a duplicate key in a flow map).
+      out_.errors.push_back({SourceLocation{file_, e.mark.line + 1, e.mark.column + 1}, "", e.msg});
+    }
+  }
+
+  void LoadLists(const YAML::Node& n) {
+    if (!n.IsMap()) return Error(n, "", "'lists' must be a map from list name to words");
+    for (const auto& kv : n) {
+      const std::string name = kv.first.Scalar();
+      if (lists_.count(name)) {
+        Error(kv.first, "", "list '" + name + "' is already defined at " + lists_[name].second.ToString());
+        continue;
+      }
+      auto items = StringList(kv.second, "", "lists." + name);
+      if (items) lists_[name] = {std::move(*items), Where(kv.first)};
+    }
+  }
+
+  void LoadTargets(const YAML::Node& n) {
+    if (!n.IsSequence()) return Error(n, "", "'targets' must be a list");
+    for (const auto& t : n) {
+      if (!t.IsMap()) {
+        Error(t, "", "a target must be a map with id, name, aliases, handles, protection");
+        continue;
+      }
+      Target target;
+      target.where = Where(t);
+      bool ok = CheckKeys(t, {"id", "name", "aliases", "handles", "protection"}, "", "a target");
+      if (auto id = t["id"] ? String(t["id"], "", "id") : std::nullopt) target.id = *id;
+      if (target.id.empty()) {
+        Error(t, "", "a target needs an 'id'");
+        continue;
+      }
+      const std::string label = "target " + target.id;
+      if (target_index_.count(target.id)) {
+        Error(t["id"], "", "duplicate target id '" + target.id + "' (first defined at " +
+                               out_.set.targets[target_index_[target.id]].where.ToString() + ")");
+        continue;
+      }
+      if (auto name = t["name"] ? String(t["name"], "", "name") : std::nullopt) target.name = *name;
+      if (target.name.empty()) {
+        Error(t, "", label + " needs a 'name'");
+        ok = false;
+      }
+      if (t["aliases"]) {
+        if (auto v = StringList(t["aliases"], "", "aliases")) target.aliases = *v; else ok = false;
+      }
+      if (t["handles"]) {
+        if (auto v = StringList(t["handles"], "", "handles")) {
+          target.handles = *v;
+          for (const auto& h : target.handles) {
+            if (h.size() < 2 || h[0] != '@') {
+              Error(t["handles"], "", label + ": handle '" + h + "' must start with '@'");
+              ok = false;
+            }
+          }
+        } else {
+          ok = false;
+        }
+      }
+      if (t["protection"]) {
+        auto p = String(t["protection"], "", "protection");
+        if (!p || !ParseProtection(*p, &target.protection)) {
+          Error(t["protection"], "", label + ": protection must be normal, elevated or high");
+          ok = false;
+        }
+      }
+      if (!ok) continue;
+      target_index_[target.id] = static_cast<uint32_t>(out_.set.targets.size());
+      out_.set.targets.push_back(std::move(target));
+    }
+  }
+
+  // Reads a `match:` or `unless:` block into patterns; list references stay as "$name"
+  // words until Resolve().
+  bool LoadPatterns(const YAML::Node& n, const std::string& id, std::string_view key,
+                    std::vector<PatternSpec>* out) {
+    if (!n.IsMap()) {
+      Error(n, id, "'" + std::string(key) + "' must be a map with any of: words, phrases, regex");
+      return false;
+    }
+    bool ok = CheckKeys(n, {"words", "phrases", "regex"}, id, key);
+    const std::pair<const char*, PatternSpec::Kind> kinds[] = {
+        {"words", PatternSpec::Kind::kWord},
+        {"phrases", PatternSpec::Kind::kPhrase},
+        {"regex", PatternSpec::Kind::kRegex}};
+    for (const auto& [name, kind] : kinds) {
+      if (!n[name]) continue;
+      auto items = StringList(n[name], id, std::string(key) + "." + name);
+      if (!items) {
+        ok = false;
+        continue;
+      }
+      for (auto& s : *items) {
+        if (s.empty()) {
+          Error(n[name], id, "empty pattern in '" + std::string(key) + "." + name + "'");
+          ok = false;
+          continue;
+        }
+        out->push_back({kind, std::move(s), Where(n[name])});
+      }
+    }
+    if (out->empty() && ok) {
+      Error(n, id, "'" + std::string(key) + "' has no words, phrases or regex");
+      ok = false;
+    }
+    return ok;
+  }
+
+  void LoadRules(const YAML::Node& n) {
+    if (!n.IsSequence()) return Error(n, "", "'rules' must be a list");
+    for (const auto& r : n) {
+      ++out_.rules_seen;
+      if (!r.IsMap()) {
+        Error(r, "", "a rule must be a map");
+        continue;
+      }
+      PendingRule p;
+      Rule& rule = p.rule;
+      rule.where = Where(r);
+      if (r["id"] && r["id"].IsScalar()) rule.id = r["id"].Scalar();
+      const std::string& id = rule.id;
+      if (id.empty()) {
+        Error(r, "", "a rule needs an 'id'");
+        continue;
+      }
+      if (!std::all_of(id.begin(), id.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+          })) {
+        Error(r["id"], id, "rule id may hold only letters, digits, '.', '-', '_'");
+        p.ok = false;
+      }
+      auto dup = rule_ids_.find(id);
+      if (dup != rule_ids_.end()) {
+        Error(r["id"], id, "duplicate rule id (first defined at " + dup->second.ToString() + ")");
+        continue;
+      }
+      rule_ids_[id] = rule.where;
+      p.ok &= CheckKeys(r, {"id", "description", "category", "score", "match", "about", "within",
+                            "unless", "min_action", "mode", "enabled", "raw", "examples"},
+                        id, "a rule");
+      if (r["description"]) {
+        if (auto d = String(r["description"], id, "description")) rule.description = *d; else p.ok = false;
+      }
+      if (!r["category"]) {
+        Error(r, id, "missing 'category'");
+        p.ok = false;
+      } else {
+        auto c = String(r["category"], id, "category");
+        if (!c || !ParseCategory(*c, &rule.category)) {
+          Error(r["category"], id,
+                "category must be one of insult, threat, identity_attack, sexual, self_harm, "
+                "profanity, doxxing, spam, other");
+          p.ok = false;
+        }
+      }
+      if (!r["score"]) {
+        Error(r, id, "missing 'score'");
+        p.ok = false;
+      } else if (auto s = Number(r["score"], id, "score")) {
+        rule.score = *s;
+      } else {
+        p.ok = false;
+      }
+      if (!r["match"]) {
+        Error(r, id, "missing 'match'");
+        p.ok = false;
+      } else {
+        p.ok &= LoadPatterns(r["match"], id, "match", &rule.match);
+      }
+      if (r["unless"]) p.ok &= LoadPatterns(r["unless"], id, "unless", &rule.unless);
+      if (r["about"]) {
+        const YAML::Node a = r["about"];
+        if (a.IsScalar() && a.Scalar() == "any") {
+          rule.about = Rule::About::kAny;
+        } else if (a.IsScalar() && a.Scalar() == "none") {
+          rule.about = Rule::About::kNone;
+        } else if (a.IsSequence() && a.size() > 0) {
+          rule.about = Rule::About::kListed;
+          for (const auto& item : a) {
+            if (!item.IsScalar()) {
+              Error(item, id, "'about' entries must be target ids");
+              p.ok = false;
+              continue;
+            }
+            p.about_ids.push_back({item.Scalar(), Where(item)});
+          }
+        } else {
+          Error(a, id, "'about' must be 'any', 'none' or a list of target ids");
+          p.ok = false;
+        }
+      }
+      if (r["within"]) {
+        uint32_t w = 0;
+        if (r["within"].IsScalar() && YAML::convert<uint32_t>::decode(r["within"], w) && w <= 1000) {
+          rule.within = w;
+        } else {
+          Error(r["within"], id, "'within' must be a whole number of words from 0 to 1000");
+          p.ok = false;
+        }
+      }
+      if (r["min_action"]) {
+        auto a = String(r["min_action"], id, "min_action");
+        if (!a || !ParseAction(*a, &rule.min_action) || rule.min_action == Action::kAllow) {
+          Error(r["min_action"], id, "min_action must be flag, quarantine or escalate");
+          p.ok = false;
+        }
+      }
+      if (r["mode"]) {
+        auto m = String(r["mode"], id, "mode");
+        if (m && *m == "shadow") {
+          rule.shadow = true;
+        } else if (!m || *m != "enforce") {
+          Error(r["mode"], id, "mode must be enforce or shadow");
+          p.ok = false;
+        }
+      }
+      if (r["enabled"]) {
+        if (auto b = Bool(r["enabled"], id, "enabled")) p.enabled = *b; else p.ok = false;
+      }
+      if (r["raw"]) {
+        if (auto b = Bool(r["raw"], id, "raw")) rule.raw = *b; else p.ok = false;
+      }
+      if (r["examples"]) {
+        const YAML::Node ex = r["examples"];
+        if (!ex.IsMap()) {
+          Error(ex, id, "'examples' must be a map with match and/or no_match");
+          p.ok = false;
+        } else {
+          p.ok &= CheckKeys(ex, {"match", "no_match"}, id, "examples");
+          if (ex["match"]) {
+            if (auto v = StringList(ex["match"], id, "examples.match")) rule.examples_match = *v; else p.ok = false;
+          }
+          if (ex["no_match"]) {
+            if (auto v = StringList(ex["no_match"], id, "examples.no_match")) rule.examples_no_match = *v; else p.ok = false;
+          }
+        }
+      }
+      pending_.push_back(std::move(p));
+    }
+  }
+
+  void LoadPolicy(const YAML::Node& n) {
+    if (policy_where_) {
+      return Error(n, "", "a policy is already defined at " + policy_where_->ToString() +
+                              "; only one file may hold 'policy'");
+    }
+    policy_where_ = Where(n);
+    if (!n.IsMap()) return Error(n, "", "'policy' must be a map with thresholds and protection");
+    CheckKeys(n, {"thresholds", "protection"}, "", "policy");
+    Policy& p = out_.set.policy;
+    if (const YAML::Node t = n["thresholds"]) {
+      if (!t.IsMap()) {
+        Error(t, "", "'policy.thresholds' must be a map with flag, quarantine, escalate");
+      } else {
+        CheckKeys(t, {"flag", "quarantine", "escalate"}, "", "policy.thresholds");
+        if (t["flag"]) if (auto v = Number(t["flag"], "", "policy.thresholds.flag")) p.flag = *v;
+        if (t["quarantine"]) if (auto v = Number(t["quarantine"], "", "policy.thresholds.quarantine")) p.quarantine = *v;
+        if (t["escalate"]) if (auto v = Number(t["escalate"], "", "policy.thresholds.escalate")) p.escalate = *v;
+        if (!(p.flag <= p.quarantine && p.quarantine <= p.escalate)) {
+          Error(t, "", "policy thresholds must satisfy flag <= quarantine <= escalate");
+        }
+      }
+    }
+    if (const YAML::Node m = n["protection"]) {
+      if (!m.IsMap()) {
+        Error(m, "", "'policy.protection' must be a map with normal, elevated, high");
+      } else {
+        CheckKeys(m, {"normal", "elevated", "high"}, "", "policy.protection");
+        for (int i = 0; i < kProtectionCount; ++i) {
+          const std::string key(ProtectionName(static_cast<Protection>(i)));
+          if (m[key]) if (auto v = Number(m[key], "", "policy.protection." + key)) p.protection[i] = *v;
+        }
+      }
+    }
+  }
+
+  // Expands `$list` references in one pattern list. Returns false on an unknown list.
+  bool ExpandLists(Rule& rule, std::vector<PatternSpec>* patterns) {
+    bool ok = true;
+    std::vector<PatternSpec> expanded;
+    for (auto& p : *patterns) {
+      if (p.text.size() > 1 && p.text[0] == '$') {
+        auto it = lists_.find(p.text.substr(1));
+        if (it == lists_.end()) {
+          out_.errors.push_back({p.where, rule.id, "unknown list '" + p.text + "'"});
+          ok = false;
+          continue;
+        }
+        for (const auto& item : it->second.first) expanded.push_back({p.kind, item, p.where});
+      } else {
+        expanded.push_back(std::move(p));
+      }
+    }
+    *patterns = std::move(expanded);
+    return ok;
+  }
+
+  void Resolve() {
+    for (auto& p : pending_) {
+      Rule& rule = p.rule;
+      p.ok &= ExpandLists(rule, &rule.match);
+      p.ok &= ExpandLists(rule, &rule.unless);
+      for (const auto& [tid, where] : p.about_ids) {
+        auto it = target_index_.find(tid);
+        if (it == target_index_.end()) {
+          out_.errors.push_back({where, rule.id, "unknown target '" + tid + "' in 'about'"});
+          p.ok = false;
+        } else {
+          rule.about_targets.push_back(it->second);
+        }
+      }
+      if (!p.ok) continue;
+      if (!p.enabled) {
+        ++out_.set.disabled_rules;
+        continue;
+      }
+      out_.set.rules.push_back(std::move(rule));
+    }
+  }
+
+  std::string file_;
+  LoadedRules out_;
+  std::map<std::string, std::pair<std::vector<std::string>, SourceLocation>> lists_;
+  std::unordered_map<std::string, uint32_t> target_index_;
+  std::unordered_map<std::string, SourceLocation> rule_ids_;
+  std::vector<PendingRule> pending_;
+  std::optional<SourceLocation> policy_where_;
+};
+
+}  // namespace
+
+LoadedRules LoadRuleSet(const std::vector<RuleFile>& files) { return Loader().Run(files); }
+
+}  // namespace decorum

@@ -1,0 +1,46 @@
+#include "decode/rfc3339.h"
+
+#include <gtest/gtest.h>
+
+namespace decorum {
+namespace {
+
+TEST(Rfc3339Test, UtcAndOffsets) {
+  EXPECT_EQ(ParseRfc3339Ms("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(ParseRfc3339Ms("2023-11-14T22:13:20Z"), 1700000000000);
+  EXPECT_EQ(ParseRfc3339Ms("2023-11-14t22:13:20z"), 1700000000000);
+  EXPECT_EQ(ParseRfc3339Ms("2023-11-14 22:13:20Z"), 1700000000000);
+  EXPECT_EQ(ParseRfc3339Ms("2023-11-15T03:43:20+05:30"), 1700000000000);
+  EXPECT_EQ(ParseRfc3339Ms("2023-11-14T22:13:20-00:00"), 1700000000000);
+  EXPECT_EQ(ParseRfc3339Ms("2023-11-14T12:13:20-10:00"), 1700000000000);
+}
+
+TEST(Rfc3339Test, FractionalSeconds) {
+  EXPECT_EQ(ParseRfc3339Ms("2023-11-14T22:13:20.1Z"), 1700000000100);
+  EXPECT_EQ(ParseRfc3339Ms("2023-11-14T22:13:20.12Z"), 1700000000120);
+  EXPECT_EQ(ParseRfc3339Ms("2023-11-14T22:13:20.123Z"), 1700000000123);
+  EXPECT_EQ(ParseRfc3339Ms("2023-11-14T22:13:20.123999999Z"), 1700000000123);
+}
+
+TEST(Rfc3339Test, CalendarEdges) {
+  EXPECT_EQ(ParseRfc3339Ms("2024-02-29T00:00:00Z"), 1709164800000);
+  EXPECT_EQ(ParseRfc3339Ms("2000-02-29T00:00:00Z"), 951782400000);
+  EXPECT_EQ(ParseRfc3339Ms("1969-12-31T23:59:59.500Z"), -500);
+  EXPECT_EQ(ParseRfc3339Ms("1900-01-01T00:00:00Z"), -2208988800000);
+  EXPECT_EQ(ParseRfc3339Ms("2016-12-31T23:59:60Z"), 1483228800000);  // leap second
+}
+
+TEST(Rfc3339Test, Rejects) {
+  for (const char* s : {"", "yesterday", "2023-11-14", "2023-11-14T22:13:20",
+                        "2023-11-14T22:13Z", "2023-11-14T22:13:20.Z", "2023-13-01T00:00:00Z",
+                        "2023-02-29T00:00:00Z", "1900-02-29T00:00:00Z", "2023-04-31T00:00:00Z",
+                        "2023-11-14T24:00:00Z", "2023-11-14T22:60:00Z", "2023-11-14T22:13:61Z",
+                        "2023-11-14T22:13:20+0200", "2023-11-14T22:13:20+24:00",
+                        " 2023-11-14T22:13:20Z", "2023-11-14T22:13:20Z ", "23-11-14T22:13:20Z",
+                        "2023-11-14X22:13:20Z", "2023-1a-14T22:13:20Z", "1700000000"}) {
+    EXPECT_FALSE(ParseRfc3339Ms(s).has_value()) << s;
+  }
+}
+
+}  // namespace
+}  // namespace decorum

@@ -1,0 +1,269 @@
+#include "normalize/normalizer.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <string_view>
+
+namespace decorum {
+namespace {
+
+class NormalizerTest : public ::testing::Test {
+ protected:
+  const NormalizedText& Norm(std::string_view in) {
+    normalizer_.Normalize(in, &out_);
+    return out_;
+  }
+
+  // The byte offset of `word` in the normalized text as a whole word (between spaces or
+  // the ends), or npos.
+  static size_t FindWord(const NormalizedText& n, std::string_view word) {
+    std::string_view t = n.text;
+    for (size_t at = t.find(word); at != std::string_view::npos; at = t.find(word, at + 1)) {
+      const bool left = at == 0 || t[at - 1] == ' ';
+      const bool right = at + word.size() == t.size() || t[at + word.size()] == ' ';
+      if (left && right) return at;
+    }
+    return std::string_view::npos;
+  }
+
+  // The original text the normalized span of `word` maps back to.
+  static std::string OriginalOf(std::string_view original, const NormalizedText& n,
+                                std::string_view word) {
+    const size_t at = FindWord(n, word);
+    if (at == std::string_view::npos) return "<" + std::string(word) + " not found>";
+    const auto [b, e] = n.ToOriginal(static_cast<uint32_t>(at),
+                                     static_cast<uint32_t>(at + word.size()));
+    return std::string(original.substr(b, e - b));
+  }
+
+  Normalizer normalizer_;
+  NormalizedText out_;
+};
+
+// Checks the invariants stated on NormalizedText, plus the output shape.
+void ExpectInvariants(std::string_view original, const NormalizedText& n) {
+  ASSERT_EQ(n.text.size(), n.orig_begin.size());
+  ASSERT_EQ(n.text.size(), n.orig_end.size());
+  auto is_boundary = [&](uint32_t at) {
+    if (at == original.size()) return true;
+    const unsigned char c = static_cast<unsigned char>(original[at]);
+    if ((c & 0xC0) != 0x80) return true;
+    // A continuation byte may only start a source when it is a stray invalid byte: it is
+    // not inside a well-formed sequence that started earlier.
+    size_t lead = at;
+    while (lead > 0 && at - lead < 3 &&
+           (static_cast<unsigned char>(original[lead]) & 0xC0) == 0x80) {
+      --lead;
+    }
+    const unsigned char l = static_cast<unsigned char>(original[lead]);
+    const size_t len = l >= 0xF0 ? 4 : l >= 0xE0 ? 3 : l >= 0xC0 ? 2 : 1;
+    return lead + len <= at;  // not covered by the lead's sequence
+  };
+  for (size_t i = 0; i < n.text.size(); ++i) {
+    SCOPED_TRACE("normalized byte " + std::to_string(i));
+    ASSERT_LT(n.orig_begin[i], n.orig_end[i]);
+    ASSERT_LE(n.orig_end[i], original.size());
+    ASSERT_TRUE(is_boundary(n.orig_begin[i]));
+    ASSERT_TRUE(is_boundary(n.orig_end[i]));
+    if (i > 0) ASSERT_LE(n.orig_begin[i - 1], n.orig_begin[i]);
+    const unsigned char c = static_cast<unsigned char>(n.text[i]);
+    ASSERT_FALSE(c >= 'A' && c <= 'Z');
+    if (c == ' ') {
+      ASSERT_GT(i, 0u);
+      ASSERT_LT(i + 1, n.text.size());
+      ASSERT_NE(n.text[i + 1], ' ');
+    }
+    if (c < 0x80) {
+      ASSERT_TRUE((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '@' || c == ' ')
+          << "byte " << int(c) << " in " << n.text;
+    }
+  }
+}
+
+struct Case {
+  const char* input;
+  const char* word;      // expected as a whole word of the normalized text
+  const char* original;  // what that word's span maps back to
+};
+
+TEST_F(NormalizerTest, EvasionsFoldToTheWord) {
+  const Case cases[] = {
+      {"1d10t", "idiot", "1d10t"},
+      {"you are a 1d10t!", "idiot", "1d10t"},
+      {"i d i o t", "idiot", "i d i o t"},
+      {"i.d.i.o.t", "idiot", "i.d.i.o.t"},
+      {"you i . d . i . o . t", "idiot", "i . d . i . o . t"},
+      {"IDIOT", "idiot", "IDIOT"},
+      {"\xD1\x96" "d" "\xD1\x96\xD0\xBE" "t", "idiot", "\xD1\x96" "d" "\xD1\x96\xD0\xBE" "t"},
+      {"\xEF\xBD\x89\xEF\xBD\x84\xEF\xBD\x89\xEF\xBD\x8F\xEF\xBD\x94", "idiot",
+       "\xEF\xBD\x89\xEF\xBD\x84\xEF\xBD\x89\xEF\xBD\x8F\xEF\xBD\x94"},
+      {"id\xE2\x80\x8Diot", "idiot", "id\xE2\x80\x8Diot"},
+      {"i\xE2\x80\x8B" "diot", "idiot", "i\xE2\x80\x8B" "diot"},
+      {"c0n artist", "con", "c0n"},
+      {"\xC3\xAD" "di" "\xC3\xB3" "t", "idiot", "\xC3\xAD" "di" "\xC3\xB3" "t"},
+      {"I\xCC\x81" "diot", "idiot", "I\xCC\x81" "diot"},  // combining acute accent
+      {"b@stard", "bastard", "b@stard"},
+      {"$hit", "shit", "$hit"},
+      {"idiot!!!", "idiot", "idiot"},
+      {"b!tch", "bitch", "b!tch"},
+      {"1 d 1 o t", "idiot", "1 d 1 o t"},
+      {"\xEF\xAC\x81ne", "fine", "\xEF\xAC\x81ne"},  // ﬁ ligature
+      {"so\xC2\xAD" "b", "sob", "so\xC2\xAD" "b"},  // soft hyphen
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.input);
+    const NormalizedText& n = Norm(c.input);
+    ExpectInvariants(c.input, n);
+    EXPECT_NE(FindWord(n, c.word), std::string_view::npos) << "normalized: " << n.text;
+    EXPECT_EQ(OriginalOf(c.input, n, c.word), c.original);
+  }
+}
+
+TEST_F(NormalizerTest, WholeTexts) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"c0n artist", "con artist"},
+      {"con-artist", "con artist"},
+      {"con_artist", "con artist"},
+      {"con\xE2\x80\x94" "artist", "con artist"},  // em dash
+      {"con\xE2\x80\x93" "artist", "con artist"},  // en dash
+      {"iiiidiot", "iiiidiot"},
+      {"call 555-0134 now", "call 555 0134 now"},
+      {"2024", "2024"},
+      {"in 2024 we", "in 2024 we"},
+      {"@AnnaDelvey hi", "@annadelvey hi"},
+      {"hi @AnnaDelvey!", "hi @annadelvey"},
+      {"Scunthorpe", "scunthorpe"},
+      {"Sussex", "sussex"},
+      {"Dick Van Dyke", "dick van dyke"},
+      {"classic", "classic"},
+      {"assassin", "assassin"},
+      {"  Hello,   World!  ", "hello world"},
+      {"wow!!!cool", "wow cool"},
+      {"$5 and $100", "5 and 100"},
+      {"a\n b\n c", "a b c"},            // a newline stops spaced-letter joining
+      {"a    b    c", "a b c"},          // so does a gap of more than 3 characters
+      {"I am a b", "i am a b"},          // two single letters are not a run
+      {"5 5 5", "5 5 5"},                // a run without a letter is left alone
+      {"Stra\xC3\x9F" "e", "strasse"},
+      {"caf\xC3\xA9 \xF0\x9F\x98\x80 ok", "cafe ok"},  // emoji are separators
+      {"", ""},
+      {"!!! ...", ""},
+      {"\xD0\x97\xD0\x90", "\xC9\x9C" "a"},  // ЗА -> skeleton ɜa
+  };
+  for (const auto& [in, want] : cases) {
+    SCOPED_TRACE(in);
+    const NormalizedText& n = Norm(in);
+    ExpectInvariants(in, n);
+    EXPECT_EQ(n.text, want);
+  }
+}
+
+TEST_F(NormalizerTest, FullwidthMapsBackToWholeCodePoints) {
+  const std::string in = "\xEF\xBD\x89\xEF\xBD\x84\xEF\xBD\x89\xEF\xBD\x8F\xEF\xBD\x94";
+  const NormalizedText& n = Norm(in);
+  ASSERT_EQ(n.text, "idiot");
+  EXPECT_EQ(n.ToOriginal(0, 5), (std::pair<uint32_t, uint32_t>(0, 15)));
+  EXPECT_EQ(n.ToOriginal(1, 2), (std::pair<uint32_t, uint32_t>(3, 6)));
+}
+
+TEST_F(NormalizerTest, LigatureExpansionMapsEveryByteToTheCodePoint) {
+  const std::string in = "x \xEF\xAC\x81";  // "x ﬁ"
+  const NormalizedText& n = Norm(in);
+  ASSERT_EQ(n.text, "x fi");
+  EXPECT_EQ(n.orig_begin[2], 2u);
+  EXPECT_EQ(n.orig_end[2], 5u);
+  EXPECT_EQ(n.orig_begin[3], 2u);
+  EXPECT_EQ(n.orig_end[3], 5u);
+}
+
+TEST_F(NormalizerTest, OffsetsAfterMultibyteCharacters) {
+  const std::string in = "\xF0\x9F\x98\xA1 caf\xC3\xA9 you 1d10t, \xC3\xA9 i d i o t!";
+  const NormalizedText& n = Norm(in);
+  ExpectInvariants(in, n);
+  EXPECT_EQ(n.text, "cafe you idiot e idiot");
+  const auto [b1, e1] = n.ToOriginal(9, 14);
+  EXPECT_EQ(in.substr(b1, e1 - b1), "1d10t");
+  const auto [b2, e2] = n.ToOriginal(17, 22);
+  EXPECT_EQ(in.substr(b2, e2 - b2), "i d i o t");
+  const auto [b3, e3] = n.ToOriginal(0, 4);
+  EXPECT_EQ(in.substr(b3, e3 - b3), "caf\xC3\xA9");
+}
+
+TEST_F(NormalizerTest, InvalidUtf8IsSeparators) {
+  const std::string cases[] = {
+      std::string("id\x80iot"),
+      std::string("\xC0\xAF" "abc"),               // overlong '/'
+      std::string("a\xED\xA0\x80" "b"),            // encoded surrogate
+      std::string("a\xF4\x90\x80\x80" "b"),        // above U+10FFFF
+      std::string("\xE2\x82"),                     // truncated
+      std::string("x\0y", 3),                      // NUL
+      std::string("\xFF\xFE\xBF\xBF"),
+  };
+  for (const std::string& in : cases) {
+    SCOPED_TRACE(testing::PrintToString(in));
+    const NormalizedText& n = Norm(in);
+    ExpectInvariants(in, n);
+  }
+  EXPECT_EQ(Norm("id\x80iot").text, "id iot");
+  EXPECT_EQ(Norm(std::string("x\0y", 3)).text, "x y");
+}
+
+TEST_F(NormalizerTest, ReusesOutputAndIsRepeatable) {
+  const std::string in = "\xD1\x96" "d" "\xD1\x96\xD0\xBE" "t and 1d10t";
+  NormalizedText first;
+  normalizer_.Normalize(in, &first);
+  for (int i = 0; i < 3; ++i) {
+    const NormalizedText& n = Norm(in);
+    EXPECT_EQ(n.text, first.text);
+    EXPECT_EQ(n.orig_begin, first.orig_begin);
+    EXPECT_EQ(n.orig_end, first.orig_end);
+  }
+  EXPECT_EQ(Norm("short").text, "short");
+  EXPECT_EQ(out_.orig_begin.size(), 5u);
+}
+
+TEST_F(NormalizerTest, LargeInput) {
+  std::string in;
+  while (in.size() < (5u << 20)) in += "y\xC3\xB6u 1d10t \xF0\x9F\x98\x80 i d i o t\xE2\x80\x8B! ";
+  const NormalizedText& n = Norm(in);
+  ExpectInvariants(in, n);
+  EXPECT_EQ(n.text.substr(0, 22), "you idiot idiot you id");
+}
+
+// Pseudo-random bytes: ASCII, multibyte characters, invalid bytes and separators, mixed.
+TEST_F(NormalizerTest, InvariantsHoldOnRandomInput) {
+  static const char* const kPieces[] = {
+      "a", "I", "d", "o", "t", "0", "1", "3", "$", "@", "!", "|", " ", "  ", ".", "-", "\n",
+      "\xC3\xA9", "\xD1\x96", "\xEF\xBD\x89", "\xEF\xAC\x81", "\xE2\x80\x8D", "\xC2\xAD",
+      "\xF0\x9F\x98\x80", "\xCC\x81", "\xE2\x80\x94", "\xEF\xB7\xBA", "\xE3\x8F\x82",
+      "\xC2\xBD", "\xED\x95\x9C", "\xE4\xB8\xAD",
+  };
+  std::mt19937 rng(20240611);
+  for (int iter = 0; iter < 4000; ++iter) {
+    std::string in;
+    const int len = static_cast<int>(rng() % 40);
+    for (int j = 0; j < len; ++j) {
+      switch (rng() % 4) {
+        case 0:
+          in.push_back(static_cast<char>(rng() % 256));  // any byte, valid or not
+          break;
+        case 1:
+          in.push_back(static_cast<char>(rng() % 128));
+          break;
+        default:
+          in += kPieces[rng() % (sizeof(kPieces) / sizeof(kPieces[0]))];
+          break;
+      }
+    }
+    SCOPED_TRACE(testing::PrintToString(in));
+    const NormalizedText& n = Norm(in);
+    ExpectInvariants(in, n);
+    if (HasFatalFailure()) return;
+  }
+}
+
+}  // namespace
+}  // namespace decorum
