@@ -38,11 +38,9 @@ inline bool IsWord(uint8_t cls) { return cls >= kLetter; }
 // A neighbour that lets '!', '|' or '@' inside a word read as a letter.
 inline bool IsSolid(uint8_t cls) { return cls == kLetter || cls == kDigit || cls == kDollar; }
 
-// Decodes one word, text[0, n), n >= 1, every byte a word byte.
-void DecodeWord(char* w, size_t n) {
-  bool has_letter = false;
-  for (size_t i = 0; i < n && !has_letter; ++i) has_letter = ClassOf(w[i]) == kLetter;
-
+// Decodes one word, w[0, n), n >= 1, every byte a word byte, at least one of them not a
+// letter.
+void DecodeWord(char* w, size_t n, bool has_letter) {
   // Neighbour tests read the classes of the bytes as they were before this word was
   // rewritten, so a decoded '!' does not vouch for the next one.
   uint8_t prev = kSeparator;
@@ -83,9 +81,16 @@ void DecodeLeet(char* text, size_t size) {
       ++i;
       continue;
     }
+    // Most words are letters only; only the others need a second look.
     const size_t start = i;
-    while (i < size && IsWord(ClassOf(text[i]))) ++i;
-    DecodeWord(text + start, i - start);
+    bool has_letter = false, has_other = false;
+    for (; i < size; ++i) {
+      const uint8_t c = ClassOf(text[i]);
+      if (!IsWord(c)) break;
+      has_letter |= c == kLetter;
+      has_other |= c != kLetter;
+    }
+    if (has_other) DecodeWord(text + start, i - start, has_letter);
   }
 }
 

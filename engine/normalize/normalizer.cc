@@ -140,9 +140,11 @@ struct Normalizer::Impl {
       const std::string_view f =
           d.code_point == kInvalidCodePoint ? std::string_view(" ") : folder.Fold(d.code_point);
       // Every byte of an expansion (ﬁ -> fi) maps to the whole source code point.
-      folded.append(f);
-      begins.insert(begins.end(), f.size(), static_cast<uint32_t>(pos));
-      ends.insert(ends.end(), f.size(), static_cast<uint32_t>(pos + d.length));
+      for (char c : f) {
+        folded.push_back(c);
+        begins.push_back(static_cast<uint32_t>(pos));
+        ends.push_back(static_cast<uint32_t>(pos + d.length));
+      }
       pos += d.length;
     }
   }

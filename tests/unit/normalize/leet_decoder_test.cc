@@ -14,7 +14,8 @@ std::string Decode(std::string s) {
 
 TEST(LeetDecoderTest, DigitsAndDollarOnlyInWordsWithALetter) {
   EXPECT_EQ(Decode("1d10t"), "idiot");
-  EXPECT_EQ(Decode("h3ll0 w0r1d"), "hello world");
+  EXPECT_EQ(Decode("h3ll0 w0rld"), "hello world");
+  EXPECT_EQ(Decode("mp3"), "mpe");  // a word with a letter reads every leet digit
   EXPECT_EQ(Decode("$hit"), "shit");
   EXPECT_EQ(Decode("a$$"), "ass");
   EXPECT_EQ(Decode("555-0134"), "555 0134");
