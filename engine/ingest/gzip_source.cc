@@ -20,8 +20,8 @@ GzipSource::GzipSource(std::unique_ptr<ByteSource> compressed, std::string name)
     : in_(std::move(compressed)), name_(std::move(name)), in_buf_(new char[kInChunk]) {
   const int rc = inflateInit2(&zs_, kWindowBits);
   if (rc != Z_OK) {
-    status_ = Status::Internal(name_ + ": cannot initialize zlib (code " + std::to_string(rc) +
-                               ")");
+    status_ =
+        Status::Internal(name_ + ": cannot initialize zlib (code " + std::to_string(rc) + ")");
     return;
   }
   zs_ready_ = true;
@@ -31,9 +31,7 @@ GzipSource::~GzipSource() {
   if (zs_ready_) inflateEnd(&zs_);
 }
 
-void GzipSource::Fail(const std::string& what) {
-  status_ = Status::Corrupt(name_ + ": " + what);
-}
+void GzipSource::Fail(const std::string& what) { status_ = Status::Corrupt(name_ + ": " + what); }
 
 bool GzipSource::Refill() {
   const size_t n = in_->Read(in_buf_.get(), kInChunk);
@@ -94,10 +92,10 @@ size_t GzipSource::Read(char* buf, size_t cap) {
         status_ = Status::Internal(name_ + ": out of memory inflating gzip data");
         return 0;
       default: {  // Z_DATA_ERROR, Z_STREAM_ERROR
-        std::string what = members_ > 1 && zs_.total_out == 0 && member_open_
-                               ? "trailing garbage after gzip member " +
-                                     std::to_string(members_ - 1)
-                               : "corrupt gzip data";
+        std::string what =
+            members_ > 1 && zs_.total_out == 0 && member_open_
+                ? "trailing garbage after gzip member " + std::to_string(members_ - 1)
+                : "corrupt gzip data";
         if (zs_.msg != nullptr) what += std::string(" (") + zs_.msg + ")";
         Fail(what);
         return 0;

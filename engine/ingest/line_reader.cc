@@ -17,8 +17,7 @@ namespace {
 constexpr size_t kChunk = size_t{1} << 20;
 
 size_t SaturatingAdd(size_t a, size_t b) {
-  return a > std::numeric_limits<size_t>::max() - b ? std::numeric_limits<size_t>::max()
-                                                    : a + b;
+  return a > std::numeric_limits<size_t>::max() - b ? std::numeric_limits<size_t>::max() : a + b;
 }
 
 }  // namespace

@@ -34,12 +34,12 @@ class ByteSource {
 // (bytes empty, too_long false) and over-long ones, so the caller can emit one record per
 // input line.
 struct Line {
-  std::string_view bytes;     // the line without its '\n' (and without a trailing '\r');
-                              // empty when too_long
-  uint64_t number = 0;        // 1-based
-  bool too_long = false;      // longer than max_line_bytes: the bytes were discarded
-  uint64_t length = 0;        // the line's full length in bytes (without '\n' and a
-                              // trailing '\r'), even when too_long; == bytes.size() otherwise
+  std::string_view bytes;  // the line without its '\n' (and without a trailing '\r');
+                           // empty when too_long
+  uint64_t number = 0;     // 1-based
+  bool too_long = false;   // longer than max_line_bytes: the bytes were discarded
+  uint64_t length = 0;     // the line's full length in bytes (without '\n' and a
+                           // trailing '\r'), even when too_long; == bytes.size() otherwise
 };
 
 // Memory: the buffer holds at most one line of up to max_line_bytes plus one read chunk
@@ -81,10 +81,10 @@ class LineReader {
   std::unique_ptr<ByteSource> source_;
   size_t max_line_bytes_;
   uint64_t total_bytes_;
-  std::string buf_;       // decompressed bytes not yet returned
-  size_t pos_ = 0;        // start of the unread part of buf_
-  size_t end_ = 0;        // end of valid data in buf_
-  size_t scan_ = 0;       // buf_[pos_, scan_) is known to hold no '\n'
+  std::string buf_;  // decompressed bytes not yet returned
+  size_t pos_ = 0;   // start of the unread part of buf_
+  size_t end_ = 0;   // end of valid data in buf_
+  size_t scan_ = 0;  // buf_[pos_, scan_) is known to hold no '\n'
   bool eof_ = false;
   uint64_t line_no_ = 0;
 };

@@ -23,9 +23,9 @@ ZstdSource::ZstdSource(std::unique_ptr<ByteSource> compressed, std::string name)
   }
   const size_t rc = ZSTD_DCtx_setParameter(dctx_, ZSTD_d_windowLogMax, kWindowLogMax);
   if (ZSTD_isError(rc)) {
-    status_ = Status::Internal(name_ + ": cannot allow zstd windows of 2^" +
-                               std::to_string(kWindowLogMax) + " bytes (" +
-                               ZSTD_getErrorName(rc) + ")");
+    status_ =
+        Status::Internal(name_ + ": cannot allow zstd windows of 2^" +
+                         std::to_string(kWindowLogMax) + " bytes (" + ZSTD_getErrorName(rc) + ")");
   }
 }
 

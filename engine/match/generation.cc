@@ -17,8 +17,7 @@ namespace {
 constexpr std::string_view kFormatVersion = "decorum-generation-1";
 
 struct Expression {
-  std::string text;
-  unsigned flags = 0;
+  CompiledPattern pattern;
   PatternRef ref;
   const SourceLocation* where = nullptr;
   const std::string* original = nullptr;  // the pattern as written, for errors
@@ -28,9 +27,9 @@ struct Expression {
 struct ExpressionSet {
   std::vector<Expression> items;
 
-  void Add(std::string text, unsigned flags, PatternRef ref, const SourceLocation* where,
+  void Add(CompiledPattern pattern, PatternRef ref, const SourceLocation* where,
            const std::string* original) {
-    items.push_back({std::move(text), flags, ref, where, original});
+    items.push_back({std::move(pattern), ref, where, original});
   }
 };
 
@@ -43,8 +42,8 @@ hs_database_t* CompileDatabase(const ExpressionSet& set, uint32_t id_base, int* 
   std::vector<unsigned> flags;
   std::vector<unsigned> ids;
   for (size_t i = 0; i < set.items.size(); ++i) {
-    exprs.push_back(set.items[i].text.c_str());
-    flags.push_back(set.items[i].flags);
+    exprs.push_back(set.items[i].pattern.expression.c_str());
+    flags.push_back(set.items[i].pattern.flags);
     ids.push_back(id_base + static_cast<unsigned>(i));
   }
   hs_database_t* db = nullptr;
@@ -66,7 +65,7 @@ void CollectBadExpressions(const ExpressionSet& set, const RuleSet& rules,
   for (const auto& e : set.items) {
     hs_database_t* db = nullptr;
     hs_compile_error_t* err = nullptr;
-    if (hs_compile(e.text.c_str(), e.flags, HS_MODE_BLOCK, nullptr, &db, &err) == HS_SUCCESS) {
+    if (hs_compile(e.pattern.expression.c_str(), e.pattern.flags, HS_MODE_BLOCK, nullptr, &db, &err) == HS_SUCCESS) {
       hs_free_database(db);
       continue;
     }
@@ -100,13 +99,15 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
   // Watchlist first: its ids are the smallest, which keeps mention lookup cheap.
   for (uint32_t t = 0; t < set.targets.size(); ++t) {
     const Target& target = set.targets[t];
-    const PatternRef ref{PatternRef::Kind::kTarget, t};
-    auto add = [&](const std::string& text, Result<std::string> expr) {
+    PatternRef ref;
+    ref.kind = PatternRef::Kind::kTarget;
+    ref.index = t;
+    auto add = [&](const std::string& text, Result<CompiledPattern> expr) {
       if (!expr.ok()) {
         errors->push_back({target.where, "", "target " + target.id + ": " + expr.status().message()});
         return;
       }
-      normalized.Add(std::move(expr.value()), HS_FLAG_SOM_LEFTMOST, ref, &target.where, &text);
+      normalized.Add(std::move(expr.value()), ref, &target.where, &text);
     };
     add(target.name, compiler.TargetName(target.name));
     for (const auto& a : target.aliases) add(a, compiler.TargetName(a));
@@ -117,13 +118,14 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
     const Rule& rule = set.rules[r];
     auto add_patterns = [&](const std::vector<PatternSpec>& patterns, PatternRef::Kind kind) {
       for (const auto& p : patterns) {
-        const PatternRef ref{kind, r};
+        PatternRef ref;
+        ref.kind = kind;
+        ref.index = r;
         if (p.kind == PatternSpec::Kind::kRegex) {
-          const unsigned flags = HS_FLAG_SOM_LEFTMOST | HS_FLAG_CASELESS;
-          (rule.raw ? raw : normalized).Add(p.text, flags, ref, &p.where, &p.text);
+          (rule.raw ? raw : normalized).Add(compiler.Regex(p.text, rule.raw), ref, &p.where, &p.text);
           continue;
         }
-        auto expr = compiler.WordOrPhrase(p.text, p.kind == PatternSpec::Kind::kPhrase);
+        auto expr = compiler.WordOrPhrase(p.text);
         if (!expr.ok()) {
           errors->push_back({p.where, rule.id, expr.status().message()});
           bad_rules.insert(r);
@@ -131,7 +133,12 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
         }
         // Words and phrases always match the normalized text, even in a raw rule: they
         // are normalized themselves, so only there do they mean what they say.
-        normalized.Add(std::move(expr.value()), HS_FLAG_SOM_LEFTMOST, ref, &p.where, &p.text);
+        normalized.Add(std::move(expr.value()), ref, &p.where, &p.text);
+        const std::string joined = compiler.JoinedVariant(p.text);
+        if (!joined.empty()) {
+          auto joined_expr = compiler.WordOrPhrase(joined);
+          if (joined_expr.ok()) normalized.Add(std::move(joined_expr.value()), ref, &p.where, &p.text);
+        }
       }
     };
     add_patterns(rule.match, PatternRef::Kind::kMatch);
@@ -177,8 +184,18 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
   }
 
   gen->raw_id_base_ = raw_base;
-  for (const auto& e : normalized.items) gen->refs_.push_back(e.ref);
-  for (const auto& e : raw.items) gen->refs_.push_back(e.ref);
+  for (const ExpressionSet* es : {&normalized, &raw}) {
+    for (const auto& e : es->items) {
+      PatternRef ref = e.ref;
+      ref.prefix = e.pattern.prefix;
+      ref.exact_runs = e.pattern.exact_runs;
+      ref.literal_length = e.pattern.literal_length;
+      ref.runs_offset = static_cast<uint32_t>(gen->runs_.size());
+      ref.runs_size = static_cast<uint32_t>(e.pattern.runs.size());
+      gen->runs_.insert(gen->runs_.end(), e.pattern.runs.begin(), e.pattern.runs.end());
+      gen->refs_.push_back(ref);
+    }
+  }
 
   uint64_t h = Fnv1a64(kFnvOffset, kFormatVersion);
   h = Fnv1a64(h, hs_version());

@@ -23,11 +23,16 @@ struct hs_database;
 
 namespace decorum {
 
-// What a Hyperscan expression id stands for.
+// What a Hyperscan expression id stands for, and how to turn its raw match into a span.
 struct PatternRef {
   enum class Kind : uint8_t { kMatch, kUnless, kTarget };
   Kind kind = Kind::kMatch;
-  uint32_t index = 0;  // rule index for kMatch / kUnless, target index for kTarget
+  bool prefix = false;       // extend the match to the end of the word
+  bool exact_runs = false;   // letter runs must equal `runs`, not just reach them
+  uint32_t index = 0;        // rule index for kMatch / kUnless, target index for kTarget
+  uint32_t literal_length = 0;  // literals: start = end - literal_length; 0: SOM reported
+  uint32_t runs_offset = 0;  // run requirements: run_requirements()[offset, offset+size)
+  uint32_t runs_size = 0;    // 0: no requirement (every letter may occur once or more)
 };
 
 class Generation {
@@ -45,6 +50,7 @@ class Generation {
 
   const RuleSet& rules() const { return set_; }
   const std::vector<PatternRef>& refs() const { return refs_; }
+  const std::vector<uint8_t>& run_requirements() const { return runs_; }
   // Null when the set has no pattern of that kind.
   const hs_database* normalized_db() const { return normalized_db_; }
   const hs_database* raw_db() const { return raw_db_; }
@@ -62,6 +68,7 @@ class Generation {
 
   RuleSet set_;
   std::vector<PatternRef> refs_;
+  std::vector<uint8_t> runs_;
   hs_database* normalized_db_ = nullptr;
   hs_database* raw_db_ = nullptr;
   uint32_t raw_id_base_ = 0;

@@ -1,5 +1,8 @@
 #include "match/pattern_compiler.h"
 
+#include <hs/hs.h>
+
+#include <cctype>
 #include <cstdio>
 
 namespace decorum {
@@ -7,31 +10,46 @@ namespace {
 
 bool IsWordByte(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
-void AppendHexByte(std::string* out, unsigned char c) {
-  char buf[8];
-  std::snprintf(buf, sizeof(buf), "\\x%02x", c);
-  out->append(buf);
-}
+bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 }  // namespace
 
-Result<std::string> PatternCompiler::WordOrPhrase(const std::string& text, bool is_phrase) {
-  return Build(text, is_phrase, /*tolerate_repeats=*/true);
+Result<CompiledPattern> PatternCompiler::WordOrPhrase(const std::string& text) {
+  return Literal(text, /*allow_prefix=*/true, /*exact_runs=*/false);
 }
 
-Result<std::string> PatternCompiler::TargetName(const std::string& text) {
-  return Build(text, /*phrase=*/true, /*tolerate_repeats=*/true);
+std::string PatternCompiler::JoinedVariant(const std::string& text) {
+  const bool prefix = !text.empty() && text.back() == '*';
+  normalizer_.Normalize(prefix ? std::string_view(text).substr(0, text.size() - 1) : text, &scratch_);
+  if (scratch_.text.find(' ') == std::string::npos) return "";
+  std::string joined;
+  for (char c : scratch_.text) {
+    if (c != ' ') joined += c;
+  }
+  // Re-expand the runs so that normalizing the variant again yields the same run lengths.
+  std::string expanded;
+  for (size_t i = 0, j = 0; i < scratch_.text.size(); ++i) {
+    if (scratch_.text[i] == ' ') continue;
+    expanded.append(scratch_.runs[i], joined[j++]);
+  }
+  if (prefix) expanded += '*';
+  return expanded;
 }
 
-Result<std::string> PatternCompiler::TargetHandle(const std::string& text) {
-  return Build(text, /*phrase=*/false, /*tolerate_repeats=*/false);
+Result<CompiledPattern> PatternCompiler::TargetName(const std::string& text) {
+  return Literal(text, /*allow_prefix=*/false, /*exact_runs=*/false);
 }
 
-Result<std::string> PatternCompiler::Build(const std::string& text, bool phrase, bool tolerate_repeats) {
+Result<CompiledPattern> PatternCompiler::TargetHandle(const std::string& text) {
+  return Literal(text, /*allow_prefix=*/false, /*exact_runs=*/true);
+}
+
+Result<CompiledPattern> PatternCompiler::Literal(const std::string& text, bool allow_prefix,
+                                                 bool exact_runs) {
   std::string body = text;
-  bool prefix = false;
-  if (!phrase && !body.empty() && body.back() == '*') {
-    prefix = true;
+  CompiledPattern p;
+  if (allow_prefix && !body.empty() && body.back() == '*') {
+    p.prefix = true;
     body.pop_back();
   }
   normalizer_.Normalize(body, &scratch_);
@@ -41,31 +59,68 @@ Result<std::string> PatternCompiler::Build(const std::string& text, bool phrase,
   if (!has_word_char) {
     return Status::InvalidArgument("pattern '" + text + "' has no letter or digit once normalized");
   }
+  if (n.size() > 0xFFFF) return Status::InvalidArgument("pattern '" + text.substr(0, 40) + "...' is too long");
 
-  std::string expr;
-  if (IsWordByte(n.front())) expr += "\\b";
-  for (size_t i = 0; i < n.size();) {
-    const char c = n[i];
-    size_t run = 1;
-    while (i + run < n.size() && n[i + run] == c) ++run;
-    if (c >= 'a' && c <= 'z' && tolerate_repeats) {
-      expr += c;
-      expr += run == 1 ? std::string("+") : "{" + std::to_string(run) + ",}";
-    } else if (IsWordByte(c)) {
-      expr.append(run, c);
-    } else if (c == ' ') {
-      // Between words of a phrase any separator, or none ("conartist"), may stand.
-      expr += " ?";
-    } else if (c == '@') {
-      expr.append(run, '@');
+  if (IsWordByte(n.front())) p.expression += "\\b";
+  for (char c : n) {
+    if (IsWordByte(c) || c == ' ' || c == '@') {
+      p.expression += c;
     } else {
-      for (size_t k = 0; k < run; ++k) AppendHexByte(&expr, static_cast<unsigned char>(c));
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\x%02x", static_cast<unsigned char>(c));
+      p.expression += buf;
     }
-    i += run;
   }
-  if (prefix) expr += "[a-z0-9]*";
-  if (prefix || IsWordByte(n.back())) expr += "\\b";
-  return expr;
+  // A prefix word reports its end where the written part ends; the Scanner extends the
+  // span over the rest of the word.
+  if (!p.prefix && IsWordByte(n.back())) p.expression += "\\b";
+  p.literal_length = static_cast<uint32_t>(n.size());
+  p.exact_runs = exact_runs;
+  bool any_run = exact_runs;
+  for (uint8_t r : scratch_.runs) any_run |= r > 1;
+  if (any_run) p.runs = scratch_.runs;
+  return p;
+}
+
+CompiledPattern PatternCompiler::Regex(const std::string& text, bool raw) {
+  CompiledPattern p;
+  p.flags = HS_FLAG_SOM_LEFTMOST | HS_FLAG_CASELESS;
+  if (raw) {
+    p.expression = text;
+    return p;
+  }
+  // Collapse runs of one literal letter, as the normalizer does to the text. Escapes
+  // (and \x.. / \p{..} bodies), [classes] and {quantifiers} are copied untouched.
+  std::string& out = p.expression;
+  int class_depth = 0;
+  bool in_quantifier = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\\' && i + 1 < text.size()) {
+      out += c;
+      out += text[++i];
+      const char e = text[i];
+      if ((e == 'x' || e == 'p' || e == 'P' || e == 'o') && i + 1 < text.size() && text[i + 1] == '{') {
+        while (i + 1 < text.size() && text[i] != '}') out += text[++i];
+      } else if (e == 'x') {
+        for (int k = 0; k < 2 && i + 1 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])); ++k) {
+          out += text[++i];
+        }
+      }
+      continue;
+    }
+    if (class_depth == 0 && !in_quantifier && IsAsciiLetter(c) && !out.empty() && out.back() == c) {
+      // Only when the previous output char is the same plain letter, not an escape's.
+      const bool after_escape = out.size() >= 2 && out[out.size() - 2] == '\\';
+      if (!after_escape) continue;
+    }
+    if (c == '[') ++class_depth;
+    else if (c == ']' && class_depth > 0) --class_depth;
+    else if (c == '{' && class_depth == 0) in_quantifier = true;
+    else if (c == '}' && class_depth == 0) in_quantifier = false;
+    out += c;
+  }
+  return p;
 }
 
 }  // namespace decorum

@@ -1,35 +1,60 @@
-// PatternCompiler: turns a rule's words and phrases into Hyperscan expressions over the
-// normalized text (regexes pass through untouched).
+// PatternCompiler: turns a rule's words and phrases, and the watchlist's names and
+// handles, into Hyperscan expressions over the normalized text.
 //
 // Words and phrases are run through the same Normalizer as comments, so a rule written
-// as "Con-Artist" matches what a comment's "c0n artist" normalizes to. Repeated letters
-// are tolerated here, in the pattern, rather than collapsed in the text: a letter that
-// occurs once matches one or more copies (`i+`), a run of k copies matches k or more
-// (`s{2,}`), so "iiiidiot" hits `idiot` while "as" never hits `ass`.
+// as "Con-Artist" matches what a comment's "c0n artist" normalizes to. Because the
+// normalizer collapses runs of a repeated letter ("killll" -> "kil", with the run length
+// kept aside), every word and phrase becomes a plain literal between word boundaries:
+// Hyperscan's literal engines match thousands of them in one pass, and no start-of-match
+// tracking is needed (start = end - length). What the collapse loses — that `kill` needs
+// two l's and `ass` two s's — is kept as per-byte run requirements, checked by the
+// Scanner on the few literals that matched.
+//
+// Regexes are written against the same normalized text; their literal letter runs are
+// collapsed the same way ("street" -> "stret") so authors can write words naturally.
 //
 // Thread safety: none (it owns a Normalizer); used while compiling a generation.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "decorum/status.h"
 #include "normalize/normalizer.h"
-#include "rules/rule_set.h"
 
 namespace decorum {
 
+struct CompiledPattern {
+  std::string expression;        // Hyperscan syntax
+  unsigned flags = 0;            // HS_FLAG_*
+  // For literals (words, phrases, names, handles): the literal's length in normalized
+  // bytes; the match starts at end - literal_length. 0 for regexes (SOM is reported).
+  uint32_t literal_length = 0;
+  bool prefix = false;           // `word*`: the span extends to the end of the word
+  bool exact_runs = false;       // handles: runs must match exactly, not at least
+  std::vector<uint8_t> runs;     // per literal byte: run length required (empty: all 1)
+};
+
 class PatternCompiler {
  public:
-  // Expression for a word or phrase pattern. A trailing '*' on a word matches any word
-  // continuation. Fails when the pattern has no letter or digit left after normalization.
-  Result<std::string> WordOrPhrase(const std::string& text, bool is_phrase);
-  // Expression for a watchlist name or alias (a phrase) or handle ("@name", matched
-  // exactly: a doubled letter in a handle is a different account).
-  Result<std::string> TargetName(const std::string& text);
-  Result<std::string> TargetHandle(const std::string& text);
+  // A rule word or phrase. A trailing '*' on a word matches any word continuation.
+  // Fails when nothing is left after normalization.
+  Result<CompiledPattern> WordOrPhrase(const std::string& text);
+  // For a phrase (a pattern whose normalized form has several words): the same words
+  // written together ("con artist" -> "conartist"), a common evasion; empty otherwise.
+  std::string JoinedVariant(const std::string& text);
+  // A watchlist name or alias (a phrase).
+  Result<CompiledPattern> TargetName(const std::string& text);
+  // A watchlist handle ("@name"), matched exactly: a doubled letter in a handle is a
+  // different account.
+  Result<CompiledPattern> TargetHandle(const std::string& text);
+  // A rule regex (case-insensitive, start of match reported). Literal letter runs are
+  // collapsed outside escapes, character classes and {m,n} quantifiers.
+  CompiledPattern Regex(const std::string& text, bool raw);
 
  private:
-  Result<std::string> Build(const std::string& text, bool phrase, bool tolerate_repeats);
+  Result<CompiledPattern> Literal(const std::string& text, bool allow_prefix, bool exact_runs);
 
   Normalizer normalizer_;
   NormalizedText scratch_;

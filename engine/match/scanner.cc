@@ -15,6 +15,21 @@ int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, uns
   return 0;  // keep scanning
 }
 
+bool IsWordByte(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+// The normalized text holds each run of a repeated letter once; a literal that needs a
+// doubled letter ("kill", "ass") matches only where the text's runs are long enough.
+bool RunsSatisfied(const NormalizedText& n, uint32_t from, const PatternRef& ref,
+                   const std::vector<uint8_t>& runs) {
+  if (from + ref.runs_size > n.runs.size()) return false;
+  for (uint32_t j = 0; j < ref.runs_size; ++j) {
+    const uint8_t have = n.runs[from + j];
+    const uint8_t need = runs[ref.runs_offset + j];
+    if (ref.exact_runs ? have != need : have < need) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Scanner::Scanner(std::shared_ptr<const Generation> gen) : gen_(std::move(gen)) {
@@ -27,6 +42,28 @@ Scanner::Scanner(std::shared_ptr<const Generation> gen) : gen_(std::move(gen)) {
 }
 
 Scanner::~Scanner() { hs_free_scratch(scratch_); }
+
+void Scanner::ResolveSpans(const NormalizedText& normalized, std::vector<Match>* matches) const {
+  const auto& refs = gen_->refs();
+  const auto& runs = gen_->run_requirements();
+  const std::string& text = normalized.text;
+  size_t w = 0;
+  for (Match m : *matches) {
+    if (m.id < gen_->raw_id_base()) {
+      const PatternRef& ref = refs[m.id];
+      if (ref.literal_length) {
+        if (m.to < ref.literal_length) continue;  // cannot happen for a literal match
+        m.from = m.to - ref.literal_length;
+      }
+      if (ref.prefix) {
+        while (m.to < text.size() && IsWordByte(text[m.to])) ++m.to;
+      }
+      if (ref.runs_size && !RunsSatisfied(normalized, m.from, ref, runs)) continue;
+    }
+    (*matches)[w++] = m;
+  }
+  matches->resize(w);
+}
 
 Status Scanner::Scan(const NormalizedText& normalized, std::string_view original, std::vector<Match>* out) {
   out->clear();
@@ -42,6 +79,7 @@ Status Scanner::Scan(const NormalizedText& normalized, std::string_view original
       return Status::Internal("Hyperscan scan failed");
     }
   }
+  ResolveSpans(normalized, out);
   if (out->size() < 2) return Status::Ok();
   std::sort(out->begin(), out->end(), [](const Match& a, const Match& b) {
     if (a.id != b.id) return a.id < b.id;

@@ -45,6 +45,10 @@ class Scanner {
   const std::shared_ptr<const Generation>& generation_ptr() const { return gen_; }
 
  private:
+  // Turns raw Hyperscan reports into spans: literal starts, prefix words extended to
+  // the word's end, run requirements checked (failing matches removed).
+  void ResolveSpans(const NormalizedText& normalized, std::vector<Match>* matches) const;
+
   std::shared_ptr<const Generation> gen_;
   hs_scratch* scratch_ = nullptr;
 };

@@ -20,6 +20,7 @@ constexpr std::array<uint8_t, 256> MakeClassTable() {
   std::array<uint8_t, 256> t{};
   for (int c = 0; c < 256; ++c) t[c] = kSeparator;
   for (int c = 'a'; c <= 'z'; ++c) t[c] = kLetter;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kLetter;
   for (int c = 0x80; c < 256; ++c) t[c] = kLetter;
   for (int c = '0'; c <= '9'; ++c) t[c] = kDigit;
   t['$'] = kDollar;
@@ -30,6 +31,23 @@ constexpr std::array<uint8_t, 256> MakeClassTable() {
   return t;
 }
 constexpr std::array<uint8_t, 256> kClass = MakeClassTable();
+
+// What DecodeLeet first writes for each byte: word bytes lowercased, separators canonical.
+constexpr std::array<char, 256> MakeFirstWriteTable() {
+  std::array<char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const uint8_t cls = kClass[c];
+    if (cls == kSeparator) {
+      t[c] = ' ';
+    } else if (cls == kNewline) {
+      t[c] = '\n';
+    } else {
+      t[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+  }
+  return t;
+}
+constexpr std::array<char, 256> kFirstWrite = MakeFirstWriteTable();
 
 constexpr std::array<char, 10> kLeetDigits = {'o', 'i', '2', 'e', 'a', 's', '6', 't', 'b', 'g'};
 
@@ -72,25 +90,22 @@ void DecodeWord(char* w, size_t n, bool has_letter) {
 
 }  // namespace
 
-void DecodeLeet(char* text, size_t size) {
+void DecodeLeet(const char* in, size_t size, char* out) {
   size_t i = 0;
   while (i < size) {
-    const uint8_t cls = ClassOf(text[i]);
-    if (!IsWord(cls)) {
-      text[i] = cls == kNewline ? '\n' : ' ';
-      ++i;
-      continue;
-    }
     // Most words are letters only; only the others need a second look.
     const size_t start = i;
     bool has_letter = false, has_other = false;
     for (; i < size; ++i) {
-      const uint8_t c = ClassOf(text[i]);
+      const unsigned char b = static_cast<unsigned char>(in[i]);
+      const uint8_t c = kClass[b];
+      out[i] = kFirstWrite[b];
       if (!IsWord(c)) break;
       has_letter |= c == kLetter;
       has_other |= c != kLetter;
     }
-    if (has_other) DecodeWord(text + start, i - start, has_letter);
+    if (has_other) DecodeWord(out + start, i - start, has_letter);
+    ++i;  // past the separator written above (or past the end)
   }
 }
 

@@ -1,8 +1,9 @@
-// DecodeLeet: the word-level pass of normalization (step 3 of normalizer.h), run in place
-// over folded text (lowercase ASCII plus UTF-8 letters, one byte per output byte so the
-// offset map is untouched).
+// DecodeLeet: the word-level pass of normalization (step 3 of normalizer.h) over folded text
+// (ASCII plus the UTF-8 of CodepointFolder's results). It writes one byte per input byte,
+// so the offset map is untouched.
 //
-// A word is a maximal run of [a-z0-9@$!|] and non-ASCII bytes. In a word that holds a
+// ASCII capitals are lowercased first; this lets the all-ASCII path skip a separate
+// lowercasing pass. A word is then a maximal run of [a-z0-9@$!|] and non-ASCII bytes. In a word that holds a
 // letter (a-z or non-ASCII):
 //   digits  0->o 1->i 3->e 4->a 5->s 7->t 8->b 9->g  (2 and 6 stay digits)
 //   $       -> s
@@ -21,8 +22,9 @@
 
 namespace decorum {
 
-// Rewrites text[0, size) as above. Never reads or writes outside it.
-void DecodeLeet(char* text, size_t size);
+// Writes the decoded form of in[0, size) to out[0, size). `in` and `out` may be the same
+// buffer (in-place), but must not otherwise overlap.
+void DecodeLeet(const char* in, size_t size, char* out);
 
 // The letter a leet digit stands for ('0' -> 'o'); any other byte is returned unchanged.
 char LeetLetterForDigit(char c);

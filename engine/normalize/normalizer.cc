@@ -7,7 +7,6 @@
 namespace decorum {
 namespace {
 
-inline char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 inline bool IsSeparator(char c) { return c == ' ' || c == '\n'; }
 inline bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -108,6 +107,36 @@ void Assemble(const char* g, size_t n, const Ranges& ranges, NormalizedText* out
   out->orig_end.resize(k);
 }
 
+// Step 6: collapses each run of one letter a-z into its first byte, in place, recording
+// the run length and widening the byte's source range over the whole run.
+void CollapseRepeats(NormalizedText* out) {
+  std::string& text = out->text;
+  const size_t n = text.size();
+  out->runs.resize(n);
+  char* t = text.data();
+  uint32_t* begins = out->orig_begin.data();
+  uint32_t* ends = out->orig_end.data();
+  uint8_t* runs = out->runs.data();
+  size_t w = 0;
+  for (size_t r = 0; r < n;) {
+    const char c = t[r];
+    size_t len = 1;
+    if (c >= 'a' && c <= 'z') {
+      while (r + len < n && t[r + len] == c) ++len;
+    }
+    t[w] = c;
+    begins[w] = begins[r];
+    ends[w] = ends[r + len - 1];
+    runs[w] = static_cast<uint8_t>(len > 255 ? 255 : len);
+    ++w;
+    r += len;
+  }
+  text.resize(w);
+  out->orig_begin.resize(w);
+  out->orig_end.resize(w);
+  out->runs.resize(w);
+}
+
 }  // namespace
 
 struct Normalizer::Impl {
@@ -116,12 +145,6 @@ struct Normalizer::Impl {
   std::vector<uint32_t> begins;    // per folded byte, off the ASCII path
   std::vector<uint32_t> ends;
 
-  void FoldAscii(std::string_view in) {
-    folded.resize(in.size());
-    char* f = folded.data();
-    for (size_t i = 0; i < in.size(); ++i) f[i] = AsciiLower(in[i]);
-  }
-
   void FoldUnicode(std::string_view in) {
     folded.clear();
     begins.clear();
@@ -129,7 +152,7 @@ struct Normalizer::Impl {
     size_t pos = 0;
     while (pos < in.size()) {
       if (static_cast<unsigned char>(in[pos]) < 0x80) {
-        folded.push_back(AsciiLower(in[pos]));
+        folded.push_back(in[pos]);  // DecodeLeet lowercases
         begins.push_back(static_cast<uint32_t>(pos));
         ends.push_back(static_cast<uint32_t>(pos + 1));
         ++pos;
@@ -157,15 +180,17 @@ void Normalizer::Normalize(std::string_view original, NormalizedText* out) {
   out->clear();
   Impl& im = *impl_;
   if (IsAscii(original)) {
-    im.FoldAscii(original);
-    DecodeLeet(im.folded.data(), im.folded.size());
+    // ASCII needs no folding beyond the lowercasing DecodeLeet does.
+    im.folded.resize(original.size());
+    DecodeLeet(original.data(), original.size(), im.folded.data());
     Assemble(im.folded.data(), im.folded.size(), IdentityRanges{}, out);
   } else {
     im.FoldUnicode(original);
-    DecodeLeet(im.folded.data(), im.folded.size());
+    DecodeLeet(im.folded.data(), im.folded.size(), im.folded.data());
     Assemble(im.folded.data(), im.folded.size(), StoredRanges{im.begins.data(), im.ends.data()},
              out);
   }
+  CollapseRepeats(out);
 }
 
 }  // namespace decorum

@@ -7,6 +7,7 @@
 #define ZSTD_STATIC_LINKING_ONLY  // ZSTD_getFrameHeader, to check the test's window size
 #include <zstd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -145,7 +146,8 @@ std::string ManyLines(int n) {
 
 std::vector<OwnedLine> ManyLinesExpected(int n) {
   std::vector<OwnedLine> v;
-  for (int i = 1; i <= n; ++i) v.push_back(Ok(i, "{\"id\":" + std::to_string(i) + ",\"text\":\"hello\"}"));
+  for (int i = 1; i <= n; ++i)
+    v.push_back(Ok(i, "{\"id\":" + std::to_string(i) + ",\"text\":\"hello\"}"));
   return v;
 }
 
@@ -413,8 +415,9 @@ TEST(GzipSourceTest, DecodesMultiMemberFileFromGzipTool) {
             0);
   Status status;
   // Named .json on purpose: detection goes by magic bytes, not by extension.
-  EXPECT_EQ(ReadFile(dir.path() + "/dump.json", 100, &status),
-            (std::vector<OwnedLine>{Ok(1, "alpha"), Ok(2, "beta"), Ok(3, "gamma"), Ok(4, "delta")}));
+  EXPECT_EQ(
+      ReadFile(dir.path() + "/dump.json", 100, &status),
+      (std::vector<OwnedLine>{Ok(1, "alpha"), Ok(2, "beta"), Ok(3, "gamma"), Ok(4, "delta")}));
   EXPECT_TRUE(status.ok()) << status.ToString();
 }
 
@@ -549,9 +552,9 @@ TEST(AutoDecompressSourceTest, DetectsByMagicBytes) {
   const Case cases[] = {
       {"{\"text\":1}\n", AutoDecompressSource::Format::kPlain},
       {"", AutoDecompressSource::Format::kPlain},
-      {"\x1f", AutoDecompressSource::Format::kPlain},         // gzip's first byte only
-      {"\x1fzz\n", AutoDecompressSource::Format::kPlain},     // not the second byte
-      {"\x28\xb5\x2f", AutoDecompressSource::Format::kPlain}, // three of zstd's four
+      {"\x1f", AutoDecompressSource::Format::kPlain},          // gzip's first byte only
+      {"\x1fzz\n", AutoDecompressSource::Format::kPlain},      // not the second byte
+      {"\x28\xb5\x2f", AutoDecompressSource::Format::kPlain},  // three of zstd's four
       {Gzip("x"), AutoDecompressSource::Format::kGzip},
       {Zstd("x"), AutoDecompressSource::Format::kZstd},
   };
@@ -594,9 +597,9 @@ class InteractiveSource : public ByteSource {
 };
 
 TEST(AutoDecompressSourceTest, ShortFirstLineIsNotHeldBackByDetection) {
-  LineReader reader(
-      std::make_unique<AutoDecompressSource>(std::make_unique<InteractiveSource>("{}\n"), "<stdin>"),
-      100, 0);
+  LineReader reader(std::make_unique<AutoDecompressSource>(
+                        std::make_unique<InteractiveSource>("{}\n"), "<stdin>"),
+                    100, 0);
   Line line;
   ASSERT_TRUE(reader.Next(&line));
   EXPECT_EQ(line.bytes, "{}");

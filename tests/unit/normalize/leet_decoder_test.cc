@@ -8,8 +8,11 @@ namespace decorum {
 namespace {
 
 std::string Decode(std::string s) {
-  DecodeLeet(s.data(), s.size());
-  return s;
+  std::string out(s.size(), '?');
+  DecodeLeet(s.data(), s.size(), out.data());
+  DecodeLeet(s.data(), s.size(), s.data());  // in place gives the same
+  EXPECT_EQ(out, s);
+  return out;
 }
 
 TEST(LeetDecoderTest, DigitsAndDollarOnlyInWordsWithALetter) {
@@ -45,6 +48,7 @@ TEST(LeetDecoderTest, SeparatorsAndNonAscii) {
   EXPECT_EQ(Decode("a,b\r\nc\td\x01" "e"), "a b\n\nc d e");
   EXPECT_EQ(Decode("caf\xC3\xA9!s"), "caf\xC3\xA9is");
   EXPECT_EQ(Decode(std::string("x\0y", 3)), "x y");
+  EXPECT_EQ(Decode("IDIOT B!TCH C0N"), "idiot bitch con");
 }
 
 TEST(LeetDecoderTest, LetterForDigit) {

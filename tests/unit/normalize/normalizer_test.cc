@@ -47,6 +47,11 @@ class NormalizerTest : public ::testing::Test {
 void ExpectInvariants(std::string_view original, const NormalizedText& n) {
   ASSERT_EQ(n.text.size(), n.orig_begin.size());
   ASSERT_EQ(n.text.size(), n.orig_end.size());
+  ASSERT_EQ(n.text.size(), n.runs.size());
+  for (size_t i = 0; i < n.runs.size(); ++i) {
+    ASSERT_GE(n.runs[i], 1);
+    if (i > 0 && n.text[i] >= 'a' && n.text[i] <= 'z') ASSERT_NE(n.text[i], n.text[i - 1]);
+  }
   auto is_boundary = [&](uint32_t at) {
     if (at == original.size()) return true;
     const unsigned char c = static_cast<unsigned char>(original[at]);
@@ -131,25 +136,26 @@ TEST_F(NormalizerTest, WholeTexts) {
       {"con_artist", "con artist"},
       {"con\xE2\x80\x94" "artist", "con artist"},  // em dash
       {"con\xE2\x80\x93" "artist", "con artist"},  // en dash
-      {"iiiidiot", "iiiidiot"},
-      {"call 555-0134 now", "call 555 0134 now"},
+      {"iiiidiot", "idiot"},           // runs collapse (step 6)
+      {"killll", "kil"},
+      {"call 555-0134 now", "cal 555 0134 now"},
       {"2024", "2024"},
       {"in 2024 we", "in 2024 we"},
-      {"@AnnaDelvey hi", "@annadelvey hi"},
-      {"hi @AnnaDelvey!", "hi @annadelvey"},
+      {"@AnnaDelvey hi", "@anadelvey hi"},
+      {"hi @AnnaDelvey!", "hi @anadelvey"},
       {"Scunthorpe", "scunthorpe"},
-      {"Sussex", "sussex"},
+      {"Sussex", "susex"},
       {"Dick Van Dyke", "dick van dyke"},
-      {"classic", "classic"},
-      {"assassin", "assassin"},
-      {"  Hello,   World!  ", "hello world"},
-      {"wow!!!cool", "wow cool"},
+      {"classic", "clasic"},
+      {"assassin", "asasin"},
+      {"  Hello,   World!  ", "helo world"},
+      {"wow!!!cool", "wow col"},
       {"$5 and $100", "5 and 100"},
       {"a\n b\n c", "a b c"},            // a newline stops spaced-letter joining
       {"a    b    c", "a b c"},          // so does a gap of more than 3 characters
       {"I am a b", "i am a b"},          // two single letters are not a run
       {"5 5 5", "5 5 5"},                // a run without a letter is left alone
-      {"Stra\xC3\x9F" "e", "strasse"},
+      {"Stra\xC3\x9F" "e", "strase"},
       {"caf\xC3\xA9 \xF0\x9F\x98\x80 ok", "cafe ok"},  // emoji are separators
       {"", ""},
       {"!!! ...", ""},
@@ -161,6 +167,22 @@ TEST_F(NormalizerTest, WholeTexts) {
     ExpectInvariants(in, n);
     EXPECT_EQ(n.text, want);
   }
+}
+
+TEST_F(NormalizerTest, RepeatedLettersCollapseKeepingRunLengthsAndSpans) {
+  const std::string in = "you are a kiiiilllll3r";
+  const NormalizedText& n = Norm(in);
+  ASSERT_EQ(n.text, "you are a kiler");
+  ASSERT_EQ(n.runs.size(), n.text.size());
+  const size_t k = n.text.find("kiler");
+  EXPECT_EQ(n.runs[k], 1);
+  EXPECT_EQ(n.runs[k + 1], 4);  // iiii
+  EXPECT_EQ(n.runs[k + 2], 5);  // lllll
+  EXPECT_EQ(n.runs[k + 3], 1);  // 3 -> e
+  auto [b, e] = n.ToOriginal(static_cast<uint32_t>(k), static_cast<uint32_t>(k + 5));
+  EXPECT_EQ(in.substr(b, e - b), "kiiiilllll3r");
+  // Digits are not letters: a number keeps every digit.
+  EXPECT_EQ(Norm("call 5550000").text, "cal 5550000");
 }
 
 TEST_F(NormalizerTest, FullwidthMapsBackToWholeCodePoints) {
