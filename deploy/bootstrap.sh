@@ -14,7 +14,7 @@ PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # real clients used by the integration tests
-  socat curl sqlite3 zstd gzip prometheus
+  socat curl sqlite3 zstd gzip prometheus time
 )
 
 SUDO=""
