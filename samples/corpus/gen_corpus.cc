@@ -218,8 +218,9 @@ constexpr sv kSelfHarmK[] = {"kys", "kill yourself", "go die", "kys"};
 constexpr sv kIdentityT[] = {"{T} is a {I}", "of course the {I} defends her",
                              "go back to mexico {T}", "{T} the {I} strikes again"};
 constexpr sv kIdentityK[] = {"fag", "faggot", "homo", "fag"};
-constexpr sv kDehumanT[] = {"{T} is a {I}", "people like {T} are {I}", "{T} is {I}"};
-constexpr sv kDehumanK[] = {"parasite", "vermin", "subhuman", "cockroach"};
+constexpr sv kDehumanT[] = {"people like {T} are {I}", "{T} and her fans are {I}",
+                            "{T}'s fans are {I}"};
+constexpr sv kDehumanK[] = {"parasites", "vermin", "subhuman", "cockroaches"};
 constexpr sv kSexualT[] = {"{T} {I}", "{T} would look better bent over",
                            "{T} {I} lol"};
 constexpr sv kSexualK[] = {"send nudes", "show us your tits"};
