@@ -35,9 +35,14 @@ class Evaluator {
                       std::string_view original, const std::vector<Match>& matches,
                       Decision* decision);
 
-  // Number of words that start strictly between two original spans (0 if they overlap):
-  // the distance `within` is measured in.
-  static uint32_t WordsBetween(std::string_view original, Span a, Span b);
+  // How far apart two original spans are: the number of words that start strictly
+  // between them (0 if they overlap) — what `within` is measured in — and whether a
+  // sentence ends between them ('.', '!', '?' or a newline).
+  struct Distance {
+    uint32_t words = 0;
+    bool crosses_sentence = false;
+  };
+  static Distance Between(std::string_view original, Span a, Span b);
 
  private:
   struct Located {
