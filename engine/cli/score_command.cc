@@ -82,10 +82,18 @@ int RunScore(const std::vector<std::string>& args) {
   if (!map_spec.empty()) {
     auto map = FieldMap::Parse(map_spec);
     if (!map.ok()) {
-      std::cerr << "decorum score: --map: " << map.status().message() << "\n";
+      std::cerr << "decorum score: " << map.status().message() << "\n";
       return 2;
     }
     options.field_map = map.value();
+  }
+
+  // Fail on a missing input before spending a second compiling rules.
+  for (const auto& in : inputs) {
+    if (in != "-" && ::access(in.c_str(), R_OK) != 0) {
+      std::cerr << "decorum score: cannot read input '" << in << "': " << std::strerror(errno) << "\n";
+      return 1;
+    }
   }
 
   GenerationReport report;

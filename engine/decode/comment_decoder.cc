@@ -284,7 +284,6 @@ struct CommentDecoder::Impl {
   const std::string* sources[kSlotCount];
   simdjson::dom::parser parser;
   PaddedBuffer line_buf;
-  PaddedBuffer repair_buf;
   simdjson::internal::string_builder<> meta_builder;
   char id_buf[32];  // longest to_chars output for int64/uint64/double is 24 bytes
 };
@@ -296,6 +295,9 @@ CommentDecoder::~CommentDecoder() = default;
 Status CommentDecoder::Decode(std::string_view line, uint64_t line_no, Comment* out) {
   *out = Comment();
   out->line = line_no;
+  // Exports from Windows tools often start each file (or line) with a UTF-8 byte-order
+  // mark; it is not part of the JSON and not an error.
+  if (line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.remove_prefix(3);
   if (std::all_of(line.begin(), line.end(), IsJsonWhitespace)) {
     return Status::InvalidArgument("empty line");
   }
@@ -305,10 +307,11 @@ Status CommentDecoder::Decode(std::string_view line, uint64_t line_no, Comment* 
   std::memcpy(copy, line.data(), line.size());
   simdjson::error_code err = impl_->ParsePadded(copy, line.size(), &root);
   if (err == simdjson::UTF8_ERROR) {
-    // Invalid bytes are tolerated (SPEC §4): repair the whole line and parse it again.
-    // Repairing outside strings cannot make bad JSON good, so the retry fails as it should.
-    char* fixed = impl_->repair_buf.Reserve(MaxRepairedUtf8Size(line.size()));
-    err = impl_->ParsePadded(fixed, RepairUtf8(line, fixed), &root);
+    // Invalid bytes are tolerated (SPEC §4): mask them in place, byte for byte, so spans
+    // still index the text as it arrived, and parse again. Masking outside strings cannot
+    // make bad JSON good, so the retry fails as it should.
+    MaskInvalidUtf8(line, copy);
+    err = impl_->ParsePadded(copy, line.size(), &root);
   }
   if (err != simdjson::SUCCESS) {
     return Status::InvalidArgument(std::string("invalid JSON: ") + simdjson::error_message(err));

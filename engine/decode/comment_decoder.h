@@ -2,8 +2,8 @@
 //
 // Uses simdjson's DOM parser, which validates the whole line, so a line with trailing
 // garbage is an error and not a half-read comment. Invalid UTF-8 is not an error: the
-// line's invalid sequences are replaced with U+FFFD and the comment is scored (SPEC §4:
-// invalid bytes are tolerated); offsets then refer to the repaired text.
+// line's invalid bytes are replaced with '?' one for one (utf8_repair.h) and the comment is
+// scored (SPEC §4: invalid bytes are tolerated); offsets still index the original bytes.
 //
 // Thread safety: none; each worker thread owns one decoder. Decode() allocates only
 // while its buffers grow to the largest line seen.

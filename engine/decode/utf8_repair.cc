@@ -7,17 +7,16 @@ namespace decorum {
 
 namespace {
 
-constexpr char kReplacement[3] = {'\xEF', '\xBF', '\xBD'};
-
 bool IsContinuation(uint8_t b) { return (b & 0xC0) == 0x80; }
 
 }  // namespace
 
-size_t RepairUtf8(std::string_view in, char* out) {
+size_t MaskInvalidUtf8(std::string_view in, char* out) {
   const auto* s = reinterpret_cast<const uint8_t*>(in.data());
   const size_t n = in.size();
   size_t i = 0;
   size_t o = 0;
+  size_t masked = 0;
   while (i < n) {
     const uint8_t b = s[i];
     if (b < 0x80) {
@@ -42,8 +41,8 @@ size_t RepairUtf8(std::string_view in, char* out) {
       if (b == 0xF4) hi = 0x8F;
     }
     if (len == 0) {  // a stray continuation byte, C0, C1 or F5..FF: starts nothing
-      std::memcpy(out + o, kReplacement, 3);
-      o += 3;
+      out[o++] = '?';
+      ++masked;
       ++i;
       continue;
     }
@@ -54,22 +53,22 @@ size_t RepairUtf8(std::string_view in, char* out) {
       while (good < len && i + good < n && IsContinuation(s[i + good])) ++good;
     }
     if (good == len) {
-      std::memcpy(out + o, s + i, len);
-      o += len;
+      std::memmove(out + o, s + i, len);
     } else {
-      // The maximal subpart [i, i+good) is replaced as a whole; the byte that broke it is
+      // The maximal subpart [i, i+good) is masked byte for byte; the byte that broke it is
       // examined afresh as a possible lead byte.
-      std::memcpy(out + o, kReplacement, 3);
-      o += 3;
+      std::memset(out + o, '?', good);
+      masked += good;
     }
+    o += good;
     i += good;
   }
-  return o;
+  return masked;
 }
 
-std::string RepairUtf8(std::string_view in) {
-  std::string out(MaxRepairedUtf8Size(in.size()), '\0');
-  out.resize(RepairUtf8(in, out.data()));
+std::string MaskInvalidUtf8(std::string_view in) {
+  std::string out(in);
+  MaskInvalidUtf8(in, out.data());
   return out;
 }
 

@@ -1,11 +1,11 @@
-// RepairUtf8: makes arbitrary bytes valid UTF-8 by replacing each ill-formed sequence with
-// U+FFFD (EF BF BD).
+// MaskInvalidUtf8: makes arbitrary bytes valid UTF-8 without moving any byte.
 //
-// Replacement follows the Unicode "maximal subpart" practice (Unicode 15, §3.9, U+FFFD
-// substitution): one U+FFFD for each maximal prefix of a well-formed sequence that cannot be
-// completed, and one for each byte that can start nothing. This is what browsers, ICU and
-// Python's errors="replace" do, so offsets in repaired text match what other tools show.
-// Valid input comes out byte-identical.
+// Every byte of an ill-formed sequence (Unicode 15, §3.9: the "maximal subparts" that
+// cannot be completed, and bytes that can start nothing) is replaced by '?', one for one.
+// Keeping the length is the point: a comment's spans are byte offsets into the text as it
+// arrived (SPEC §5), and a three-byte U+FFFD per bad byte would shift every span after it.
+// The mask only lets the JSON parser accept the line; the normalizer treats '?' as a
+// separator, exactly as it treats a stray invalid byte. Valid input comes out unchanged.
 #pragma once
 
 #include <cstddef>
@@ -14,15 +14,11 @@
 
 namespace decorum {
 
-// The largest output RepairUtf8 can produce for `in_size` input bytes: every byte becomes a
-// three-byte U+FFFD in the worst case.
-constexpr size_t MaxRepairedUtf8Size(size_t in_size) { return in_size * 3; }
-
-// Writes the repaired form of `in` to `out` and returns the number of bytes written.
-// REQUIRES: `out` has room for MaxRepairedUtf8Size(in.size()) bytes and does not overlap `in`.
-size_t RepairUtf8(std::string_view in, char* out);
+// Writes the masked form of `in` to `out` (in.size() bytes). Returns the number of bytes
+// that were masked. REQUIRES: `out` has room for in.size() bytes; it may equal in.data().
+size_t MaskInvalidUtf8(std::string_view in, char* out);
 
 // Convenience form that allocates; for callers off the hot path.
-std::string RepairUtf8(std::string_view in);
+std::string MaskInvalidUtf8(std::string_view in);
 
 }  // namespace decorum

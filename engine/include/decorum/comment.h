@@ -18,7 +18,8 @@ enum class IdKind : uint8_t {
 // All views point into storage owned by the CommentDecoder that produced the comment
 // and stay valid until that decoder's next Decode() call.
 struct Comment {
-  std::string_view text;      // the comment body, valid UTF-8 (invalid bytes repaired)
+  std::string_view text;      // the comment body, valid UTF-8; each invalid input byte
+                              // became '?', so offsets match the original bytes
   IdKind id_kind = IdKind::kAbsent;
   std::string_view id;        // see IdKind
   std::string_view author;    // empty when absent

@@ -7,44 +7,44 @@
 namespace decorum {
 namespace {
 
-const std::string kFffd = "\xEF\xBF\xBD";
-
-TEST(Utf8RepairTest, ValidInputIsUnchanged) {
+TEST(Utf8MaskTest, ValidInputIsUnchanged) {
   for (const char* s : {"", "plain ascii", "caf\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
                         "\xF4\x8F\xBF\xBF", "\xED\x9F\xBF", "\xEE\x80\x80"}) {
-    EXPECT_EQ(RepairUtf8(s), s);
+    EXPECT_EQ(MaskInvalidUtf8(s), s);
   }
-  EXPECT_EQ(RepairUtf8(std::string_view("a\0b", 3)), std::string_view("a\0b", 3));
+  EXPECT_EQ(MaskInvalidUtf8(std::string_view("a\0b", 3)), std::string_view("a\0b", 3));
 }
 
-TEST(Utf8RepairTest, StrayAndImpossibleBytes) {
-  EXPECT_EQ(RepairUtf8("\x80"), kFffd);
-  EXPECT_EQ(RepairUtf8("a\xBFz"), "a" + kFffd + "z");
-  EXPECT_EQ(RepairUtf8("\xC0\x80"), kFffd + kFffd);   // overlong NUL
-  EXPECT_EQ(RepairUtf8("\xC1\xBF"), kFffd + kFffd);
-  EXPECT_EQ(RepairUtf8("\xF5\x80\x80\x80"), kFffd + kFffd + kFffd + kFffd);
-  EXPECT_EQ(RepairUtf8("\xFF"), kFffd);
+TEST(Utf8MaskTest, StrayAndImpossibleBytes) {
+  EXPECT_EQ(MaskInvalidUtf8("\x80"), "?");
+  EXPECT_EQ(MaskInvalidUtf8("a\xBFz"), "a?z");
+  EXPECT_EQ(MaskInvalidUtf8("\xC0\x80"), "??");   // overlong NUL
+  EXPECT_EQ(MaskInvalidUtf8("\xC1\xBF"), "??");
+  EXPECT_EQ(MaskInvalidUtf8("\xF5\x80\x80\x80"), "????");
+  EXPECT_EQ(MaskInvalidUtf8("\xFF"), "?");
 }
 
-TEST(Utf8RepairTest, MaximalSubpartsBecomeOneReplacement) {
-  EXPECT_EQ(RepairUtf8("\xE2\x82"), kFffd);           // truncated at end
-  EXPECT_EQ(RepairUtf8("\xE2\x82z"), kFffd + "z");
-  EXPECT_EQ(RepairUtf8("\xF0\x9F\x98z"), kFffd + "z");
-  EXPECT_EQ(RepairUtf8("\xF0\x9F\x98\xC3\xA9"), kFffd + "\xC3\xA9");
-  EXPECT_EQ(RepairUtf8("\xC3"), kFffd);
+TEST(Utf8MaskTest, MaximalSubpartsAreMaskedByteForByte) {
+  EXPECT_EQ(MaskInvalidUtf8("\xE2\x82"), "??");  // truncated at end
+  EXPECT_EQ(MaskInvalidUtf8("\xE2\x82z"), "??z");
+  EXPECT_EQ(MaskInvalidUtf8("\xF0\x9F\x98z"), "???z");
+  EXPECT_EQ(MaskInvalidUtf8("\xF0\x9F\x98\xC3\xA9"), "???\xC3\xA9");
+  EXPECT_EQ(MaskInvalidUtf8("\xC3"), "?");
 }
 
-TEST(Utf8RepairTest, NarrowedSecondByteRanges) {
-  EXPECT_EQ(RepairUtf8("\xE0\x80\x80"), kFffd + kFffd + kFffd);  // overlong
-  EXPECT_EQ(RepairUtf8("\xED\xA0\x80"), kFffd + kFffd + kFffd);  // surrogate
-  EXPECT_EQ(RepairUtf8("\xF0\x80\x80\x80"), kFffd + kFffd + kFffd + kFffd);
-  EXPECT_EQ(RepairUtf8("\xF4\x90\x80\x80"), kFffd + kFffd + kFffd + kFffd);  // > U+10FFFF
+TEST(Utf8MaskTest, NarrowedSecondByteRanges) {
+  EXPECT_EQ(MaskInvalidUtf8("\xE0\x80\x80"), "???");      // overlong
+  EXPECT_EQ(MaskInvalidUtf8("\xED\xA0\x80"), "???");      // surrogate
+  EXPECT_EQ(MaskInvalidUtf8("\xF0\x80\x80\x80"), "????");
+  EXPECT_EQ(MaskInvalidUtf8("\xF4\x90\x80\x80"), "????");  // > U+10FFFF
 }
 
-TEST(Utf8RepairTest, WorstCaseFitsTheBound) {
-  const std::string in(100, '\xFF');
-  const std::string out = RepairUtf8(in);
-  EXPECT_EQ(out.size(), MaxRepairedUtf8Size(in.size()));
+TEST(Utf8MaskTest, LengthIsKeptAndInPlaceWorks) {
+  std::string in = "you \xFF\xFE idiot \xE2\x82";
+  const size_t before = in.size();
+  EXPECT_EQ(MaskInvalidUtf8(in, in.data()), 4u);
+  EXPECT_EQ(in.size(), before);
+  EXPECT_EQ(in, "you ?? idiot ??");
 }
 
 }  // namespace
