@@ -100,7 +100,8 @@ int RunCheck(const std::vector<std::string>& args) {
   if (report.disabled_rules) std::cout << ", " << report.disabled_rules << " disabled";
   if (other_errors) std::cout << ", " << other_errors << " other error(s)";
   std::cout << "; " << examples << " examples, " << gen->pattern_count() << " patterns, "
-            << gen->rules().targets.size() << " targets, ruleset " << gen->id() << "\n";
+            << gen->rules().targets.size() << " targets, ruleset " << gen->id()
+            << (gen->from_cache() ? " (from cache)" : "") << "\n";
   return failed_ids.empty() && other_errors == 0 ? 0 : 1;
 }
 

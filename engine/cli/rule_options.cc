@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "match/database_cache.h"
+
 namespace po = boost::program_options;
 
 namespace decorum::cli {
@@ -11,7 +13,10 @@ void AddRuleOptions(po::options_description* desc, GenerationRequest* request, s
       ("rules", po::value<std::string>(&request->rules_dir),
        "rules directory, loaded recursively (default: the built-in pack from rules/)")
       ("on-error", po::value<std::string>(on_error)->default_value("fail"),
-       "fail: refuse a rule set with any error; skip: drop only the broken rules");
+       "fail: refuse a rule set with any error; skip: drop only the broken rules")
+      ("cache-dir", po::value<std::string>(&request->cache_dir)->default_value(DefaultCacheDir()),
+       "where compiled rule databases are cached; empty to disable "
+       "(default: $DECORUM_CACHE_DIR, $XDG_CACHE_HOME/decorum or ~/.cache/decorum)");
 }
 
 bool ApplyOnError(const std::string& on_error, GenerationRequest* request) {

@@ -6,6 +6,9 @@
 #include <cstdio>
 #include <set>
 
+#include <spdlog/spdlog.h>
+
+#include "match/database_cache.h"
 #include "match/pattern_compiler.h"
 #include "rules/source_hash.h"
 
@@ -14,7 +17,7 @@ namespace {
 
 // Bumped whenever the meaning of a compiled generation changes (pattern translation,
 // flags), so decisions made under different semantics never share a ruleset id.
-constexpr std::string_view kFormatVersion = "decorum-generation-1";
+constexpr std::string_view kFormatVersion = "decorum-generation-2";  // 2: joined target names
 
 struct Expression {
   CompiledPattern pattern;
@@ -36,8 +39,8 @@ struct ExpressionSet {
 // Compiles `set` into a database; ids are `id_base + position`. On failure returns null
 // and, when `error_index` is given, the index of the expression Hyperscan blamed (-1 for
 // a database-wide error) with its message.
-hs_database_t* CompileDatabase(const ExpressionSet& set, uint32_t id_base, int* error_index,
-                               std::string* error) {
+hs_database_t* CompileDatabase(const ExpressionSet& set, uint32_t id_base, const DatabaseCache* cache,
+                               bool* from_cache, int* error_index, std::string* error) {
   std::vector<const char*> exprs;
   std::vector<unsigned> flags;
   std::vector<unsigned> ids;
@@ -46,6 +49,15 @@ hs_database_t* CompileDatabase(const ExpressionSet& set, uint32_t id_base, int* 
     flags.push_back(set.items[i].pattern.flags);
     ids.push_back(id_base + static_cast<unsigned>(i));
   }
+  uint64_t key = 0;
+  if (cache) {
+    key = DatabaseCache::Key(exprs, flags, ids);
+    if (hs_database_t* cached = cache->Load(key)) {
+      *from_cache = true;
+      return cached;
+    }
+  }
+  *from_cache = false;
   hs_database_t* db = nullptr;
   hs_compile_error_t* err = nullptr;
   if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()),
@@ -54,6 +66,10 @@ hs_database_t* CompileDatabase(const ExpressionSet& set, uint32_t id_base, int* 
     *error = err && err->message ? err->message : "unknown Hyperscan error";
     hs_free_compile_error(err);
     return nullptr;
+  }
+  if (cache) {
+    Status st = cache->Store(key, db);
+    if (!st.ok()) spdlog::warn("database cache: {}", st.message());
   }
   return db;
 }
@@ -89,7 +105,8 @@ Generation::~Generation() {
 }
 
 Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool skip_bad_rules,
-                                                              std::vector<RuleError>* errors) {
+                                                              std::vector<RuleError>* errors,
+                                                              const DatabaseCache* cache) {
   const auto start = std::chrono::steady_clock::now();
   const size_t errors_before = errors->size();
   PatternCompiler compiler;
@@ -109,8 +126,15 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
       }
       normalized.Add(std::move(expr.value()), ref, &target.where, &text);
     };
-    add(target.name, compiler.TargetName(target.name));
-    for (const auto& a : target.aliases) add(a, compiler.TargetName(a));
+    // Names and aliases are phrases (docs/rules.md), so like rule phrases they also match
+    // their words written together: "AnnaDelvey", "VelJohnson" are mentions too.
+    auto add_name = [&](const std::string& text) {
+      add(text, compiler.TargetName(text));
+      const std::string joined = compiler.JoinedVariant(text);
+      if (!joined.empty()) add(text, compiler.TargetName(joined));
+    };
+    add_name(target.name);
+    for (const auto& a : target.aliases) add_name(a);
     for (const auto& h : target.handles) add(h, compiler.TargetHandle(h));
   }
 
@@ -149,11 +173,13 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
   std::string error;
   int error_index = -1;
   if (!normalized.items.empty() && bad_rules.empty()) {
-    gen->normalized_db_ = CompileDatabase(normalized, 0, &error_index, &error);
+    gen->normalized_db_ = CompileDatabase(normalized, 0, cache, &gen->from_cache_, &error_index, &error);
   }
   const uint32_t raw_base = static_cast<uint32_t>(normalized.items.size());
   if (!raw.items.empty() && bad_rules.empty() && (normalized.items.empty() || gen->normalized_db_)) {
-    gen->raw_db_ = CompileDatabase(raw, raw_base, &error_index, &error);
+    bool raw_cached = false;
+    gen->raw_db_ = CompileDatabase(raw, raw_base, cache, &raw_cached, &error_index, &error);
+    gen->from_cache_ = (normalized.items.empty() || gen->from_cache_) && raw_cached;
   }
   const bool failed = !bad_rules.empty() ||
                       (!normalized.items.empty() && !gen->normalized_db_) ||
@@ -180,7 +206,7 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
     // Remap `about` indices are target indices, unaffected by dropping rules.
     kept.rules = std::move(rules);
     std::vector<RuleError> ignored;
-    return Compile(std::move(kept), false, &ignored);
+    return Compile(std::move(kept), false, &ignored, cache);
   }
 
   gen->raw_id_base_ = raw_base;

@@ -23,6 +23,8 @@ struct hs_database;
 
 namespace decorum {
 
+class DatabaseCache;
+
 // What a Hyperscan expression id stands for, and how to turn its raw match into a span.
 struct PatternRef {
   enum class Kind : uint8_t { kMatch, kUnless, kTarget };
@@ -44,9 +46,11 @@ class Generation {
   // Compiles `set`. Patterns Hyperscan (or the pattern compiler) rejects are appended to
   // *errors, each naming its rule; then, unless `skip_bad_rules`, compilation fails with
   // a kRuleError status. With `skip_bad_rules` the failing rules are dropped and the rest
-  // compiled.
+  // compiled. With a `cache`, databases are loaded from it when present and stored in it
+  // when compiled (a cache that fails is only logged: it saves time, never correctness).
   static Result<std::shared_ptr<const Generation>> Compile(RuleSet set, bool skip_bad_rules,
-                                                           std::vector<RuleError>* errors);
+                                                           std::vector<RuleError>* errors,
+                                                           const DatabaseCache* cache = nullptr);
 
   const RuleSet& rules() const { return set_; }
   const std::vector<PatternRef>& refs() const { return refs_; }
@@ -62,6 +66,8 @@ class Generation {
   const std::string& id() const { return id_; }
   size_t pattern_count() const { return refs_.size(); }
   double compile_seconds() const { return compile_seconds_; }
+  // True when every database came from the on-disk cache.
+  bool from_cache() const { return from_cache_; }
 
  private:
   Generation() = default;
@@ -74,6 +80,7 @@ class Generation {
   uint32_t raw_id_base_ = 0;
   std::string id_;
   double compile_seconds_ = 0;
+  bool from_cache_ = false;
 };
 
 }  // namespace decorum

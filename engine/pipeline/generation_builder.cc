@@ -1,5 +1,9 @@
 #include "pipeline/generation_builder.h"
 
+#include <optional>
+
+#include "match/database_cache.h"
+
 namespace decorum {
 
 Result<std::shared_ptr<const Generation>> BuildGeneration(const GenerationRequest& request,
@@ -27,7 +31,10 @@ Result<std::shared_ptr<const Generation>> BuildGeneration(const GenerationReques
     report->errors.insert(report->errors.end(), compile_errors.begin(), compile_errors.end());
     return Status::RuleError(std::to_string(report->errors.size()) + " error(s) in the rule set");
   }
-  auto gen = Generation::Compile(std::move(loaded.set), request.skip_bad_rules, &report->errors);
+  std::optional<DatabaseCache> cache;
+  if (!request.cache_dir.empty()) cache.emplace(request.cache_dir);
+  auto gen = Generation::Compile(std::move(loaded.set), request.skip_bad_rules, &report->errors,
+                                 cache ? &*cache : nullptr);
   if (!gen.ok()) return gen.status();
   return gen;
 }

@@ -19,6 +19,7 @@ namespace decorum {
 struct GenerationRequest {
   std::string rules_dir;   // empty: the embedded default pack
   bool skip_bad_rules = false;  // on_error: skip — drop only the broken rules
+  std::string cache_dir;   // on-disk database cache (database_cache.h); empty: none
 };
 
 struct GenerationReport {
