@@ -73,6 +73,25 @@ Status Scanner::Scan(const NormalizedText& normalized, std::string_view original
       return Status::Internal("Hyperscan scan failed");
     }
   }
+  // A joined spaced-out word may have swallowed one-letter words before it: "such a
+  // l o s e r" normalizes to "such aloser", "I'm a b i t c h" to "imabitch". Scanning the
+  // joined word again without its first one, two and three letters finds "loser" and
+  // "bitch" (tiny extra scans, only for comments that space letters out).
+  if (gen_->normalized_db()) {
+    for (const auto& [b, e] : normalized.joined) {
+      for (uint32_t skip = 1; skip <= 3 && e - b >= skip + 3; ++skip) {
+        const size_t before = out->size();
+        if (hs_scan(gen_->normalized_db(), normalized.text.data() + b + skip, e - b - skip, 0,
+                    scratch_, OnMatch, out) != HS_SUCCESS) {
+          return Status::Internal("Hyperscan scan failed");
+        }
+        for (size_t i = before; i < out->size(); ++i) {
+          (*out)[i].from += b + skip;
+          (*out)[i].to += b + skip;
+        }
+      }
+    }
+  }
   if (gen_->raw_db() && !original.empty()) {
     if (hs_scan(gen_->raw_db(), original.data(), static_cast<unsigned>(original.size()), 0, scratch_,
                 OnMatch, out) != HS_SUCCESS) {

@@ -29,7 +29,7 @@ struct StoredRanges {
 // read as leet ("1 d 1 o t"). Dropping the spaces keeps every other byte's range, so the
 // map stays exact.
 void FinishRun(size_t start, uint32_t count, bool has_letter, char* text, uint32_t* begins,
-               uint32_t* ends, size_t* size) {
+               uint32_t* ends, size_t* size, std::vector<std::pair<uint32_t, uint32_t>>* joined) {
   if (count < 3 || !has_letter) return;
   size_t w = start;
   for (size_t r = start; r < *size; ++r) {
@@ -40,6 +40,7 @@ void FinishRun(size_t start, uint32_t count, bool has_letter, char* text, uint32
     ++w;
   }
   *size = w;
+  joined->emplace_back(static_cast<uint32_t>(start), static_cast<uint32_t>(w));
 }
 
 // Steps 4 and 5 over decoded folded text g[0, n) (every byte a word byte, ' ' or '\n'):
@@ -75,7 +76,7 @@ void Assemble(const char* g, size_t n, const Ranges& ranges, NormalizedText* out
     const bool letter = single && !IsAsciiDigit(static_cast<char>(lead));
     const bool continues_run = single && run_count > 0 && sep_len <= 3 && !newline;
     if (!continues_run) {  // close the run before anything else lands behind it
-      FinishRun(run_start, run_count, run_has_letter, text, begins, ends, &k);
+      FinishRun(run_start, run_count, run_has_letter, text, begins, ends, &k, &out->joined);
       run_count = 0;
     }
 
@@ -101,7 +102,7 @@ void Assemble(const char* g, size_t n, const Ranges& ranges, NormalizedText* out
       run_has_letter = letter;
     }
   }
-  FinishRun(run_start, run_count, run_has_letter, text, begins, ends, &k);
+  FinishRun(run_start, run_count, run_has_letter, text, begins, ends, &k, &out->joined);
   out->text.resize(k);
   out->orig_begin.resize(k);
   out->orig_end.resize(k);
@@ -117,8 +118,14 @@ void CollapseRepeats(NormalizedText* out) {
   uint32_t* begins = out->orig_begin.data();
   uint32_t* ends = out->orig_end.data();
   uint8_t* runs = out->runs.data();
+  // Joined words move left with the text. Their ends are word boundaries, which a run of
+  // letters never straddles, so every end is met at the start of some step.
+  auto& joined = out->joined;
+  size_t jb = 0, je = 0;
   size_t w = 0;
   for (size_t r = 0; r < n;) {
+    while (jb < joined.size() && joined[jb].first <= r) joined[jb++].first = static_cast<uint32_t>(w);
+    while (je < joined.size() && joined[je].second <= r) joined[je++].second = static_cast<uint32_t>(w);
     const char c = t[r];
     size_t len = 1;
     if (c >= 'a' && c <= 'z') {
@@ -131,6 +138,7 @@ void CollapseRepeats(NormalizedText* out) {
     ++w;
     r += len;
   }
+  while (je < joined.size()) joined[je++].second = static_cast<uint32_t>(w);
   text.resize(w);
   out->orig_begin.resize(w);
   out->orig_end.resize(w);

@@ -62,13 +62,23 @@ struct NormalizedText {
   std::vector<uint32_t> orig_begin;  // per normalized byte: start of its source in the original
   std::vector<uint32_t> orig_end;    // per normalized byte: end of its source in the original
   std::vector<uint8_t> runs;         // per normalized byte: copies collapsed into it (1..255)
+  // Words that step 5 joined from spaced-out letters, as [begin, end) in `text`. Their
+  // first letter may have been a word of its own ("a l o s e r" -> "aloser"); the
+  // Scanner looks inside them for that reason.
+  std::vector<std::pair<uint32_t, uint32_t>> joined;
 
   // Maps a normalized span [b, e) (REQUIRES: b < e <= text.size()) to the original
   // byte span that produced it: [orig_begin[b], orig_end[e-1]).
   std::pair<uint32_t, uint32_t> ToOriginal(uint32_t b, uint32_t e) const {
     return {orig_begin[b], orig_end[e - 1]};
   }
-  void clear() { text.clear(); orig_begin.clear(); orig_end.clear(); runs.clear(); }
+  void clear() {
+    text.clear();
+    orig_begin.clear();
+    orig_end.clear();
+    runs.clear();
+    joined.clear();
+  }
 };
 
 class Normalizer {

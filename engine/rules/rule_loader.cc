@@ -87,12 +87,22 @@ class Loader {
     out_.errors.push_back({Where(n), rule_id, std::move(msg)});
   }
 
-  // Checks that every key of map `n` is in `allowed`.
+  // Checks that every key of map `n` is in `allowed`, and that none is given twice:
+  // yaml-cpp accepts a repeated key and n[key] then silently returns the first value
+  // (a second `rules:` block in a file would vanish without a word).
   bool CheckKeys(const YAML::Node& n, std::initializer_list<std::string_view> allowed,
                  const std::string& rule_id, std::string_view what) {
     bool ok = true;
+    std::vector<std::pair<std::string, YAML::Node>> seen;
     for (const auto& kv : n) {
       const std::string key = kv.first.Scalar();
+      auto first = std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.first == key; });
+      if (first != seen.end()) {
+        Error(kv.first, rule_id, "duplicate key '" + key + "' (first at " + Where(first->second).ToString() + ")");
+        ok = false;
+        continue;
+      }
+      seen.emplace_back(key, kv.first);
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         std::string list;
         for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
@@ -153,14 +163,20 @@ class Loader {
 
   void LoadFile(const RuleFile& f) {
     file_ = f.path;
-    YAML::Node root;
+    // Every document of the file ("---" separated), not just the first: YAML::Load would
+    // silently drop the rest.
+    std::vector<YAML::Node> docs;
     try {
-      root = YAML::Load(f.contents);
+      docs = YAML::LoadAll(f.contents);
     } catch (const YAML::Exception& e) {
       out_.errors.push_back({SourceLocation{file_, e.mark.line + 1, e.mark.column + 1}, "",
                              "YAML syntax error: " + e.msg});
       return;
     }
+    for (const auto& root : docs) LoadDocument(root);
+  }
+
+  void LoadDocument(const YAML::Node& root) {
     if (root.IsNull()) return;  // an empty file is allowed
     if (!root.IsMap()) {
       Error(root, "", "a rule file must be a map with any of: lists, targets, rules, policy");
@@ -428,12 +444,25 @@ class Loader {
       if (!t.IsMap()) {
         Error(t, "", "'policy.thresholds' must be a map with flag, quarantine, escalate");
       } else {
-        CheckKeys(t, {"flag", "quarantine", "escalate"}, "", "policy.thresholds");
-        if (t["flag"]) if (auto v = Number(t["flag"], "", "policy.thresholds.flag")) p.flag = *v;
-        if (t["quarantine"]) if (auto v = Number(t["quarantine"], "", "policy.thresholds.quarantine")) p.quarantine = *v;
-        if (t["escalate"]) if (auto v = Number(t["escalate"], "", "policy.thresholds.escalate")) p.escalate = *v;
-        if (!(p.flag <= p.quarantine && p.quarantine <= p.escalate)) {
+        // Read into a copy and apply only when valid as a whole: with on_error: skip the
+        // set goes live, and must not do so with half-applied, inconsistent thresholds.
+        bool ok = CheckKeys(t, {"flag", "quarantine", "escalate"}, "", "policy.thresholds");
+        Policy q = p;
+        auto read = [&](const char* key, double* dst) {
+          if (!t[key]) return;
+          if (auto v = Number(t[key], "", std::string("policy.thresholds.") + key)) *dst = *v; else ok = false;
+        };
+        read("flag", &q.flag);
+        read("quarantine", &q.quarantine);
+        read("escalate", &q.escalate);
+        if (!(q.flag <= q.quarantine && q.quarantine <= q.escalate)) {
           Error(t, "", "policy thresholds must satisfy flag <= quarantine <= escalate");
+          ok = false;
+        }
+        if (ok) {
+          p.flag = q.flag;
+          p.quarantine = q.quarantine;
+          p.escalate = q.escalate;
         }
       }
     }

@@ -95,6 +95,23 @@ TEST_F(EvaluatorTest, TargetsListedOnceAtFirstMention) {
   EXPECT_EQ(d.action, Action::kAllow);  // a mention alone is not hostility
 }
 
+// A name is matched as a phrase (docs/rules.md), and a phrase also matches its words
+// written together, so "AnnaDelvey" is as much a mention as "Anna Delvey".
+TEST_F(EvaluatorTest, NameWrittenTogetherIsAMention) {
+  for (const std::string name : {"AnnaDelvey", "ANNADELVEY", "Anna_Delvey", "Anna-Delvey", "Anna  Delvey"}) {
+    const std::string text = name + " is an idiot";
+    const Decision d = m_->Moderate(text);
+    ASSERT_EQ(d.targets.size(), 1u) << text;
+    EXPECT_EQ(Cut(text, d.targets[0].span), name);
+    ASSERT_EQ(d.hits.size(), 1u) << text;
+    EXPECT_EQ(m_->TargetOf(d.hits[0]), "anna") << text;
+    EXPECT_EQ(d.score, 6) << text;
+  }
+  const Decision d = m_->Moderate("EzraSosa, idiot");
+  ASSERT_EQ(d.targets.size(), 1u);
+  EXPECT_EQ(gen_->rules().targets[d.targets[0].target].id, "ezra");
+}
+
 TEST_F(EvaluatorTest, HandleIsAMention) {
   const std::string text = "@annadelvey you idiot";
   const Decision d = m_->Moderate(text);

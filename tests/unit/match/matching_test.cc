@@ -73,6 +73,9 @@ TEST_F(MatchingTest, EvasionsHitAndSpansCutTheOriginal) {
   const std::vector<Evasion> cases = {
       {"idiot", "insult.idiot", "idiot"},
       {"what an 1d10t", "insult.idiot", "1d10t"},
+      // Spaced letters glued to a one-letter word before them are still found.
+      {"you are such a i d i o t", "insult.idiot", "i d i o t"},
+      {"I'm a i d i o t lol", "insult.idiot", "i d i o t"},
       {"you i d i o t", "insult.idiot", "i d i o t"},
       {"you i.d.i.o.t!", "insult.idiot", "i.d.i.o.t"},
       {"iiiidiot", "insult.idiot", "iiiidiot"},
@@ -95,6 +98,7 @@ TEST_F(MatchingTest, EvasionsHitAndSpansCutTheOriginal) {
       {"i will kiiilll you", "threat.kill-you", "i will kiiilll you"},
       {"i will k i l l you", "threat.kill-you", "i will k i l l you"},
       {"i, will. kill -- you", "threat.kill-you", "i, will. kill -- you"},
+      {"iwillkillyou", "threat.kill-you", "iwillkillyou"},  // written together
       {"kill", "threat.kill", "kill"},
       {"killll", "threat.kill", "killll"},
       {"kiiill", "threat.kill", "kiiill"},

@@ -185,6 +185,15 @@ TEST_F(NormalizerTest, RepeatedLettersCollapseKeepingRunLengthsAndSpans) {
   EXPECT_EQ(Norm("call 5550000").text, "cal 5550000");
 }
 
+TEST_F(NormalizerTest, JoinedSpacedWordsAreRecordedAfterCollapse) {
+  const NormalizedText& n = Norm("oh looook such a l o s e r and i d d i o t");
+  ASSERT_EQ(n.text, "oh lok such aloser and idiot");
+  ASSERT_EQ(n.joined.size(), 2u);
+  EXPECT_EQ(n.text.substr(n.joined[0].first, n.joined[0].second - n.joined[0].first), "aloser");
+  EXPECT_EQ(n.text.substr(n.joined[1].first, n.joined[1].second - n.joined[1].first), "idiot");
+  EXPECT_TRUE(Norm("no spacing here").joined.empty());
+}
+
 TEST_F(NormalizerTest, FullwidthMapsBackToWholeCodePoints) {
   const std::string in = "\xEF\xBD\x89\xEF\xBD\x84\xEF\xBD\x89\xEF\xBD\x8F\xEF\xBD\x94";
   const NormalizedText& n = Norm(in);

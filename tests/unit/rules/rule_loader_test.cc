@@ -136,6 +136,13 @@ const BadCase kBadCases[] = {
      "    mode: silent\n"
      "    match: {words: [moron]}\n",
      "bad.yaml:9:11: rule bad.rule: mode must be enforce or shadow", true},
+    {"DuplicateRuleKey",
+     "  - id: bad.rule\n"
+     "    category: insult\n"
+     "    score: 2\n"
+     "    score: 30\n"
+     "    match: {words: [moron]}\n",
+     "bad.yaml:9:5: rule bad.rule: duplicate key 'score' (first at ", true},
     {"WordNormalizesToNothing",
      "  - id: bad.rule\n"
      "    category: insult\n"
@@ -164,7 +171,9 @@ TEST_P(BadRuleTest, ErrorNamesFileLineColumnAndRule) {
   // A rule the loader complains about is left out of the set; pattern errors are found
   // later, by the compiler.
   LoadedRules loaded = LoadRuleSet({Yaml("bad.yaml", contents)});
-  if (!loaded.errors.empty()) EXPECT_FALSE(HasRule(loaded.set, "bad.rule"));
+  if (!loaded.errors.empty()) {
+    EXPECT_FALSE(HasRule(loaded.set, "bad.rule"));
+  }
 }
 
 // decorum-level loading: the set is refused as a whole, unless skipping bad rules, which
@@ -201,6 +210,8 @@ TEST_P(BadRuleTest, BuildGenerationRefusesOrSkips) {
     EXPECT_EQ(m.Moderate("what a clown").hits.size(), c.file_survives ? 1u : 0u);
   }
 }
+
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
 
 INSTANTIATE_TEST_SUITE_P(RuleLoader, BadRuleTest, ::testing::ValuesIn(kBadCases),
                          [](const ::testing::TestParamInfo<BadCase>& info) { return info.param.name; });
@@ -379,6 +390,51 @@ TEST(RuleLoaderTest, DuplicateListRejected) {
   EXPECT_TRUE(Contains(s, "a.yaml:2:3")) << s;
 }
 
+// A key given twice is an error, not a silent choice of one of the values: a second
+// `rules:` block (two files pasted together) must not vanish without a word.
+TEST(RuleLoaderTest, DuplicateTopLevelKeyIsAnError) {
+  const std::string yaml =
+      "rules:\n"
+      "  - {id: first, category: insult, score: 2, match: {words: [idiot]}}\n"
+      "rules:\n"
+      "  - {id: second, category: insult, score: 2, match: {words: [moron]}}\n";
+  LoadedRules loaded = LoadRuleSet({Yaml("twice.yaml", yaml)});
+  ASSERT_EQ(loaded.errors.size(), 1u) << JoinErrors(loaded.errors);
+  EXPECT_EQ(loaded.errors[0].ToString().rfind("twice.yaml:3:1: duplicate key 'rules' (first at twice.yaml:1:1)", 0), 0u)
+      << loaded.errors[0].ToString();
+
+  TempDir dir;
+  dir.Write("twice.yaml", yaml);
+  GenerationReport report;
+  EXPECT_FALSE(BuildGeneration({dir.path(), false}, &report).ok());
+  EXPECT_EQ(report.errors.size(), 1u) << JoinErrors(report.errors);
+}
+
+// A file may hold several YAML documents; every one of them is loaded.
+TEST(RuleLoaderTest, EveryYamlDocumentIsLoaded) {
+  const std::string yaml =
+      "lists:\n"
+      "  insults: [idiot]\n"
+      "---\n"
+      "rules:\n"
+      "  - {id: first, category: insult, score: 2, match: {words: [$insults]}}\n"
+      "---\n"
+      "# a comment-only document\n"
+      "---\n"
+      "rules:\n"
+      "  - {id: second, category: insult, score: 2, match: {words: [moron]}}\n"
+      "  - {id: first, category: insult, score: 2, match: {words: [clown]}}\n";
+  LoadedRules loaded = LoadRuleSet({Yaml("docs.yaml", yaml)});
+  ASSERT_EQ(loaded.errors.size(), 1u) << JoinErrors(loaded.errors);
+  // Locations stay those of the whole file.
+  EXPECT_EQ(loaded.errors[0].ToString().rfind("docs.yaml:11:10: rule first: duplicate rule id (first defined at docs.yaml:5:5)", 0), 0u)
+      << loaded.errors[0].ToString();
+  ASSERT_EQ(loaded.set.rules.size(), 2u);
+  EXPECT_EQ(loaded.set.rules[0].id, "first");
+  EXPECT_EQ(loaded.set.rules[1].id, "second");
+  EXPECT_EQ(loaded.rules_seen, 3u);
+}
+
 TEST(RuleLoaderTest, EmptyFilesAreFine) {
   LoadedRules loaded = LoadRuleSet({Yaml("empty.yaml", ""), Yaml("comment.yaml", "# nothing yet\n"),
                                     Yaml("doc.yaml", "---\n")});
@@ -448,6 +504,43 @@ TEST(RuleLoaderTest, PolicyValuesAndDefaults) {
                                       "policy:\n"
                                       "  thresholds: {flag: 6, quarantine: 3, escalate: 7}\n")});
   EXPECT_EQ(bad.errors.size(), 1u) << JoinErrors(bad.errors);
+}
+
+// A policy with errors is reported and, when the run skips bad rules, never goes live half
+// applied: the thresholds stay consistent (flag <= quarantine <= escalate).
+TEST(RuleLoaderTest, BadThresholdsAreNotAppliedHalfway) {
+  const std::string policy =
+      "policy:\n"
+      "  thresholds: {flag: 6, quarantine: 3, escalate: 7}\n"
+      "rules:\n"
+      "  - {id: r, category: insult, score: 4, match: {words: [idiot]}}\n";
+  LoadedRules loaded = LoadRuleSet({Yaml("p.yaml", policy)});
+  ASSERT_EQ(loaded.errors.size(), 1u) << JoinErrors(loaded.errors);
+  const Policy& p = loaded.set.policy;
+  EXPECT_LE(p.flag, p.quarantine);
+  EXPECT_LE(p.quarantine, p.escalate);
+
+  // A threshold that is not a number leaves the others as written... only when they are
+  // consistent; here the missing flag would fall back to 2 > quarantine 1.
+  LoadedRules partial = LoadRuleSet({Yaml("q.yaml",
+                                          "policy:\n"
+                                          "  thresholds: {flag: -1, quarantine: 1, escalate: 1.5}\n")});
+  EXPECT_GE(partial.errors.size(), 1u);
+  EXPECT_LE(partial.set.policy.flag, partial.set.policy.quarantine) << JoinErrors(partial.errors);
+  EXPECT_LE(partial.set.policy.quarantine, partial.set.policy.escalate);
+
+  TempDir dir;
+  dir.Write("p.yaml", policy);
+  GenerationReport report;
+  EXPECT_FALSE(BuildGeneration({dir.path(), false}, &report).ok());
+  auto skipped = BuildGeneration({dir.path(), true}, &report);
+  ASSERT_TRUE(skipped.ok()) << skipped.status().message();
+  TextModerator m(skipped.value());
+  const Decision d = m.Moderate("idiot");  // score 4
+  EXPECT_EQ(d.score, 4);
+  const Policy& live = skipped.value()->rules().policy;
+  EXPECT_LE(live.flag, live.quarantine);
+  EXPECT_LE(live.quarantine, live.escalate);
 }
 
 TEST(RuleLoaderTest, DisabledRulesExcludedAndCounted) {
