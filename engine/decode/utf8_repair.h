@@ -1,7 +1,7 @@
 // MaskInvalidUtf8: makes arbitrary bytes valid UTF-8 without moving any byte.
 //
-// Every byte of an ill-formed sequence (Unicode 15, §3.9: the "maximal subparts" that
-// cannot be completed, and bytes that can start nothing) is replaced by '?', one for one.
+// Every byte that is not part of a well-formed sequence (Unicode 15, §3.9, Table 3-7) is
+// replaced by '?', one for one.
 // Keeping the length is the point: a comment's spans are byte offsets into the text as it
 // arrived (SPEC §5), and a three-byte U+FFFD per bad byte would shift every span after it.
 // The mask only lets the JSON parser accept the line; the normalizer treats '?' as a
