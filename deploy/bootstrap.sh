@@ -13,6 +13,9 @@ PACKAGES=(
   libsimdjson-dev libicu-dev libsqlite3-dev zlib1g-dev libzstd-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # fuzzing and sanitizer builds (tests/fuzz/smoke.sh, tests/sanitize.sh): clang with
+  # libFuzzer and the sanitizer runtimes, and llvm for llvm-symbolizer (readable reports)
+  clang libclang-rt-14-dev llvm
   # real clients used by the integration tests
   socat curl sqlite3 zstd gzip prometheus time
 )

@@ -11,5 +11,6 @@ namespace decorum::cli {
 int RunScore(const std::vector<std::string>& args);
 int RunCheck(const std::vector<std::string>& args);
 int RunExplain(const std::vector<std::string>& args);
+int RunServe(const std::vector<std::string>& args);
 
 }  // namespace decorum::cli

@@ -17,6 +17,7 @@ constexpr const char* kUsage =
     "  score DUMP...   batch-score NDJSON comment dumps (plain, .gz, .zst)\n"
     "  check           validate and compile rules, run every rule's examples\n"
     "  explain TEXT    show how one comment is normalized, matched and decided\n"
+    "  serve           the daemon: NDJSON over stdin, TCP and Unix sockets; HTTP; metrics\n"
     "\n"
     "Run 'decorum COMMAND --help' for a command's options.\n";
 
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
   if (command == "score") return decorum::cli::RunScore(args);
   if (command == "check") return decorum::cli::RunCheck(args);
   if (command == "explain") return decorum::cli::RunExplain(args);
+  if (command == "serve") return decorum::cli::RunServe(args);
   std::fprintf(stderr, "decorum: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 2;
 }

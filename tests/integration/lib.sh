@@ -329,3 +329,110 @@ check_hit_original() {
     fail "$what: span [$b,$e) cuts '$cut' out of the original text, expected '$want' (text: '$text')"
   fi
 }
+
+# ---------------------------------------------------------------------------------------
+# decorum serve (the daemon)
+
+SERVE_PID=""
+SERVE_LOG=""
+
+# write_small_rules DIR: a one-file rule set (compiles in milliseconds): rule t.meanie
+# (insult, score 2: "meanie", "grump") and the watched person pat-doe ("Pat Doe", high).
+write_small_rules() {
+  mkdir -p "$1"
+  cat >"$1/rules.yaml" <<'YAML'
+targets:
+  - id: pat-doe
+    name: Pat Doe
+    protection: high
+rules:
+  - id: t.meanie
+    category: insult
+    score: 2
+    match:
+      words: [meanie, grump]
+YAML
+}
+
+# wait_until SECONDS CMD...: polls CMD every 50 ms until it succeeds; false on timeout.
+wait_until() {
+  local deadline=$((SECONDS + $1))
+  shift
+  while ! "$@" >/dev/null 2>&1; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.05
+  done
+  return 0
+}
+
+# start_serve LOG ARGS...: starts `decorum serve ARGS...` in the background with its
+# stderr in LOG (stdout in LOG.out, stdin from /dev/null) and waits until it serves.
+# Sets SERVE_PID. Fatal when it does not come up within 20 s.
+start_serve() {
+  SERVE_LOG="$1"
+  shift
+  "$DECORUM" serve "$@" </dev/null >"$SERVE_LOG.out" 2>"$SERVE_LOG" &
+  SERVE_PID=$!
+  trap 'kill_serve; _cleanup' EXIT
+  if ! wait_until 20 grep -q "serving with" "$SERVE_LOG"; then
+    echo "  log:" >&2; show "$SERVE_LOG" 20 >&2
+    fatal "decorum serve $* did not start"
+  fi
+}
+
+# serve_tcp_port LOG [N]: the port of the N-th (default 1st) NDJSON TCP listener in LOG.
+serve_tcp_port() {
+  grep -oE 'listening on tcp://[^ ]+:[0-9]+ \(NDJSON' "$1" | sed -n "${2:-1}p" | grep -oE ':[0-9]+ ' | tr -d ': '
+}
+
+# serve_http_port LOG: the port of the HTTP listener in LOG.
+serve_http_port() { grep -oE 'http listening on http://[^ "]+' "$1" | sed -n 1p | grep -oE '[0-9]+$'; }
+
+# stop_serve [SIGNAL] [SECONDS]: signals the server (default TERM), waits up to SECONDS
+# (default 20) for it to exit and sets RC (124 and a failure when it did not exit).
+stop_serve() {
+  local sig="${1:-TERM}" limit="${2:-20}"
+  [ -n "$SERVE_PID" ] || return 0
+  kill -s "$sig" "$SERVE_PID" 2>/dev/null || true
+  if ! wait_until "$limit" _process_exited "$SERVE_PID"; then
+    fail "decorum serve did not exit within ${limit}s of SIG$sig"
+    kill_serve
+    RC=124
+    return 0
+  fi
+  if wait "$SERVE_PID"; then RC=0; else RC=$?; fi
+  SERVE_PID=""
+}
+
+# _process_exited PID: the process is gone or a zombie (exited, not yet reaped).
+_process_exited() {
+  [ ! -e "/proc/$1/stat" ] || [ "$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null)" = Z ]
+}
+
+# kill_serve: for cleanup traps; no verdict.
+kill_serve() {
+  if [ -n "$SERVE_PID" ]; then kill -KILL "$SERVE_PID" 2>/dev/null || true; wait "$SERVE_PID" 2>/dev/null || true; fi
+  SERVE_PID=""
+}
+
+# metric_value METRICS_FILE 'NAME{LABELS}': the sample's value (empty when absent).
+metric_value() { awk -v k="$2" '$1 == k { print $2; exit }' "$1"; }
+
+# fetch_metrics PORT FILE: GET /metrics into FILE.
+fetch_metrics() { curl -sS --max-time 10 "http://127.0.0.1:$1/metrics" >"$2"; }
+
+# ndjson_comments N [PREFIX]: N comments with ids PREFIX1..PREFIXN; every 3rd is an insult.
+ndjson_comments() {
+  awk -v n="$1" -v p="${2:-c}" 'BEGIN { for (i = 1; i <= n; i++) {
+    t = (i % 3 == 0) ? "what a meanie you are" : "lovely dancing tonight";
+    printf "{\"id\":\"%s%d\",\"text\":\"%s number %d\"}\n", p, i, t, i } }'
+}
+
+# ids_in_order FILE N [PREFIX]: true when FILE holds exactly N records with ids
+# PREFIX1..PREFIXN in order.
+ids_in_order() {
+  awk -v n="$2" -v p="${3:-c}" '
+    { if (match($0, /^\{"id":"[^"]*"/) == 0) { bad = 1; exit }
+      id = substr($0, 8, RLENGTH - 8); if (id != p NR) { bad = 1; exit } }
+    END { exit (bad || NR != n) ? 1 : 0 }' "$1"
+}

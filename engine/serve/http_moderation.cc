@@ -1,0 +1,93 @@
+#include "serve/http_moderation.h"
+
+#include <simdjson.h>
+
+#include <chrono>
+
+#include <cstdio>
+
+namespace decorum::serve {
+
+std::string JsonError(std::string_view message) {
+  std::string out = "{\"error\":\"";
+  for (unsigned char c : message) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += "\"}";
+  return out;
+}
+
+HttpReply ModerateHttpBody(std::string_view body, const SessionContext& ctx) {
+  const size_t first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {400, JsonError("empty body: expected a comment object or an array of them")};
+  if (body[first] != '{' && body[first] != '[') {
+    return {400, JsonError("expected a comment object or an array of them")};
+  }
+
+  const auto live = ctx.holder->Current();
+  Moderator& moderator = ThreadModerator(live->gen, ctx.moderation);
+  BatchStats batch;
+  const auto start = std::chrono::steady_clock::now();
+  HttpReply reply;
+  // Moderates one comment's JSON, appending its record without the newline.
+  auto moderate = [&](std::string_view json, uint64_t position, std::string* out) {
+    Line line;
+    line.number = position;
+    line.length = json.size();
+    if (json.size() > ctx.moderation.max_line_bytes) {
+      line.too_long = true;
+    } else {
+      line.bytes = json;
+    }
+    const uint64_t errors_before = batch.run.errors;
+    moderator.ModerateLine(line, position, out, &batch.run);
+    if (!out->empty() && out->back() == '\n') out->pop_back();
+    const bool error = batch.run.errors != errors_before;
+    if (line.too_long) ++batch.errors[static_cast<int>(ErrorKind::kLineTooLong)];
+    else if (error) ++batch.errors[static_cast<int>(ErrorKind::kInvalidComment)];
+    batch.AddLatency(std::chrono::steady_clock::now() - start);
+    return !error;
+  };
+
+  if (body[first] == '{') {
+    // One object: decoded from the body's own bytes, so invalid UTF-8 is repaired and
+    // ids are echoed exactly as in a stream.
+    reply.status = moderate(body, 1, &reply.body) ? 200 : 400;
+  } else {
+    simdjson::dom::parser parser;
+    simdjson::dom::array array;
+    const simdjson::padded_string padded(body);
+    auto err = parser.parse(padded).get_array().get(array);
+    if (err) {
+      return {400, JsonError(std::string("invalid JSON array: ") + simdjson::error_message(err))};
+    }
+    reply.body = "[";
+    uint64_t position = 0;
+    std::string record;
+    for (simdjson::dom::element el : array) {
+      record.clear();
+      moderate(simdjson::minify(el), ++position, &record);
+      if (position > 1) reply.body += ',';
+      reply.body += record;
+    }
+    reply.body += ']';
+  }
+  if (!batch.empty()) ctx.metrics->Fold(*live, &batch);
+  return reply;
+}
+
+}  // namespace decorum::serve

@@ -1,0 +1,31 @@
+// ModerateHttpBody: the body of POST /v1/moderate -> the response status and JSON body.
+//
+//  - one comment object  -> 200 and its decision object; 400 and the error record when
+//    the comment is invalid (bad JSON, no text, a mistyped field).
+//  - an array of objects -> 200 and an array with one record per element, in order; an
+//    invalid element gets an error record in its place, like a bad line on a stream.
+//    The array itself must be valid JSON (UTF-8 included), else 400.
+//  - anything else (empty body, a number, a string) -> 400 with {"error":"..."}.
+// Comments without an id get their 1-based position in the body as id.
+//
+// Thread safety: runs on the calling thread's Moderator; call from any thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "serve/session_context.h"
+
+namespace decorum::serve {
+
+struct HttpReply {
+  unsigned status = 200;
+  std::string body;  // JSON, no trailing newline
+};
+
+HttpReply ModerateHttpBody(std::string_view body, const SessionContext& ctx);
+
+// {"error":"<message>"} with the message JSON-escaped.
+std::string JsonError(std::string_view message);
+
+}  // namespace decorum::serve

@@ -1,0 +1,124 @@
+#include "serve/listener.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <cerrno>
+#include <cstring>
+
+namespace decorum::serve {
+namespace asio = boost::asio;
+
+namespace {
+
+// Binds, applying `unix_mode` for Unix sockets.
+Status BindTcp(asio::ip::tcp::acceptor& acceptor, const ListenAddress& a, ListenAddress* bound) {
+  boost::system::error_code ec;
+  const std::string host = a.host == "localhost" ? "127.0.0.1" : a.host;
+  asio::ip::tcp::endpoint ep(asio::ip::make_address(host, ec), a.port);
+  if (ec) return Status::InvalidArgument("bad listen address '" + a.ToString() + "'");
+  acceptor.open(ep.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(ep, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Status::IoError("cannot listen on " + a.ToString() + ": " + ec.message());
+  *bound = a;
+  bound->port = acceptor.local_endpoint().port();
+  return Status::Ok();
+}
+
+Status BindUnix(asio::local::stream_protocol::acceptor& acceptor, const ListenAddress& a,
+                unsigned mode, ListenAddress* bound) {
+  struct stat st;
+  if (::lstat(a.path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      return Status::InvalidArgument("cannot listen on " + a.ToString() + ": the path exists and is not a socket");
+    }
+    ::unlink(a.path.c_str());  // a stale socket from an earlier run
+  }
+  boost::system::error_code ec;
+  asio::local::stream_protocol::endpoint ep(a.path);
+  acceptor.open(ep.protocol(), ec);
+  if (!ec) {
+    // Before the io threads start, so the process-wide umask change races with nothing.
+    const mode_t old = ::umask(static_cast<mode_t>(~mode & 0777));
+    acceptor.bind(ep, ec);
+    ::umask(old);
+  }
+  if (!ec && ::chmod(a.path.c_str(), mode) != 0) {
+    ec = boost::system::error_code(errno, boost::system::system_category());
+  }
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Status::IoError("cannot listen on " + a.ToString() + ": " + ec.message());
+  *bound = a;
+  return Status::Ok();
+}
+
+Status Bind(asio::ip::tcp::acceptor& acc, const ListenAddress& a, unsigned, ListenAddress* b) {
+  return BindTcp(acc, a, b);
+}
+Status Bind(asio::local::stream_protocol::acceptor& acc, const ListenAddress& a, unsigned mode,
+            ListenAddress* b) {
+  return BindUnix(acc, a, mode, b);
+}
+
+}  // namespace
+
+template <typename Protocol>
+Listener<Protocol>::Listener(asio::io_context& ioc, OnAccept on_accept)
+    : ioc_(ioc),
+      strand_(asio::make_strand(ioc)),
+      acceptor_(strand_),
+      retry_timer_(strand_),
+      on_accept_(std::move(on_accept)) {}
+
+template <typename Protocol>
+Status Listener<Protocol>::Open(const ListenAddress& address, unsigned unix_mode) {
+  return Bind(acceptor_, address, unix_mode, &bound_);
+}
+
+template <typename Protocol>
+void Listener<Protocol>::Start() {
+  asio::dispatch(strand_, [self = this->shared_from_this()] { self->DoAccept(); });
+}
+
+template <typename Protocol>
+void Listener<Protocol>::Stop() {
+  asio::dispatch(strand_, [self = this->shared_from_this()] {
+    if (self->stopped_) return;
+    self->stopped_ = true;
+    boost::system::error_code ignored;
+    self->retry_timer_.cancel();
+    self->acceptor_.close(ignored);
+    if (self->bound_.kind == ListenAddress::Kind::kUnix) ::unlink(self->bound_.path.c_str());
+  });
+}
+
+template <typename Protocol>
+void Listener<Protocol>::DoAccept() {
+  if (stopped_) return;
+  // Each connection gets its own strand: its handlers never run concurrently.
+  acceptor_.async_accept(asio::make_strand(ioc_), [self = this->shared_from_this()](
+                                                      const boost::system::error_code& ec, Socket socket) {
+    if (self->stopped_) return;
+    if (ec) {
+      // Out of descriptors and the like: back off instead of spinning on accept().
+      spdlog::warn("accept on {} failed: {}", self->bound_.ToString(), ec.message());
+      self->retry_timer_.expires_after(std::chrono::milliseconds(100));
+      self->retry_timer_.async_wait([self](const boost::system::error_code& e) {
+        if (!e) self->DoAccept();
+      });
+      return;
+    }
+    self->on_accept_(std::move(socket));
+    self->DoAccept();
+  });
+}
+
+template class Listener<asio::ip::tcp>;
+template class Listener<asio::local::stream_protocol>;
+
+}  // namespace decorum::serve

@@ -1,0 +1,59 @@
+// Listener: accepts connections on one TCP or Unix address and hands each socket, bound
+// to a strand of its own, to a session factory. It does nothing else (Beast model).
+//
+// A Unix socket is created with the configured mode (0600 by default: only the daemon's
+// user may connect) — set via umask around bind(), so it is never briefly wider — and
+// unlinked on Stop(). A stale socket file left by a crash is replaced; any other file at
+// that path is an error.
+//
+// Thread safety: Open() before the io_context runs; Start() and Stop() from any thread.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "decorum/status.h"
+#include "serve/serve_config.h"
+
+namespace decorum::serve {
+
+template <typename Protocol>
+class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
+ public:
+  using Socket = typename Protocol::socket;
+  using OnAccept = std::function<void(Socket)>;
+
+  Listener(boost::asio::io_context& ioc, OnAccept on_accept);
+
+  // Binds and listens on `address` (its kind must match Protocol). `unix_mode` applies to
+  // Unix sockets only.
+  Status Open(const ListenAddress& address, unsigned unix_mode);
+  // The bound address, with the real port when 0 was asked for.
+  ListenAddress bound() const { return bound_; }
+
+  void Start();
+  // Stops accepting; connections already accepted are not affected.
+  void Stop();
+
+ private:
+  void DoAccept();
+
+  boost::asio::io_context& ioc_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  typename Protocol::acceptor acceptor_;
+  boost::asio::steady_timer retry_timer_;
+  OnAccept on_accept_;
+  ListenAddress bound_;
+  bool stopped_ = false;
+};
+
+using TcpListener = Listener<boost::asio::ip::tcp>;
+using UnixListener = Listener<boost::asio::local::stream_protocol>;
+
+}  // namespace decorum::serve

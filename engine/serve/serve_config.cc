@@ -1,0 +1,255 @@
+#include "serve/serve_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <boost/asio/ip/address.hpp>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+namespace decorum::serve {
+
+std::string ListenAddress::ToString() const {
+  if (kind == Kind::kUnix) return "unix:" + path;
+  const bool v6 = host.find(':') != std::string::npos;
+  return "tcp://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+Result<ListenAddress> ParseHostPort(std::string_view spec) {
+  ListenAddress a;
+  a.kind = ListenAddress::Kind::kTcp;
+  const size_t colon = spec.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == spec.size()) {
+    return Status::InvalidArgument("'" + std::string(spec) + "': expected HOST:PORT");
+  }
+  std::string_view host = spec.substr(0, colon), port = spec.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned p = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+  if (ec != std::errc() || end != port.data() + port.size() || p > 65535) {
+    return Status::InvalidArgument("'" + std::string(spec) + "': bad port '" + std::string(port) + "'");
+  }
+  a.host = std::string(host);
+  a.port = static_cast<uint16_t>(p);
+  if (a.host != "localhost") {
+    boost::system::error_code bec;
+    boost::asio::ip::make_address(a.host, bec);
+    if (bec) return Status::InvalidArgument("'" + std::string(spec) + "': '" + a.host + "' is not an IP address");
+  }
+  return a;
+}
+
+Result<ListenAddress> ParseListenAddress(std::string_view spec) {
+  if (spec.substr(0, 6) == "tcp://") return ParseHostPort(spec.substr(6));
+  if (spec.substr(0, 5) == "unix:") {
+    ListenAddress a;
+    a.kind = ListenAddress::Kind::kUnix;
+    a.path = std::string(spec.substr(5));
+    if (a.path.empty()) return Status::InvalidArgument("'" + std::string(spec) + "': empty socket path");
+    if (a.path.size() >= 108) return Status::InvalidArgument("'" + std::string(spec) + "': socket path too long");
+    return a;
+  }
+  return Status::InvalidArgument("'" + std::string(spec) +
+                                 "': expected tcp://HOST:PORT or unix:PATH");
+}
+
+bool IsLoopback(const ListenAddress& a) {
+  if (a.kind == ListenAddress::Kind::kUnix) return true;
+  if (a.host == "localhost") return true;
+  boost::system::error_code ec;
+  auto addr = boost::asio::ip::make_address(a.host, ec);
+  return !ec && addr.is_loopback();
+}
+
+bool ServeConfig::AnyNonLoopback() const {
+  for (const auto& l : listen) if (!IsLoopback(l)) return true;
+  return http_enabled && !IsLoopback(http);
+}
+
+Status ServeConfig::Validate() const {
+  if (on_error != "fail" && on_error != "skip") return Status::InvalidArgument("rules.on_error must be 'fail' or 'skip', not '" + on_error + "'");
+  if (log_format != "text" && log_format != "json") return Status::InvalidArgument("logging.format must be 'text' or 'json', not '" + log_format + "'");
+  static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  bool level_ok = false;
+  for (const char* l : kLevels) level_ok |= log_level == l;
+  if (!level_ok) return Status::InvalidArgument("logging.level must be one of trace, debug, info, warn, error, critical, off; not '" + log_level + "'");
+  if (max_line_bytes == 0) return Status::InvalidArgument("limits.max_line_bytes must be positive");
+  if (max_body_bytes == 0) return Status::InvalidArgument("http.max_body_bytes must be positive");
+  if (max_connections == 0) return Status::InvalidArgument("limits.max_connections must be positive");
+  if (idle_timeout_seconds == 0) return Status::InvalidArgument("limits.idle_timeout_seconds must be positive");
+  if (max_pending_output_bytes < 4096) return Status::InvalidArgument("limits.max_pending_output_bytes must be at least 4096");
+  if (threads > 256) return Status::InvalidArgument("threads must be between 0 and 256");
+  if (unix_socket_mode > 0777) return Status::InvalidArgument("unix_socket_mode must be an octal mode like 0600");
+  if (!use_stdin && listen.empty() && !http_enabled) {
+    return Status::InvalidArgument("nothing to serve: give --stdin, --listen or --http (or stdin/listen/http in the config)");
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+// Typed reads of one scalar, naming the key on failure.
+template <typename T>
+Status Read(const YAML::Node& n, const std::string& key, const char* what, T* out) {
+  try {
+    *out = n.as<T>();
+    return Status::Ok();
+  } catch (const YAML::Exception&) {
+    return Status::InvalidArgument(key + ": expected " + what);
+  }
+}
+
+Status ReadUnsigned(const YAML::Node& n, const std::string& key, uint64_t max, uint64_t* out) {
+  if (!n.IsScalar()) return Status::InvalidArgument(key + ": expected an unsigned integer");
+  const std::string s = n.Scalar();
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  if (ec != std::errc() || end != s.data() + s.size() || *out > max) {
+    return Status::InvalidArgument(key + ": expected an unsigned integer up to " + std::to_string(max) + ", got '" + s + "'");
+  }
+  return Status::Ok();
+}
+
+template <typename T>
+Status ReadNum(const YAML::Node& n, const std::string& key, T* out) {
+  uint64_t v = 0;
+  Status s = ReadUnsigned(n, key, std::numeric_limits<T>::max(), &v);
+  if (s.ok()) *out = static_cast<T>(v);
+  return s;
+}
+
+Status ExpectMap(const YAML::Node& n, const std::string& key) {
+  if (!n.IsMap()) return Status::InvalidArgument(key + ": expected a mapping");
+  return Status::Ok();
+}
+
+Status ApplyRoot(const YAML::Node& root, ServeConfig* c) {
+  if (root.IsNull()) return Status::Ok();
+  if (!root.IsMap()) return Status::InvalidArgument("the config must be a mapping of settings");
+  for (const auto& kv : root) {
+    const std::string key = kv.first.as<std::string>();
+    const YAML::Node& v = kv.second;
+    Status s;
+    if (key == "rules") {
+      if (!(s = ExpectMap(v, key)).ok()) return s;
+      for (const auto& r : v) {
+        const std::string k = r.first.as<std::string>();
+        if (k == "dir") s = Read(r.second, "rules.dir", "a path", &c->rules_dir);
+        else if (k == "on_error") s = Read(r.second, "rules.on_error", "fail or skip", &c->on_error);
+        else if (k == "cache_dir") s = Read(r.second, "rules.cache_dir", "a path", &c->cache_dir);
+        else return Status::InvalidArgument("rules." + k + ": unknown key");
+        if (!s.ok()) return s;
+      }
+    } else if (key == "stdin") {
+      s = Read(v, key, "true or false", &c->use_stdin);
+    } else if (key == "listen") {
+      if (!v.IsSequence()) return Status::InvalidArgument("listen: expected a list of tcp://HOST:PORT or unix:PATH");
+      c->listen.clear();
+      for (size_t i = 0; i < v.size(); ++i) {
+        std::string spec;
+        const std::string k = "listen[" + std::to_string(i) + "]";
+        if (!(s = Read(v[i], k, "a string", &spec)).ok()) return s;
+        auto a = ParseListenAddress(spec);
+        if (!a.ok()) return Status::InvalidArgument(k + ": " + a.status().message());
+        c->listen.push_back(a.value());
+      }
+    } else if (key == "http") {
+      if (!(s = ExpectMap(v, key)).ok()) return s;
+      for (const auto& h : v) {
+        const std::string k = h.first.as<std::string>();
+        const std::string full = "http." + k;
+        if (k == "listen") {
+          std::string spec;
+          if (!(s = Read(h.second, full, "HOST:PORT", &spec)).ok()) return s;
+          auto a = ParseHostPort(spec);
+          if (!a.ok()) return Status::InvalidArgument(full + ": " + a.status().message());
+          c->http = a.value();
+          c->http_enabled = true;
+        } else if (k == "admin_token") {
+          s = Read(h.second, full, "a string", &c->admin_token);
+        } else if (k == "admin_token_file") {
+          std::string path;
+          if (!(s = Read(h.second, full, "a path", &path)).ok()) return s;
+          std::ifstream in(path);
+          if (!in) return Status::NotFound(full + ": cannot read '" + path + "'");
+          std::getline(in, c->admin_token);
+          if (c->admin_token.empty()) return Status::InvalidArgument(full + ": '" + path + "' is empty");
+        } else if (k == "max_body_bytes") {
+          s = ReadNum(h.second, full, &c->max_body_bytes);
+        } else {
+          return Status::InvalidArgument(full + ": unknown key");
+        }
+        if (!s.ok()) return s;
+      }
+    } else if (key == "limits") {
+      if (!(s = ExpectMap(v, key)).ok()) return s;
+      for (const auto& l : v) {
+        const std::string k = l.first.as<std::string>();
+        const std::string full = "limits." + k;
+        if (k == "max_line_bytes") s = ReadNum(l.second, full, &c->max_line_bytes);
+        else if (k == "max_connections") s = ReadNum(l.second, full, &c->max_connections);
+        else if (k == "idle_timeout_seconds") s = ReadNum(l.second, full, &c->idle_timeout_seconds);
+        else if (k == "max_pending_output_bytes") s = ReadNum(l.second, full, &c->max_pending_output_bytes);
+        else if (k == "shutdown_timeout_seconds") s = ReadNum(l.second, full, &c->shutdown_timeout_seconds);
+        else return Status::InvalidArgument(full + ": unknown key");
+        if (!s.ok()) return s;
+      }
+    } else if (key == "threads") {
+      s = ReadNum(v, key, &c->threads);
+    } else if (key == "unix_socket_mode") {
+      std::string mode;
+      if (!(s = Read(v, key, "an octal string like \"0600\"", &mode)).ok()) return s;
+      uint32_t m = 0;
+      auto [end, ec] = std::from_chars(mode.data(), mode.data() + mode.size(), m, 8);
+      if (ec != std::errc() || end != mode.data() + mode.size() || m > 0777) {
+        return Status::InvalidArgument("unix_socket_mode: expected an octal mode like \"0600\", got '" + mode + "'");
+      }
+      c->unix_socket_mode = m;
+    } else if (key == "map") {
+      s = Read(v, key, "a field-map spec string", &c->map_spec);
+    } else if (key == "logging") {
+      if (!(s = ExpectMap(v, key)).ok()) return s;
+      for (const auto& l : v) {
+        const std::string k = l.first.as<std::string>();
+        if (k == "level") s = Read(l.second, "logging.level", "a level name", &c->log_level);
+        else if (k == "format") s = Read(l.second, "logging.format", "text or json", &c->log_format);
+        else return Status::InvalidArgument("logging." + k + ": unknown key");
+        if (!s.ok()) return s;
+      }
+    } else if (key == "plugins") {
+      // Reserved for the plugin issue: accepted, not interpreted yet.
+    } else {
+      return Status::InvalidArgument(key + ": unknown key");
+    }
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ApplyConfigYaml(std::string_view yaml, const std::string& path, ServeConfig* config) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(path + ":" + std::to_string(e.mark.line + 1) + ":" +
+                                   std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
+  try {
+    Status s = ApplyRoot(root, config);
+    if (!s.ok()) return Status::InvalidArgument(path + ": " + s.message());
+    return s;
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(path + ": " + e.msg);
+  }
+}
+
+Status LoadConfigFile(const std::string& path, ServeConfig* config) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read config '" + path + "'");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ApplyConfigYaml(ss.str(), path, config);
+}
+
+}  // namespace decorum::serve

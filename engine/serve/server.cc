@@ -1,0 +1,219 @@
+#include "serve/server.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <thread>
+#include <vector>
+
+#include "serve/connection_registry.h"
+#include "serve/generation_holder.h"
+#include "serve/http_session.h"
+#include "serve/listener.h"
+#include "serve/metrics.h"
+#include "serve/session_context.h"
+#include "serve/stdin_pump.h"
+#include "serve/stream_session.h"
+
+namespace decorum::serve {
+namespace asio = boost::asio;
+
+namespace {
+
+GenerationRequest RulesRequest(const ServeConfig& c) {
+  GenerationRequest r;
+  r.rules_dir = c.rules_dir;
+  r.skip_bad_rules = c.on_error == "skip";
+  r.cache_dir = c.cache_dir;
+  return r;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  explicit Impl(ServeConfig c)
+      : config(std::move(c)),
+        holder(RulesRequest(config), &metrics),
+        registry(config.max_connections),
+        signals(ioc, SIGTERM, SIGINT, SIGHUP),
+        shutdown_timer(ioc),
+        work(asio::make_work_guard(ioc)) {}
+
+  int Run();
+  Status OpenListeners();
+  void WaitSignal();
+  void RequestReload(std::function<void(Result<std::string>)> done);
+  void Shutdown(const char* why);
+  void Finish(const char* how);
+
+  ServeConfig config;
+  Metrics metrics;
+  GenerationHolder holder;
+  ConnectionRegistry registry;
+  SessionContext ctx;
+  asio::io_context ioc;
+  asio::signal_set signals;
+  asio::steady_timer shutdown_timer;
+  asio::executor_work_guard<asio::io_context::executor_type> work;
+  asio::thread_pool reload_pool{1};  // compiles rules; never an io thread
+  std::vector<std::shared_ptr<TcpListener>> tcp_listeners;
+  std::vector<std::shared_ptr<UnixListener>> unix_listeners;
+  std::shared_ptr<StdinPump> stdin_pump;
+  std::atomic<bool> shutting_down{false};
+  std::atomic<bool> finished{false};
+};
+
+Server::Server(ServeConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+Server::~Server() = default;
+int Server::Run() { return impl_->Run(); }
+
+Status Server::Impl::OpenListeners() {
+  auto stream_tcp = [this](asio::ip::tcp::socket s) {
+    std::make_shared<TcpStreamSession>(std::move(s), &ctx)->Start();
+  };
+  auto stream_unix = [this](asio::local::stream_protocol::socket s) {
+    std::make_shared<UnixStreamSession>(std::move(s), &ctx)->Start();
+  };
+  for (const auto& a : config.listen) {
+    Status s;
+    if (a.kind == ListenAddress::Kind::kTcp) {
+      auto l = std::make_shared<TcpListener>(ioc, stream_tcp);
+      if (!(s = l->Open(a, config.unix_socket_mode)).ok()) return s;
+      spdlog::info("listening on {} (NDJSON)", l->bound().ToString());
+      tcp_listeners.push_back(std::move(l));
+    } else {
+      auto l = std::make_shared<UnixListener>(ioc, stream_unix);
+      if (!(s = l->Open(a, config.unix_socket_mode)).ok()) return s;
+      spdlog::info("listening on {} (NDJSON, mode {:04o})", l->bound().ToString(), config.unix_socket_mode);
+      unix_listeners.push_back(std::move(l));
+    }
+  }
+  if (config.http_enabled) {
+    auto l = std::make_shared<TcpListener>(ioc, [this](asio::ip::tcp::socket s) {
+      std::make_shared<HttpSession>(std::move(s), &ctx)->Start();
+    });
+    Status s = l->Open(config.http, 0);
+    if (!s.ok()) return s;
+    auto b = l->bound();
+    spdlog::info("http listening on http://{}:{}", b.host.find(':') != std::string::npos ? "[" + b.host + "]" : b.host, b.port);
+    tcp_listeners.push_back(std::move(l));
+  }
+  return Status::Ok();
+}
+
+void Server::Impl::RequestReload(std::function<void(Result<std::string>)> done) {
+  asio::post(reload_pool, [this, done = std::move(done)] {
+    auto r = holder.Reload();
+    if (done) done(std::move(r));
+  });
+}
+
+void Server::Impl::WaitSignal() {
+  signals.async_wait([this](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    if (sig == SIGHUP) {
+      spdlog::info("SIGHUP: reloading rules");
+      RequestReload(nullptr);
+    } else if (!shutting_down.load()) {
+      Shutdown(sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    } else {
+      spdlog::warn("second {}: closing every connection now", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      Finish("forced");
+      return;
+    }
+    WaitSignal();
+  });
+}
+
+void Server::Impl::Shutdown(const char* why) {
+  if (shutting_down.exchange(true)) return;
+  spdlog::info("{}: shutting down: no new connections; draining {} open stream(s)", why, registry.size());
+  for (auto& l : tcp_listeners) l->Stop();
+  for (auto& l : unix_listeners) l->Stop();
+  shutdown_timer.expires_after(std::chrono::seconds(config.shutdown_timeout_seconds));
+  shutdown_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    spdlog::warn("shutdown: {} connection(s) still open after {}s; closing them", registry.size(),
+                 config.shutdown_timeout_seconds);
+    Finish("deadline");
+  });
+  registry.DrainAll([this] { asio::post(ioc, [this] { Finish("drained"); }); });
+}
+
+void Server::Impl::Finish(const char* how) {
+  if (finished.exchange(true)) return;
+  spdlog::info("shutdown complete ({})", how);
+  shutdown_timer.cancel();
+  signals.cancel();
+  work.reset();
+  ioc.stop();  // abandons sessions still open after the deadline; their sockets close
+}
+
+int Server::Impl::Run() {
+  if (Status s = holder.LoadInitial(); !s.ok()) return 1;
+
+  ctx.holder = &holder;
+  ctx.metrics = &metrics;
+  ctx.registry = &registry;
+  if (!config.map_spec.empty()) {
+    auto map = FieldMap::Parse(config.map_spec);
+    if (!map.ok()) {
+      spdlog::error("map: {}", map.status().message());
+      return 1;
+    }
+    ctx.moderation.field_map = map.value();
+  }
+  ctx.moderation.max_line_bytes = config.max_line_bytes;
+  ctx.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
+  ctx.max_pending_output_bytes = config.max_pending_output_bytes;
+  ctx.max_body_bytes = config.max_body_bytes;
+  ctx.admin_token = config.admin_token;
+  ctx.reload_requires_token = config.AnyNonLoopback();
+  ctx.reload = [this](std::function<void(Result<std::string>)> done) { RequestReload(std::move(done)); };
+  ctx.ready = [this] { return !shutting_down.load(); };
+  if (ctx.reload_requires_token && ctx.admin_token.empty()) {
+    spdlog::warn("a listener is not on loopback and no admin token is configured: POST /v1/reload is disabled");
+  }
+
+  if (Status s = OpenListeners(); !s.ok()) {
+    spdlog::error("{}", s.message());
+    return 1;
+  }
+  ::signal(SIGPIPE, SIG_IGN);  // a vanished client is a write error, not a dead daemon
+  WaitSignal();
+  for (auto& l : tcp_listeners) l->Start();
+  for (auto& l : unix_listeners) l->Start();
+
+  if (config.use_stdin) {
+    // With nothing else to serve, the end of standard input ends the daemon.
+    const bool only_stdin = config.listen.empty() && !config.http_enabled;
+    stdin_pump = std::make_shared<StdinPump>(&ctx, STDIN_FILENO, STDOUT_FILENO, [this, only_stdin] {
+      if (only_stdin) asio::post(ioc, [this] { Shutdown("end of standard input"); });
+    });
+    stdin_pump->Start();
+  }
+
+  unsigned n = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  spdlog::info("serving with {} io thread(s)", n);
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < n; ++i) threads.emplace_back([this] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+  if (stdin_pump) {
+    stdin_pump->Drain();
+    stdin_pump->Join();
+  }
+  reload_pool.join();
+  for (auto& l : unix_listeners) ::unlink(l->bound().path.c_str());
+  return 0;
+}
+
+}  // namespace decorum::serve

@@ -1,0 +1,91 @@
+#include "serve/stdin_pump.h"
+
+#include <poll.h>
+#include <spdlog/spdlog.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace decorum::serve {
+
+StdinPump::StdinPump(const SessionContext* ctx, int in_fd, int out_fd, std::function<void()> on_eof)
+    : ctx_(ctx),
+      in_fd_(in_fd),
+      out_fd_(out_fd),
+      wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      on_eof_(std::move(on_eof)),
+      moderator_(&ctx->moderation, ctx->holder, ctx->metrics) {}
+
+StdinPump::~StdinPump() {
+  Join();
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+}
+
+void StdinPump::Start() {
+  ctx_->registry->TryAdd(shared_from_this(), /*counted=*/false);
+  thread_ = std::thread([this] { Run(); });
+}
+
+void StdinPump::Drain() {
+  draining_.store(true);
+  const uint64_t one = 1;
+  if (wake_fd_ >= 0) (void)!::write(wake_fd_, &one, sizeof(one));
+}
+
+void StdinPump::Join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+bool StdinPump::WriteAll(const std::string& data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(out_fd_, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      spdlog::error("stdin mode: cannot write to standard output: {}", std::strerror(errno));
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+void StdinPump::Run() {
+  std::unique_ptr<char[]> buf(new char[64 * 1024]);
+  std::string out;
+  bool eof = false, failed = false;
+  while (!draining_.load() && !failed) {
+    pollfd fds[2] = {{in_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    const int r = ::poll(fds, wake_fd_ >= 0 ? 2 : 1, -1);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      failed = true;
+      break;
+    }
+    if (draining_.load()) break;  // lines already read were answered; stop here
+    if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+    const ssize_t n = ::read(in_fd_, buf.get(), 64 * 1024);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      spdlog::error("stdin mode: cannot read standard input: {}", std::strerror(errno));
+      failed = true;
+      break;
+    }
+    out.clear();
+    if (n == 0) {
+      eof = true;
+      moderator_.Finish(&out);
+    } else {
+      moderator_.Consume(std::string_view(buf.get(), static_cast<size_t>(n)), &out);
+    }
+    if (!out.empty() && !WriteAll(out)) failed = true;
+    if (eof) break;
+  }
+  spdlog::info("stdin: {} comments answered{}", moderator_.lines(), eof ? ", end of input" : "");
+  ctx_->registry->Remove(this);
+  if ((eof || failed) && on_eof_) on_eof_();
+}
+
+}  // namespace decorum::serve

@@ -1,0 +1,48 @@
+// StdinPump: `decorum serve --stdin` — NDJSON comments on standard input, records on
+// standard output, in order.
+//
+// Runs on a thread of its own with blocking reads and writes rather than on the
+// io_context: standard input may be a regular file, which epoll cannot watch, and a
+// blocking write to standard output is exactly the backpressure wanted (a slow reader of
+// our output stops us reading input). poll() on standard input and an eventfd lets
+// Drain() interrupt a read that would otherwise wait forever.
+//
+// Thread safety: Start() once; Drain() from any thread; Join() from the owner.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <thread>
+
+#include "serve/connection_registry.h"
+#include "serve/session_context.h"
+#include "serve/stream_moderator.h"
+
+namespace decorum::serve {
+
+class StdinPump : public Drainable, public std::enable_shared_from_this<StdinPump> {
+ public:
+  // `on_eof` runs (on the pump thread) when standard input ends or output fails.
+  StdinPump(const SessionContext* ctx, int in_fd, int out_fd, std::function<void()> on_eof);
+  ~StdinPump() override;
+
+  // Registers with the registry (it does not count towards max_connections) and starts.
+  void Start();
+  void Drain() override;
+  void Join();
+
+ private:
+  void Run();
+  bool WriteAll(const std::string& data);
+
+  const SessionContext* ctx_;
+  const int in_fd_, out_fd_;
+  int wake_fd_ = -1;
+  std::function<void()> on_eof_;
+  StreamModerator moderator_;
+  std::atomic<bool> draining_{false};
+  std::thread thread_;
+};
+
+}  // namespace decorum::serve

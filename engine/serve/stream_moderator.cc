@@ -1,0 +1,41 @@
+#include "serve/stream_moderator.h"
+
+#include <chrono>
+
+namespace decorum::serve {
+
+StreamModerator::StreamModerator(const ModerationSettings* settings,
+                                 const GenerationHolder* holder, Metrics* metrics)
+    : settings_(settings), holder_(holder), metrics_(metrics), splitter_(settings->max_line_bytes) {}
+
+template <typename Feed>
+void StreamModerator::Run(std::string* out, Feed&& feed) {
+  const auto live = holder_->Current();
+  Moderator& moderator = ThreadModerator(live->gen, *settings_);
+  if (batch_.run.rule_hits.size() != live->gen->rules().rules.size() ||
+      batch_.run.target_hits.size() != live->gen->rules().targets.size()) {
+    batch_.run = RunStats();  // sized for another generation (Count() re-sizes it)
+  }
+  const auto start = std::chrono::steady_clock::now();
+  feed([&](const Line& line) {
+    const uint64_t errors_before = batch_.run.errors;
+    moderator.ModerateLine(line, line.number, out, &batch_.run);
+    if (line.too_long) {
+      ++batch_.errors[static_cast<int>(ErrorKind::kLineTooLong)];
+    } else if (batch_.run.errors != errors_before) {
+      ++batch_.errors[static_cast<int>(ErrorKind::kInvalidComment)];
+    }
+    batch_.AddLatency(std::chrono::steady_clock::now() - start);
+  });
+  if (!batch_.empty()) metrics_->Fold(*live, &batch_);
+}
+
+void StreamModerator::Consume(std::string_view chunk, std::string* out) {
+  Run(out, [&](auto&& on_line) { splitter_.Feed(chunk, on_line); });
+}
+
+void StreamModerator::Finish(std::string* out) {
+  Run(out, [&](auto&& on_line) { splitter_.Finish(on_line); });
+}
+
+}  // namespace decorum::serve

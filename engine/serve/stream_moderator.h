@@ -1,0 +1,48 @@
+// StreamModerator: one NDJSON stream's comments -> its records, in order: splits the
+// bytes into lines, moderates each on the calling thread's Moderator and counts the
+// results into Metrics once per chunk.
+//
+// The generation is loaded once per Consume() call, so every comment of a chunk is
+// decided by the same generation, and a reload takes effect at the next chunk.
+// Comments without an id get their line number on this stream (1, 2, ...) as id.
+//
+// Thread safety: none; one per stream, used by one thread at a time (its strand).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "serve/generation_holder.h"
+#include "serve/line_splitter.h"
+#include "serve/metrics.h"
+#include "serve/thread_moderator.h"
+
+namespace decorum::serve {
+
+class StreamModerator {
+ public:
+  // All pointers must outlive this object.
+  StreamModerator(const ModerationSettings* settings, const GenerationHolder* holder,
+                  Metrics* metrics);
+
+  // Appends to *out one record for every line `chunk` completes.
+  void Consume(std::string_view chunk, std::string* out);
+  // End of stream: appends the record of a last line that had no '\n', if any.
+  void Finish(std::string* out);
+
+  uint64_t lines() const { return splitter_.lines(); }
+  uint64_t pending_bytes() const { return splitter_.pending_bytes(); }
+
+ private:
+  template <typename Feed>
+  void Run(std::string* out, Feed&& feed);
+
+  const ModerationSettings* settings_;
+  const GenerationHolder* holder_;
+  Metrics* metrics_;
+  LineSplitter splitter_;
+  BatchStats batch_;
+};
+
+}  // namespace decorum::serve

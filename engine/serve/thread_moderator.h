@@ -1,0 +1,38 @@
+// ThreadModerator: the calling thread's Moderator for a generation.
+//
+// Why thread-local Moderators on the io_context threads instead of a separate worker
+// pool: moderating a comment takes about a microsecond, less than handing it to another
+// thread and back would (a queue push, a wake-up, a post back to the connection's strand,
+// each a cache miss). Each connection's strand already serializes its comments, which is
+// exactly the order guarantee the protocol needs, and the io_context's threads (one per
+// core by default) already spread connections over every core. A chunk of input is at
+// most one read buffer (64 KiB), so one busy connection delays others on that thread by
+// tens of microseconds at worst. The Moderator's scratch buffers are per thread, so
+// nothing here is shared or locked.
+//
+// Thread safety: each thread gets its own Moderator; the returned reference is valid
+// until the same thread calls ThreadModerator() again.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+#include "decode/comment_decoder.h"
+#include "match/generation.h"
+#include "pipeline/moderator.h"
+
+namespace decorum::serve {
+
+// The settings every Moderator of the daemon is built with.
+struct ModerationSettings {
+  FieldMap field_map;
+  size_t max_line_bytes = 1u << 20;
+};
+
+// Returns this thread's Moderator for `gen`, building a new one when the generation
+// changed since this thread's last call (the old one, and with it possibly the old
+// generation, is freed then).
+Moderator& ThreadModerator(const std::shared_ptr<const Generation>& gen,
+                           const ModerationSettings& settings);
+
+}  // namespace decorum::serve

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# SIGTERM with comments in flight (issue 3): decorum stops accepting, answers every
+# comment it has read — on open TCP streams whose clients keep sending, and on standard
+# input — flushes, and exits 0 promptly. Every answer arrives whole and in order: the
+# records on each connection are exactly ids 1..K with no gap, K > 0.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+init "$@"
+require_tool socat
+write_small_rules rules
+
+# contiguous FILE PREFIX: prints K when FILE is exactly PREFIX1..PREFIXK, each record whole.
+contiguous() {
+  awk -v p="$2" '
+    { if (match($0, /^\{"id":"[^"]*"/) == 0 || substr($0, length($0)) != "}") { bad = 1; exit }
+      id = substr($0, 8, RLENGTH - 8); if (id != p NR) { bad = 1; exit } }
+    END { if (bad) print -1; else print NR }' "$1"
+}
+
+ndjson_comments 300000 a >a.ndjson
+ndjson_comments 300000 b >b.ndjson
+start_serve serve.log --rules rules --listen tcp://127.0.0.1:0 --listen "unix:$TMP/d.sock" --threads 2
+PORT=$(serve_tcp_port serve.log)
+# Clients whose input does not end: each reads a FIFO that this script holds open, so
+# only the server can end these streams.
+mkfifo a.fifo b.fifo
+exec 5<>a.fifo 6<>b.fifo
+cat a.ndjson >&5 &
+WA=$!
+cat b.ndjson >&6 &
+WB=$!
+timeout 20 socat -t 1 -T 20 - "TCP:127.0.0.1:$PORT" <a.fifo >a.out 2>/dev/null 5>&- 6>&- &
+A=$!
+timeout 20 socat -t 1 -T 20 - "UNIX-CONNECT:$TMP/d.sock" <b.fifo >b.out 2>/dev/null 5>&- 6>&- &
+B=$!
+wait_until 15 eval '[ "$(line_count a.out)" -ge 2000 ] && [ "$(line_count b.out)" -ge 2000 ]' ||
+  fail "both clients are being answered before SIGTERM"
+
+START=$SECONDS
+stop_serve TERM 15
+expect_rc 0 serve.log
+assert_le "$((SECONDS - START))" 10 "seconds from SIGTERM to exit with comments in flight"
+assert_matches serve.log "shutdown complete \(drained\)" "every connection drained before the deadline"
+wait "$A" || true
+wait "$B" || true
+kill "$WA" "$WB" 2>/dev/null || true
+wait "$WA" "$WB" 2>/dev/null || true
+exec 5>&- 6>&-
+KA=$(contiguous a.out a)
+KB=$(contiguous b.out b)
+assert_ge "$KA" 2000 "TCP client: records are ids a1..aK, whole and in order (K)"
+assert_ge "$KB" 2000 "unix client: records are ids b1..bK, whole and in order (K)"
+
+# --- standard input ---------------------------------------------------------------------------
+mkfifo in.fifo
+exec 4<>in.fifo
+"$DECORUM" serve --stdin --rules rules <in.fifo >stdin.out 2>stdin.log &
+SERVE_PID=$!
+cat a.ndjson >&4 &
+WRITER=$!
+wait_until 15 eval '[ "$(line_count stdin.out)" -ge 2000 ]' || fail "stdin is being answered before SIGTERM"
+stop_serve TERM 15
+expect_rc 0 stdin.log
+kill "$WRITER" 2>/dev/null || true
+wait "$WRITER" 2>/dev/null || true
+exec 4>&-
+KS=$(contiguous stdin.out a)
+assert_ge "$KS" 2000 "stdin: records are ids a1..aK, whole and in order (K)"
+assert_matches stdin.log "comments answered" "stdin: the drain is logged"
+echo "[$TEST_NAME] answered before exit: tcp $KA, unix $KB, stdin $KS"
+finish

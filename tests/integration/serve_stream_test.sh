@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# `decorum serve` NDJSON streams (SPEC §9, issue 3): standard input (in order, EOF drains
+# and exits 0), TCP and Unix sockets with real socat clients: pipelined comments answered
+# in order, two concurrent clients, an over-long line and invalid JSON mid-stream (error
+# records, the stream goes on), a client that vanishes mid-line, the per-connection
+# sequence as fallback id, max connections, idle timeout, owner-only Unix socket.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+init "$@"
+require_tool socat
+write_small_rules rules
+
+# --- stdin ---------------------------------------------------------------------------------
+ndjson_comments 3000 s >in.ndjson
+{
+  echo '{"text":"no id, a meanie"}'
+  echo 'this is not JSON'
+  printf '{"id":"long","text":"%s"}\n' "$(head -c 3000 /dev/zero | tr '\0' a)"
+  echo '{"id":"after","text":"Pat Doe is a grump"}'
+} >bad.ndjson
+run_decorum stdin.out stdin.err serve --stdin --rules rules --max-line-bytes 1000 <in.ndjson
+expect_rc 0 stdin.err
+if ids_in_order stdin.out 3000 s; then ok; else fail "stdin: 3000 records with ids s1..s3000 in order"; show stdin.out 3 >&2; fi
+assert_eq "$(grep -c '"action":"flag"' stdin.out)" 1000 "stdin: every third comment flagged"
+run_decorum bad.out bad.err serve --stdin --rules rules --max-line-bytes 1000 <bad.ndjson
+expect_rc 0 bad.err
+assert_eq "$(line_count bad.out)" 4 "stdin: one record per line, bad lines included"
+assert_eq "$(field "$(nth_line bad.out 1)" id)" 1 "stdin: a comment without id gets its line number"
+check_error_record "$(nth_line bad.out 2)" 2 "invalid JSON" "stdin: invalid JSON"
+check_error_record "$(nth_line bad.out 3)" 3 "exceeds" "stdin: over-long line"
+check_action "$(nth_line bad.out 4)" quarantine "stdin: the stream goes on after bad lines"
+
+# --- TCP and Unix listeners ----------------------------------------------------------------
+start_serve serve.log --rules rules --listen tcp://127.0.0.1:0 --listen "unix:$TMP/d.sock" \
+  --http 127.0.0.1:0 --max-line-bytes 1000 --threads 2
+PORT=$(serve_tcp_port serve.log)
+HPORT=$(serve_http_port serve.log)
+[ -n "$PORT" ] && [ -n "$HPORT" ] || fatal "no ports in the log"
+assert_eq "$(stat -c %a d.sock)" 600 "unix socket is owner-only (0600)"
+assert_matches serve.log "listening on tcp://127\.0\.0\.1:" "binds loopback"
+
+# Pipelined: 20,000 comments written at once, answered in order on the same connection.
+ndjson_comments 20000 p >pipe.ndjson
+timeout 20 socat -t 15 -T 15 - "TCP:127.0.0.1:$PORT" <pipe.ndjson >pipe.out || true
+if ids_in_order pipe.out 20000 p; then ok; else fail "TCP pipelined: 20000 records in order (got $(line_count pipe.out))"; fi
+
+# Unix socket.
+ndjson_comments 500 u >unix.ndjson
+timeout 20 socat -t 15 -T 15 - "UNIX-CONNECT:$TMP/d.sock" <unix.ndjson >unix.out || true
+if ids_in_order unix.out 500 u; then ok; else fail "unix socket: 500 records in order (got $(line_count unix.out))"; fi
+
+# Two concurrent clients, each gets its own answers in its own order.
+ndjson_comments 10000 a >a.ndjson
+ndjson_comments 10000 b >b.ndjson
+timeout 20 socat -t 15 -T 15 - "TCP:127.0.0.1:$PORT" <a.ndjson >a.out &
+A=$!
+timeout 20 socat -t 15 -T 15 - "UNIX-CONNECT:$TMP/d.sock" <b.ndjson >b.out &
+B=$!
+wait "$A" || true
+wait "$B" || true
+if ids_in_order a.out 10000 a; then ok; else fail "concurrent client A: 10000 records in order (got $(line_count a.out))"; fi
+if ids_in_order b.out 10000 b; then ok; else fail "concurrent client B: 10000 records in order (got $(line_count b.out))"; fi
+
+# Invalid JSON and an over-long line mid-stream; fallback ids count per connection.
+{
+  echo '{"id":"m1","text":"fine"}'
+  echo '{"text": broken'
+  printf '{"id":"big","text":"%s"}\n' "$(head -c 5000 /dev/zero | tr '\0' b)"
+  echo '{"text":"no id"}'
+  printf '{"id":"crlf","text":"meanie"}\r\n'
+  echo '{"id":"m2","text":"Pat Doe is a meanie"}'
+} >mid.ndjson
+timeout 20 socat -t 10 -T 10 - "TCP:127.0.0.1:$PORT" <mid.ndjson >mid.out || true
+assert_eq "$(line_count mid.out)" 6 "mid-stream errors: one record per line"
+check_decision "$(nth_line mid.out 1)" "mid-stream: line 1"
+check_error_record "$(nth_line mid.out 2)" 2 "invalid JSON" "mid-stream: invalid JSON"
+check_error_record "$(nth_line mid.out 3)" 3 "exceeds" "mid-stream: over-long line"
+assert_eq "$(field "$(nth_line mid.out 4)" id)" 4 "mid-stream: fallback id is the per-connection sequence"
+check_action "$(nth_line mid.out 5)" flag "mid-stream: CRLF line"
+check_action "$(nth_line mid.out 6)" quarantine "mid-stream: stream goes on"
+
+# A client that disconnects mid-line (and one that resets); the server keeps serving.
+printf '{"id":"half","text":"mea' | timeout 5 socat -t 0 - "TCP:127.0.0.1:$PORT" >/dev/null 2>&1 || true
+printf '{"id":"x","text":"meanie"}\n{"id":"cut' | timeout 5 socat - "TCP:127.0.0.1:$PORT,linger=0" >/dev/null 2>&1 || true
+echo '{"id":"alive","text":"grump"}' | timeout 10 socat -t 5 - "TCP:127.0.0.1:$PORT" >alive.out || true
+check_action "$(nth_line alive.out 1)" flag "server still answers after clients vanished mid-line"
+
+fetch_metrics "$HPORT" m.txt
+assert_ge "$(metric_value m.txt 'decorum_errors_total{kind="line_too_long"}')" 1 "metrics count over-long lines"
+assert_ge "$(metric_value m.txt 'decorum_errors_total{kind="invalid_comment"}')" 1 "metrics count invalid comments"
+assert_ge "$(metric_value m.txt 'decorum_comments_total{action="flag"}')" 13000 "metrics count flagged comments"
+stop_serve TERM
+expect_rc 0 serve.log
+[ ! -e d.sock ] && ok || fail "unix socket removed at shutdown"
+
+# --- max connections and idle timeout ------------------------------------------------------
+start_serve limits.log --rules rules --listen tcp://127.0.0.1:0 --http 127.0.0.1:0 \
+  --max-connections 1 --idle-timeout 1
+PORT=$(serve_tcp_port limits.log)
+HPORT=$(serve_http_port limits.log)
+# The first client holds its connection open (its stdin stays open for 5 s).
+{ echo '{"id":"first","text":"hi"}'; exec sleep 5; } 2>/dev/null | timeout 10 socat -t 1 - "TCP:127.0.0.1:$PORT" >first.out 2>/dev/null &
+F=$!
+START=$SECONDS
+wait_until 5 grep -q first first.out || fail "first client answered"
+echo '{"id":"second","text":"hi"}' | timeout 5 socat -t 3 - "TCP:127.0.0.1:$PORT" >second.out || true
+assert_contains second.out '"action":"error"' "over max connections: an error record"
+assert_contains second.out "too many connections" "over max connections: says why"
+# Idle timeout: the first connection is closed after ~1 s without progress, which frees
+# the only slot, so /metrics answers again (HTTP connections count too) and shows it.
+idle_closed() {
+  fetch_metrics "$HPORT" idle.txt && [ "$(metric_value idle.txt 'decorum_errors_total{kind="idle_timeout"}')" -ge 1 ]
+}
+if wait_until 4 idle_closed; then ok; else fail "idle connection closed by the idle timeout"; fi
+assert_le "$((SECONDS - START))" 4 "idle timeout closes well before the client's 5 s"
+assert_ge "$(metric_value idle.txt 'decorum_errors_total{kind="connection_rejected"}')" 1 "rejected connections counted"
+echo '{"id":"third","text":"hi"}' | timeout 5 socat -t 3 - "TCP:127.0.0.1:$PORT" >third.out || true
+assert_contains third.out '"id":"third"' "a slot frees up after the idle connection is closed"
+kill "$F" 2>/dev/null || true
+wait "$F" 2>/dev/null || true
+stop_serve TERM
+expect_rc 0 limits.log
+
+# --- usage errors --------------------------------------------------------------------------
+run_decorum u.out u.err serve --rules rules
+expect_rc 2 u.err
+assert_contains u.err "nothing to serve" "serve without any listener"
+run_decorum u.out u.err serve --rules rules --listen tcp://nowhere
+expect_rc 2 u.err
+assert_contains u.err "nowhere" "bad --listen is named"
+
+finish
