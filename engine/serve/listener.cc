@@ -1,5 +1,7 @@
 #include "serve/listener.h"
 
+#include <type_traits>
+
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -112,6 +114,12 @@ void Listener<Protocol>::DoAccept() {
         if (!e) self->DoAccept();
       });
       return;
+    }
+    if constexpr (std::is_same_v<Protocol, asio::ip::tcp>) {
+      // Decisions are small writes that a client waits for: Nagle's algorithm would hold
+      // each behind the previous one's ACK (tens of ms with delayed ACKs).
+      boost::system::error_code ignored;
+      socket.set_option(asio::ip::tcp::no_delay(true), ignored);
     }
     self->on_accept_(std::move(socket));
     self->DoAccept();
