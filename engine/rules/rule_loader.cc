@@ -1,5 +1,6 @@
 #include "rules/rule_loader.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -58,6 +59,44 @@ std::vector<RuleFile> DefaultRuleFiles() {
 }
 
 namespace {
+
+// Where a document starts; nothing else of the event stream is needed.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { last = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  YAML::Mark last;
+};
+
+// yaml-cpp 0.7's LoadAll never returns on some malformed input: a ',' at the top level,
+// outside any brackets ("," or "[a]\n,"), is a token no document consumes, so LoadAll
+// appends empty documents forever until memory runs out (found by fuzz_rule_loader; see
+// tests/unit/rules/rule_loader_regression_test.cc). This walks the documents with a
+// parser we can stop: a document that makes progress consumes at least one token of at
+// least one byte ("[a] [b]" is two documents of three bytes each), so more documents than
+// bytes means the parser is stuck. Returns where it is stuck, or nothing when LoadAll is
+// safe. Throws what yaml-cpp throws for a syntax error, as LoadAll would.
+std::optional<YAML::Mark> FindStuckDocument(const std::string& contents) {
+  std::istringstream in(contents);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  size_t documents = 0;
+  while (parser.HandleNextDocument(starts)) {
+    if (++documents > contents.size()) return starts.last;
+  }
+  return std::nullopt;
+}
 
 // One file's parse, before cross-file references are resolved.
 struct PendingRule {
@@ -167,6 +206,11 @@ class Loader {
     // silently drop the rest.
     std::vector<YAML::Node> docs;
     try {
+      if (const std::optional<YAML::Mark> stuck = FindStuckDocument(f.contents)) {
+        out_.errors.push_back({SourceLocation{file_, stuck->line + 1, stuck->column + 1}, "",
+                               "YAML syntax error: unexpected ',' outside brackets"});
+        return;
+      }
       docs = YAML::LoadAll(f.contents);
     } catch (const YAML::Exception& e) {
       out_.errors.push_back({SourceLocation{file_, e.mark.line + 1, e.mark.column + 1}, "",
