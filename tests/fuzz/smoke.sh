@@ -37,10 +37,11 @@ if command -v ninja >/dev/null 2>&1; then GENERATOR=(-G Ninja); fi
 if [ -f "$BUILD_DIR/CMakeCache.txt" ]; then GENERATOR=(); fi
 
 echo "fuzz smoke: configuring $BUILD_DIR with $CXX_BIN"
+mkdir -p "$BUILD_DIR"
 cmake -S "$SRC_DIR" -B "$BUILD_DIR" "${GENERATOR[@]}" \
   -DCMAKE_CXX_COMPILER="$CXX_BIN" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DDECORUM_FUZZ=ON -DDECORUM_BUILD_TESTS=OFF >"$BUILD_DIR.cmake.log" 2>&1 || {
-  cat "$BUILD_DIR.cmake.log" >&2
+  -DDECORUM_FUZZ=ON -DDECORUM_BUILD_TESTS=OFF >"$BUILD_DIR/configure.log" 2>&1 || {
+  cat "$BUILD_DIR/configure.log" >&2
   exit 1
 }
 # shellcheck disable=SC2086  # TARGETS is a word list

@@ -85,7 +85,9 @@ TEST_F(DatabaseCacheTest, PruneKeepsOnlyTheNewestEntries) {
   size_t n = 0;
   for (const auto& e : fs::directory_iterator(dir_)) n += e.path().extension() == ".hsdb";
   EXPECT_EQ(n, 2u);
-  EXPECT_NE(cache.Load(5), nullptr);
+  hs_database_t* newest = cache.Load(5);
+  EXPECT_NE(newest, nullptr);
+  hs_free_database(newest);
 }
 
 // The default pack built twice through the cache: the second build loads every database,
