@@ -127,3 +127,35 @@ TEST_F(DatabaseCacheTest, GenerationsFromTheCacheDecideTheSame) {
 
 }  // namespace
 }  // namespace decorum
+
+namespace decorum {
+namespace {
+
+// A cache directory that cannot be created costs the speed-up, never the rule set: Store
+// says why, and a generation built through it still compiles and decides.
+TEST(DatabaseCacheUnusableTest, UnwritableDirectoryIsReportedAndHarmless) {
+  const std::string dir = "/proc/decorum-cannot-create-this";
+  DatabaseCache cache(dir);
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* err = nullptr;
+  ASSERT_EQ(hs_compile("x", 0, HS_MODE_BLOCK, nullptr, &db, &err), HS_SUCCESS);
+  const Status s = cache.Store(1, db);
+  hs_free_database(db);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find(dir), std::string::npos) << s.message();
+  EXPECT_EQ(cache.Load(1), nullptr);
+
+  GenerationRequest request;
+  request.cache_dir = dir;
+  GenerationReport report;
+  auto gen = BuildGeneration(request, &report);
+  ASSERT_TRUE(gen.ok()) << gen.status().message();
+  EXPECT_FALSE(gen.value()->from_cache());
+  Moderator m(gen.value(), FieldMap(), 1 << 20);
+  Decision d;
+  ASSERT_TRUE(m.ModerateText("kys", &d).ok());
+  EXPECT_EQ(d.action, Action::kEscalate);
+}
+
+}  // namespace
+}  // namespace decorum
