@@ -11,6 +11,8 @@ PACKAGES=(
   libboost-program-options-dev libboost-system-dev libboost-dev
   libyaml-cpp-dev libhyperscan-dev libspdlog-dev libfmt-dev
   libsimdjson-dev libicu-dev libsqlite3-dev zlib1g-dev libzstd-dev
+  # the escalate plugin's webhook client
+  libcurl4-openssl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing and sanitizer builds (tests/fuzz/smoke.sh, tests/sanitize.sh): clang with
