@@ -111,8 +111,8 @@ typedef struct decorum_comment {
 typedef struct decorum_hit {
   uint32_t struct_size;
   decorum_str rule;      /* rule id, e.g. "insult.con-artist" */
-  decorum_str category;  /* insult, threat, harassment, slur, sexual, self_harm, doxxing,
-                            spam, profanity, other */
+  decorum_str category;  /* insult, threat, identity_attack, sexual, self_harm, profanity,
+                            doxxing, spam, other */
   double score;          /* after the target's protection multiplier */
   decorum_span span;
   decorum_str target;    /* watchlist id the hit is about; len == 0 when none */
