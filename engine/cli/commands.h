@@ -12,5 +12,6 @@ int RunScore(const std::vector<std::string>& args);
 int RunCheck(const std::vector<std::string>& args);
 int RunExplain(const std::vector<std::string>& args);
 int RunServe(const std::vector<std::string>& args);
+int RunReview(const std::vector<std::string>& args);
 
 }  // namespace decorum::cli

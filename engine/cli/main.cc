@@ -18,6 +18,7 @@ constexpr const char* kUsage =
     "  check           validate and compile rules, run every rule's examples\n"
     "  explain TEXT    show how one comment is normalized, matched and decided\n"
     "  serve           the daemon: NDJSON over stdin, TCP and Unix sockets; HTTP; metrics\n"
+    "  review          the quarantine queue: list, show, approve, reject held comments\n"
     "\n"
     "Run 'decorum COMMAND --help' for a command's options.\n";
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   if (command == "check") return decorum::cli::RunCheck(args);
   if (command == "explain") return decorum::cli::RunExplain(args);
   if (command == "serve") return decorum::cli::RunServe(args);
+  if (command == "review") return decorum::cli::RunReview(args);
   std::fprintf(stderr, "decorum: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 2;
 }

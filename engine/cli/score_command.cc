@@ -12,6 +12,8 @@
 #include "cli/progress_bar.h"
 #include "cli/rule_options.h"
 #include "pipeline/batch_scorer.h"
+#include "plugin_host/plugin_chain.h"
+#include "serve/serve_config.h"
 
 namespace po = boost::program_options;
 
@@ -20,7 +22,7 @@ namespace decorum::cli {
 int RunScore(const std::vector<std::string>& args) {
   GenerationRequest request;
   BatchOptions options;
-  std::string on_error, output = "-", map_spec, progress = "auto";
+  std::string on_error, output = "-", map_spec, progress = "auto", config_path;
   std::vector<std::string> inputs;
   bool quiet = false;
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
@@ -29,9 +31,13 @@ int RunScore(const std::vector<std::string>& args) {
       "Usage: decorum score DUMP... [options]\n"
       "Scores every NDJSON line of each DUMP (plain, gzip or zstd, detected from content; '-'\n"
       "is standard input) and writes one decision or error record per line, in input order.\n"
-      "A summary goes to standard error at the end.\n\nOptions");
+      "A summary goes to standard error at the end.\n\n"
+      "With --config, the rules, map, threads, limits.max_line_bytes and plugins settings of\n"
+      "that file apply (the daemon's own settings are ignored); flags override them.\n\nOptions");
   desc.add_options()
       ("help,h", "show this help")
+      ("config,c", po::value<std::string>(&config_path),
+       "YAML config file (deploy/decorum.yaml): rules, map, threads, limits, plugins")
       ("output,o", po::value<std::string>(&output), "write records to FILE instead of standard output")
       ("threads,t", po::value<size_t>(&options.threads)->default_value(hw),
        "worker threads (output order and bytes do not depend on it)")
@@ -61,6 +67,24 @@ int RunScore(const std::vector<std::string>& args) {
   if (vm.count("help")) {
     std::cout << desc << "\n";
     return 0;
+  }
+  std::vector<PluginSpec> plugin_specs;
+  if (!config_path.empty()) {
+    serve::ServeConfig config;
+    Status cs = serve::LoadConfigFile(config_path, &config);
+    if (cs.ok()) cs = config.Validate();
+    if (!cs.ok()) {
+      std::cerr << "decorum score: " << cs.message() << "\n";
+      return 2;
+    }
+    // Flags given on the command line win over the file.
+    if (!vm.count("rules")) request.rules_dir = config.rules_dir;
+    if (vm["on-error"].defaulted()) on_error = config.on_error;
+    if (vm["cache-dir"].defaulted()) request.cache_dir = config.cache_dir;
+    if (!vm.count("map")) map_spec = config.map_spec;
+    if (vm["max-line-bytes"].defaulted()) options.max_line_bytes = config.max_line_bytes;
+    if (vm["threads"].defaulted() && config.threads > 0) options.threads = config.threads;
+    plugin_specs = std::move(config.plugins);
   }
   if (inputs.empty()) {
     std::cerr << "decorum score: no input given (use '-' for standard input)\n\n" << desc << "\n";
@@ -99,6 +123,14 @@ int RunScore(const std::vector<std::string>& args) {
   GenerationReport report;
   auto gen = LoadRulesOrReport(request, &report);
   if (!gen) return 1;
+  if (!plugin_specs.empty()) {
+    auto chain = PluginChain::Create(plugin_specs);
+    if (!chain.ok()) {
+      std::cerr << "decorum score: " << chain.status().message() << "\n";
+      return 1;
+    }
+    options.plugins = chain.value();
+  }
 
   std::FILE* out = stdout;
   if (output != "-") {
@@ -120,7 +152,10 @@ int RunScore(const std::vector<std::string>& args) {
   if (out != stdout && std::fclose(out) != 0 && s.ok()) {
     s = Status::IoError(std::string("cannot write output: ") + std::strerror(errno));
   }
-  if (!quiet) std::cerr << stats.Summary(*gen, bar.elapsed_seconds());
+  if (!quiet) {
+    std::cerr << stats.Summary(*gen, bar.elapsed_seconds());
+    if (options.plugins) std::cerr << PluginSummary(*options.plugins);
+  }
   if (!s.ok()) {
     std::cerr << "decorum score: " << s.message() << "\n";
     return 1;

@@ -4,14 +4,25 @@
 
 namespace decorum {
 
+namespace {
+
+Action ThresholdAction(const Policy& policy, double score) {
+  if (score <= 0) return Action::kAllow;
+  if (score >= policy.escalate) return Action::kEscalate;
+  if (score >= policy.quarantine) return Action::kQuarantine;
+  if (score >= policy.flag) return Action::kFlag;
+  return Action::kAllow;
+}
+
+}  // namespace
+
 Action DecideAction(const Policy& policy, const Evaluation& ev) {
-  Action a = Action::kAllow;
-  if (ev.score > 0) {
-    if (ev.score >= policy.escalate) a = Action::kEscalate;
-    else if (ev.score >= policy.quarantine) a = Action::kQuarantine;
-    else if (ev.score >= policy.flag) a = Action::kFlag;
-  }
-  return std::max(a, ev.floor);
+  return std::max(ThresholdAction(policy, ev.score), ev.floor);
+}
+
+Action DecideAction(const Policy& policy, const Evaluation& ev, const PluginAdjustment& adj) {
+  const Action by_score = std::min(ThresholdAction(policy, ev.score + adj.delta), adj.ceiling);
+  return std::max({by_score, ev.floor, adj.floor});
 }
 
 }  // namespace decorum

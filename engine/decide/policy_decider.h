@@ -12,4 +12,16 @@ namespace decorum {
 // never reaches one: only a real hit can move a comment off `allow`.
 Action DecideAction(const Policy& policy, const Evaluation& ev);
 
+// What the plugins' score() calls add up to (plugin.h, decorum_score_result).
+struct PluginAdjustment {
+  double delta = 0;                    // sum of deltas
+  Action floor = Action::kAllow;       // highest floor
+  Action ceiling = Action::kEscalate;  // lowest ceiling
+};
+
+// With plugins: the threshold action for ev.score + adj.delta, lowered to adj.ceiling,
+// then raised to the rules' floor and adj.floor — a floor always wins over a ceiling,
+// so a plugin's grace can soften what the score says but never what a rule demands.
+Action DecideAction(const Policy& policy, const Evaluation& ev, const PluginAdjustment& adj);
+
 }  // namespace decorum

@@ -215,7 +215,7 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
   std::vector<std::thread> workers;
   for (size_t w = 0; w < options_.threads; ++w) {
     workers.emplace_back([&, w] {
-      Moderator moderator(gen_, options_.field_map, options_.max_line_bytes);
+      Moderator moderator(gen_, options_.field_map, options_.max_line_bytes, options_.plugins);
       while (Batch* b = queue.PopWork()) {
         for (auto& slot : b->slots) {
           slot.line.bytes = std::string_view(b->data).substr(slot.offset, slot.line.bytes.size());
@@ -236,6 +236,19 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
     bool timed_out = false;
     Batch* b = queue.PopDone(next, std::chrono::milliseconds(200), &timed_out);
     if (b) {
+      // Acting plugins (a quarantine store, say) make this batch's effects durable before
+      // any of its records is written: a record on disk is never ahead of them.
+      if (options_.plugins) {
+        Status fs = options_.plugins->Flush();
+        if (!fs.ok()) {
+          write_status = Status::IoError(
+              fs.message() + "; stopped before writing the records of lines " +
+              std::to_string(b->slots.front().line.number) + " and later");
+          queue.Recycle(b);
+          queue.Abort();
+          break;
+        }
+      }
       if (std::fwrite(b->out.data(), 1, b->out.size(), out) != b->out.size()) {
         write_status = Status::IoError(std::string("cannot write output: ") + std::strerror(errno));
         queue.Recycle(b);

@@ -19,6 +19,7 @@
 #include "decode/comment_decoder.h"
 #include "decorum/status.h"
 #include "match/generation.h"
+#include "plugin_host/plugin_chain.h"
 #include "sinks/run_stats.h"
 
 namespace decorum {
@@ -27,6 +28,7 @@ struct BatchOptions {
   size_t threads = 1;
   size_t max_line_bytes = 1 << 20;
   FieldMap field_map;
+  std::shared_ptr<PluginChain> plugins;  // null: no plugins
 };
 
 struct BatchProgress {
@@ -45,7 +47,9 @@ class BatchScorer {
 
   // Scores every line of every input ("-" is standard input) in order, writing one record
   // per line to `out`. Returns a non-ok status if an input cannot be opened or read
-  // (lines read before the failure are still written) or `out` cannot be written.
+  // (lines read before the failure are still written), `out` cannot be written, or a
+  // plugin's flush fails (the records of that batch and later are then not written:
+  // nothing is written that the plugins could not make durable).
   Status Run(const std::vector<std::string>& inputs, std::FILE* out, RunStats* stats);
 
  private:

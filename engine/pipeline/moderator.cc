@@ -5,8 +5,12 @@
 
 namespace decorum {
 
-Moderator::Moderator(std::shared_ptr<const Generation> gen, FieldMap map, size_t max_line_bytes)
-    : decoder_(std::move(map)), scanner_(std::move(gen)), max_line_bytes_(max_line_bytes) {}
+Moderator::Moderator(std::shared_ptr<const Generation> gen, FieldMap map, size_t max_line_bytes,
+                     std::shared_ptr<PluginChain> plugins)
+    : decoder_(std::move(map)),
+      scanner_(std::move(gen)),
+      max_line_bytes_(max_line_bytes),
+      plugins_(plugins && plugins->size() ? std::move(plugins) : nullptr) {}
 
 Status Moderator::Run(std::string_view text, Decision* decision) {
   decision->clear();
@@ -14,9 +18,21 @@ Status Moderator::Run(std::string_view text, Decision* decision) {
   Status s = scanner_.Scan(normalized_, text, &matches_);
   if (!s.ok()) return s;
   const Generation& gen = scanner_.generation();
-  const Evaluation ev = evaluator_.Evaluate(gen, normalized_, text, matches_, decision);
-  decision->action = DecideAction(gen.rules().policy, ev);
+  evaluation_ = evaluator_.Evaluate(gen, normalized_, text, matches_, decision);
+  decision->action = DecideAction(gen.rules().policy, evaluation_);
   return Status::Ok();
+}
+
+void Moderator::ScoreWithPlugins(uint64_t fallback_id) {
+  const Generation& gen = scanner_.generation();
+  abi_.Build(gen, comment_, fallback_id, decision_);
+  if (!plugins_->has_scorers() || (decision_.hits.empty() && !plugins_->scores_every_comment())) {
+    return;
+  }
+  const PluginAdjustment adj =
+      plugins_->Score(abi_, decision_.score, decision_.action, &decision_);
+  decision_.score += adj.delta;
+  decision_.action = DecideAction(gen.rules().policy, evaluation_, adj);
 }
 
 Status Moderator::ModerateText(std::string_view text, Decision* decision) {
@@ -42,8 +58,15 @@ void Moderator::ModerateLine(const Line& line, uint64_t fallback_id, std::string
     AppendErrorRecord(comment_, fallback_id, s.message(), out);
     return;
   }
+  if (plugins_) ScoreWithPlugins(fallback_id);
   stats->Count(scanner_.generation(), decision_);
+  const size_t start = out->size();
   AppendDecisionRecord(scanner_.generation(), comment_, decision_, fallback_id, out);
+  if (plugins_ && plugins_->has_actors()) {
+    // The record without its newline: exactly what the output holds for this comment.
+    plugins_->Act(abi_, decision_.action, decision_.score,
+                  std::string_view(*out).substr(start, out->size() - start - 1));
+  }
 }
 
 }  // namespace decorum

@@ -4,10 +4,11 @@
 
 namespace decorum::serve {
 
-GenerationHolder::GenerationHolder(GenerationRequest request, Metrics* metrics)
-    : request_(std::move(request)), metrics_(metrics) {}
+GenerationHolder::GenerationHolder(GenerationRequest request, std::vector<PluginSpec> plugins,
+                                   Metrics* metrics)
+    : request_(std::move(request)), plugins_(std::move(plugins)), metrics_(metrics) {}
 
-Result<std::shared_ptr<const Generation>> GenerationHolder::Build(const char* what) {
+Result<std::shared_ptr<const LiveGeneration>> GenerationHolder::Build(const char* what) {
   GenerationReport report;
   auto gen = BuildGeneration(request_, &report);
   const char* source = request_.rules_dir.empty() ? "<built-in pack>" : request_.rules_dir.c_str();
@@ -23,14 +24,23 @@ Result<std::shared_ptr<const Generation>> GenerationHolder::Build(const char* wh
   const auto& g = *gen.value();
   spdlog::info("{}: ruleset {} from {}: {} rules, {} patterns, compiled in {:.3f}s", what, g.id(),
                source, g.rules().rules.size(), g.pattern_count(), g.compile_seconds());
-  return gen;
+  std::shared_ptr<PluginChain> chain;
+  if (!plugins_.empty()) {
+    auto created = PluginChain::Create(plugins_);
+    if (!created.ok()) {
+      spdlog::error("{}: {}", what, created.status().message());
+      return created.status();
+    }
+    chain = created.value();
+  }
+  return std::make_shared<const LiveGeneration>(gen.value(), next_number_++, std::move(chain));
 }
 
 Status GenerationHolder::LoadInitial() {
   std::lock_guard<std::mutex> lock(reload_mu_);
-  auto gen = Build("load");
-  if (!gen.ok()) return gen.status();
-  auto live = std::make_shared<const LiveGeneration>(gen.value(), next_number_++);
+  auto built = Build("load");
+  if (!built.ok()) return built.status();
+  auto live = built.value();
   metrics_->SetCurrent(live);
   current_.store(std::move(live), std::memory_order_release);
   return Status::Ok();
@@ -38,13 +48,13 @@ Status GenerationHolder::LoadInitial() {
 
 Result<std::string> GenerationHolder::Reload() {
   std::lock_guard<std::mutex> lock(reload_mu_);
-  auto gen = Build("reload");
-  if (!gen.ok()) {
+  auto built = Build("reload");
+  if (!built.ok()) {
     metrics_->ReloadDone(false);
     spdlog::warn("reload refused; still serving ruleset {}", Current()->gen->id());
-    return gen.status();
+    return built.status();
   }
-  auto live = std::make_shared<const LiveGeneration>(gen.value(), next_number_++);
+  auto live = built.value();
   std::string id = live->gen->id();
   metrics_->SetCurrent(live);
   current_.store(std::move(live), std::memory_order_release);

@@ -1,5 +1,10 @@
-// GenerationHolder: the rule set the daemon serves right now, and how a new one replaces
-// it (SIGHUP, POST /v1/reload).
+// GenerationHolder: the rule set (and plugin chain) the daemon serves right now, and how a
+// new one replaces it (SIGHUP, POST /v1/reload).
+//
+// Plugins reload with the rules: each load creates new plugin instances from the same
+// configuration, so a reload that fails to compile the rules or to create a plugin
+// publishes nothing. The old chain is destroyed (flushed first) when the last chunk
+// using it is done.
 //
 // Publication is one atomic shared_ptr store. A session loads the current generation once
 // per chunk of input (or per HTTP request) and moderates that whole chunk with it, so a
@@ -20,13 +25,14 @@
 
 #include "decorum/status.h"
 #include "pipeline/generation_builder.h"
+#include "plugin_host/plugin_spec.h"
 #include "serve/metrics.h"
 
 namespace decorum::serve {
 
 class GenerationHolder {
  public:
-  GenerationHolder(GenerationRequest request, Metrics* metrics);
+  GenerationHolder(GenerationRequest request, std::vector<PluginSpec> plugins, Metrics* metrics);
 
   // Builds and publishes the first generation. Logs every rule error. Fails when the
   // rules do not load (the daemon must not start).
@@ -41,9 +47,10 @@ class GenerationHolder {
   std::shared_ptr<const LiveGeneration> Current() const { return current_.load(std::memory_order_acquire); }
 
  private:
-  Result<std::shared_ptr<const Generation>> Build(const char* what);
+  Result<std::shared_ptr<const LiveGeneration>> Build(const char* what);
 
   const GenerationRequest request_;
+  const std::vector<PluginSpec> plugins_;
   Metrics* metrics_;
   std::mutex reload_mu_;  // serializes reloads; never taken by readers
   uint64_t next_number_ = 1;

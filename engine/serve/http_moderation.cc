@@ -39,7 +39,7 @@ HttpReply ModerateHttpBody(std::string_view body, const SessionContext& ctx) {
   }
 
   const auto live = ctx.holder->Current();
-  Moderator& moderator = ThreadModerator(live->gen, ctx.moderation);
+  Moderator& moderator = ThreadModerator(*live, ctx.moderation);
   BatchStats batch;
   const auto start = std::chrono::steady_clock::now();
   HttpReply reply;
@@ -86,6 +86,8 @@ HttpReply ModerateHttpBody(std::string_view body, const SessionContext& ctx) {
     }
     reply.body += ']';
   }
+  // As for streams (stream_moderator.cc): durable before the reply is sent.
+  if (live->plugins && live->plugins->has_actors()) live->plugins->Flush();
   if (!batch.empty()) ctx.metrics->Fold(*live, &batch);
   return reply;
 }

@@ -49,8 +49,9 @@ GenerationCounters::GenerationCounters(const Generation& gen)
   for (const auto& t : gen.rules().targets) target_ids.push_back(t.id);
 }
 
-LiveGeneration::LiveGeneration(std::shared_ptr<const Generation> g, uint64_t n)
-    : gen(std::move(g)), number(n), loaded_unix_seconds(UnixNow()),
+LiveGeneration::LiveGeneration(std::shared_ptr<const Generation> g, uint64_t n,
+                               std::shared_ptr<PluginChain> p)
+    : gen(std::move(g)), plugins(std::move(p)), number(n), loaded_unix_seconds(UnixNow()),
       counters(std::make_shared<GenerationCounters>(*gen)) {}
 
 void BatchStats::AddLatency(std::chrono::nanoseconds d) {
@@ -169,6 +170,25 @@ std::string Metrics::Render() const {
     add("decorum_ruleset_patterns {}\n", cur->gen->pattern_count());
     Header(&out, "decorum_ruleset_loaded_time_seconds", "gauge", "When the rule set being served went live, Unix seconds.");
     add("decorum_ruleset_loaded_time_seconds {:.3f}\n", cur->loaded_unix_seconds);
+    if (cur->plugins) {
+      // Per plugin instance of the chain being served; they restart at 0 with each
+      // reload, which Prometheus' rate() treats as a counter reset.
+      const auto instances = cur->plugins->Instances();
+      Header(&out, "decorum_plugin_calls_total", "counter",
+             "Calls into plugins since the last (re)load, by instance and call.");
+      for (const auto& i : instances) {
+        add("decorum_plugin_calls_total{{plugin=\"{}\",call=\"score\"}} {}\n", Label(i.name), i.counters->score_calls.load(kRelaxed));
+        add("decorum_plugin_calls_total{{plugin=\"{}\",call=\"on_decision\"}} {}\n", Label(i.name), i.counters->act_calls.load(kRelaxed));
+        add("decorum_plugin_calls_total{{plugin=\"{}\",call=\"flush\"}} {}\n", Label(i.name), i.counters->flush_calls.load(kRelaxed));
+      }
+      Header(&out, "decorum_plugin_failures_total", "counter",
+             "Plugin calls that failed since the last (re)load; the comment was still decided.");
+      for (const auto& i : instances) {
+        add("decorum_plugin_failures_total{{plugin=\"{}\",call=\"score\"}} {}\n", Label(i.name), i.counters->score_errors.load(kRelaxed));
+        add("decorum_plugin_failures_total{{plugin=\"{}\",call=\"on_decision\"}} {}\n", Label(i.name), i.counters->act_errors.load(kRelaxed));
+        add("decorum_plugin_failures_total{{plugin=\"{}\",call=\"flush\"}} {}\n", Label(i.name), i.counters->flush_errors.load(kRelaxed));
+      }
+    }
   }
   // Sum over every generation served so far, by rule/target id; the current generation's
   // rules appear even at zero.

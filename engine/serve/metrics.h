@@ -21,6 +21,7 @@
 
 #include "decorum/decision.h"
 #include "match/generation.h"
+#include "plugin_host/plugin_chain.h"
 #include "sinks/run_stats.h"
 
 namespace decorum::serve {
@@ -52,11 +53,13 @@ struct GenerationCounters {
   std::vector<std::atomic<uint64_t>> target_hits;
 };
 
-// A generation as the daemon serves it: the compiled rules, their hit counters and when
-// they went live. Immutable but for the counters.
+// A generation as the daemon serves it: the compiled rules, the plugin instances created
+// with them, their hit counters and when they went live. Immutable but for the counters.
 struct LiveGeneration {
-  LiveGeneration(std::shared_ptr<const Generation> g, uint64_t n);
+  LiveGeneration(std::shared_ptr<const Generation> g, uint64_t n,
+                 std::shared_ptr<PluginChain> p = nullptr);
   std::shared_ptr<const Generation> gen;
+  std::shared_ptr<PluginChain> plugins;  // null: no plugins configured
   uint64_t number;          // 1 for the rules loaded at start, +1 per successful reload
   double loaded_unix_seconds;
   std::shared_ptr<GenerationCounters> counters;

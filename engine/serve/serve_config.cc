@@ -1,5 +1,7 @@
 #include "serve/serve_config.h"
 
+#include "plugin_host/plugin_spec.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <boost/asio/ip/address.hpp>
@@ -122,7 +124,7 @@ Status ExpectMap(const YAML::Node& n, const std::string& key) {
   return Status::Ok();
 }
 
-Status ApplyRoot(const YAML::Node& root, ServeConfig* c) {
+Status ApplyRoot(const YAML::Node& root, ServeConfig* c, const std::string& base_dir) {
   if (root.IsNull()) return Status::Ok();
   if (!root.IsMap()) return Status::InvalidArgument("the config must be a mapping of settings");
   for (const auto& kv : root) {
@@ -216,7 +218,9 @@ Status ApplyRoot(const YAML::Node& root, ServeConfig* c) {
         if (!s.ok()) return s;
       }
     } else if (key == "plugins") {
-      // Reserved for the plugin issue: accepted, not interpreted yet.
+      auto specs = ParsePluginSpecs(v, base_dir);
+      if (!specs.ok()) return specs.status();
+      c->plugins = std::move(specs).value();
     } else {
       return Status::InvalidArgument(key + ": unknown key");
     }
@@ -236,7 +240,9 @@ Status ApplyConfigYaml(std::string_view yaml, const std::string& path, ServeConf
                                    std::to_string(e.mark.column + 1) + ": " + e.msg);
   }
   try {
-    Status s = ApplyRoot(root, config);
+    const size_t slash = path.find_last_of('/');
+    const std::string base_dir = slash == std::string::npos ? std::string(".") : path.substr(0, slash);
+    Status s = ApplyRoot(root, config, base_dir);
     if (!s.ok()) return Status::InvalidArgument(path + ": " + s.message());
     return s;
   } catch (const YAML::Exception& e) {

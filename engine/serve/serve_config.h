@@ -13,7 +13,8 @@
 //   unix_socket_mode: "0600"    (octal string)
 //   map:      field-map spec (as `decorum score --map`)
 //   logging:  {level: trace|debug|info|warn|error, format: text|json}
-//   plugins:  reserved for the plugin issue; accepted and ignored
+//   plugins:  [ {name: STR, path: PATH, config: MAPPING}, ... ]  (plugin_host/plugin_spec.h;
+//              a relative path is relative to the config file's folder)
 // Any other key, or a value of the wrong type, is an error naming the key
 // ("http.max_body_bytes: expected an unsigned integer").
 //
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "decorum/status.h"
+#include "plugin_host/plugin_spec.h"
 
 namespace decorum::serve {
 
@@ -68,6 +70,7 @@ struct ServeConfig {
   uint32_t unix_socket_mode = 0600;
   std::string log_level = "info";
   std::string log_format = "text";
+  std::vector<PluginSpec> plugins;
 
   // True when some listener (stream or HTTP) binds a non-loopback address.
   bool AnyNonLoopback() const;

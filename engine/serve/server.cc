@@ -41,7 +41,7 @@ GenerationRequest RulesRequest(const ServeConfig& c) {
 struct Server::Impl {
   explicit Impl(ServeConfig c)
       : config(std::move(c)),
-        holder(RulesRequest(config), &metrics),
+        holder(RulesRequest(config), config.plugins, &metrics),
         registry(config.max_connections),
         signals(ioc, SIGTERM, SIGINT, SIGHUP),
         shutdown_timer(ioc),

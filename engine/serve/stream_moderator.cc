@@ -11,7 +11,7 @@ StreamModerator::StreamModerator(const ModerationSettings* settings,
 template <typename Feed>
 void StreamModerator::Run(std::string* out, Feed&& feed) {
   const auto live = holder_->Current();
-  Moderator& moderator = ThreadModerator(live->gen, *settings_);
+  Moderator& moderator = ThreadModerator(*live, *settings_);
   if (batch_.run.rule_hits.size() != live->gen->rules().rules.size() ||
       batch_.run.target_hits.size() != live->gen->rules().targets.size()) {
     batch_.run = RunStats();  // sized for another generation (Count() re-sizes it)
@@ -27,6 +27,10 @@ void StreamModerator::Run(std::string* out, Feed&& feed) {
     }
     batch_.AddLatency(std::chrono::steady_clock::now() - start);
   });
+  // Acting plugins make this chunk's effects durable before its records are sent. A
+  // failure is logged and counted by the chain; the records still go out, since the
+  // client's copy of a decision is the one thing that must not be lost.
+  if (live->plugins && live->plugins->has_actors()) live->plugins->Flush();
   if (!batch_.empty()) metrics_->Fold(*live, &batch_);
 }
 

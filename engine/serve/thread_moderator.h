@@ -20,6 +20,7 @@
 #include "decode/comment_decoder.h"
 #include "match/generation.h"
 #include "pipeline/moderator.h"
+#include "serve/metrics.h"
 
 namespace decorum::serve {
 
@@ -29,10 +30,9 @@ struct ModerationSettings {
   size_t max_line_bytes = 1u << 20;
 };
 
-// Returns this thread's Moderator for `gen`, building a new one when the generation
-// changed since this thread's last call (the old one, and with it possibly the old
-// generation, is freed then).
-Moderator& ThreadModerator(const std::shared_ptr<const Generation>& gen,
-                           const ModerationSettings& settings);
+// Returns this thread's Moderator for `live` (its rules and plugins), building a new one
+// when they changed since this thread's last call (the old one, and with it possibly the
+// old generation and plugin chain, is freed then).
+Moderator& ThreadModerator(const LiveGeneration& live, const ModerationSettings& settings);
 
 }  // namespace decorum::serve

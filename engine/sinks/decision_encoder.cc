@@ -50,6 +50,59 @@ void AppendHits(const Generation& gen, std::string_view text, const std::vector<
   out->push_back(']');
 }
 
+// {"name":…,"score":delta,"labels":[…],"action":floor,"ceiling":…,"reason":…,"error":…},
+// each field only when it says something.
+void AppendPlugins(const std::vector<PluginResult>& results, std::string* out) {
+  out->push_back('[');
+  for (size_t i = 0; i < results.size(); ++i) {
+    const PluginResult& r = results[i];
+    if (i) out->push_back(',');
+    out->append("{\"name\":");
+    AppendJsonString(out, r.name);
+    if (!r.error.empty()) {
+      out->append(",\"error\":");
+      AppendJsonString(out, r.error);
+      out->push_back('}');
+      continue;
+    }
+    out->append(",\"score\":");
+    AppendJsonNumber(out, r.delta);
+    if (!r.labels.empty()) {
+      out->append(",\"labels\":[");
+      std::string_view labels = r.labels;
+      bool first = true;
+      while (!labels.empty()) {
+        const size_t nl = labels.find('\n');
+        const std::string_view label = labels.substr(0, nl);
+        if (!label.empty()) {
+          if (!first) out->push_back(',');
+          first = false;
+          AppendJsonString(out, label);
+        }
+        if (nl == std::string_view::npos) break;
+        labels.remove_prefix(nl + 1);
+      }
+      out->push_back(']');
+    }
+    if (r.floor != Action::kAllow) {
+      out->append(",\"action\":\"");
+      out->append(ActionName(r.floor));
+      out->push_back('"');
+    }
+    if (r.ceiling != Action::kEscalate) {
+      out->append(",\"ceiling\":\"");
+      out->append(ActionName(r.ceiling));
+      out->push_back('"');
+    }
+    if (!r.reason.empty()) {
+      out->append(",\"reason\":");
+      AppendJsonString(out, r.reason);
+    }
+    out->push_back('}');
+  }
+  out->push_back(']');
+}
+
 }  // namespace
 
 void AppendDecisionRecord(const Generation& gen, const Comment& comment, const Decision& d,
@@ -70,7 +123,9 @@ void AppendDecisionRecord(const Generation& gen, const Comment& comment, const D
   }
   out->append("],\"hits\":");
   AppendHits(gen, comment.text, d.hits, out);
-  out->append(",\"plugins\":[],\"shadow\":");
+  out->append(",\"plugins\":");
+  AppendPlugins(d.plugins, out);
+  out->append(",\"shadow\":");
   AppendHits(gen, comment.text, d.shadow, out);
   out->append(",\"ruleset\":\"");
   out->append(gen.id());

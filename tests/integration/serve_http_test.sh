@@ -19,7 +19,7 @@ http:
   max_body_bytes: 2000
 logging:
   format: json
-plugins: {}
+plugins: []
 YAML
 start_serve serve.log --config decorum.yaml
 HPORT=$(serve_http_port serve.log)

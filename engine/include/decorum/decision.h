@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -33,6 +34,24 @@ struct Hit {
   double score = 0;      // rule score times the target's protection multiplier
 };
 
+// What one plugin's score() contributed (SPEC §8), or why it contributed nothing.
+struct PluginResult {
+  std::string_view name;   // the instance name; owned by the plugin chain, which outlives
+                           // every decision made with it
+  double delta = 0;
+  Action floor = Action::kAllow;
+  Action ceiling = Action::kEscalate;
+  std::string reason;
+  std::string labels;      // '\n'-separated, as the plugin wrote them
+  std::string error;       // non-empty when the call failed; then nothing else counts
+
+  // True when there is something to report: a failure, or any effect on the decision.
+  bool Reportable() const {
+    return !error.empty() || delta != 0 || floor != Action::kAllow ||
+           ceiling != Action::kEscalate || !reason.empty() || !labels.empty();
+  }
+};
+
 // Indices refer to the Generation that produced the decision; an encoder needs that
 // same generation to print names.
 struct Decision {
@@ -41,6 +60,7 @@ struct Decision {
   std::vector<TargetMention> targets;  // each mentioned target once, in text order
   std::vector<Hit> hits;               // enforce-mode hits that passed unless/about
   std::vector<Hit> shadow;             // shadow-mode hits: reported, never counted
+  std::vector<PluginResult> plugins;   // reportable plugin results, in chain order
 
   void clear() {
     action = Action::kAllow;
@@ -48,6 +68,7 @@ struct Decision {
     targets.clear();
     hits.clear();
     shadow.clear();
+    plugins.clear();
   }
 };
 

@@ -37,8 +37,9 @@ threads: 2
 unix_socket_mode: "0660"
 map: pushshift
 logging: {level: debug, format: json}
-plugins: {anything: [1, 2]}
-)", "c.yaml", &c);
+plugins:
+  - {name: pile, path: p/pile_on.so, config: {window_seconds: 30, targets: [a, b]}}
+)", "/etc/decorum/c.yaml", &c);
   ASSERT_TRUE(s.ok()) << s.message();
   EXPECT_EQ(c.rules_dir, "/etc/decorum/rules");
   EXPECT_EQ(c.on_error, "skip");
@@ -57,6 +58,10 @@ plugins: {anything: [1, 2]}
   EXPECT_EQ(c.unix_socket_mode, 0660u);
   EXPECT_EQ(c.map_spec, "pushshift");
   EXPECT_EQ(c.log_format, "json");
+  ASSERT_EQ(c.plugins.size(), 1u);
+  EXPECT_EQ(c.plugins[0].name, "pile");
+  EXPECT_EQ(c.plugins[0].path, "/etc/decorum/p/pile_on.so");  // relative to the config file
+  EXPECT_EQ(c.plugins[0].config_json, R"({"window_seconds":30,"targets":["a","b"]})");
   EXPECT_TRUE(c.Validate().ok());
 }
 

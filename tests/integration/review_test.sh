@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# `decorum review` (SPEC §8, §9): the queue of comments the quarantine_sqlite plugin held.
+# list shows them (table and NDJSON), approve records a verdict with the reviewer and a
+# note, show gives the decision record and the whole history, a second review (an appeal)
+# is added to the history, and a reviewed comment leaves the pending list. Bad input: a
+# missing database is an error and is NOT created, an unknown seq changes nothing, a
+# missing --reviewer is a usage error; comment text cannot inject terminal escapes.
+#
+# The database is seeded with the sqlite3 shell from plugins/quarantine_sqlite/schema.sql,
+# the same text the store compiles in, so the schema here is the store's own. `review`
+# cannot seed it (it never creates a database, by design), and the plugin's path from
+# on_decision to these rows is covered by quarantine_sqlite_test through the C ABI.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+init "$@"
+require_tool sqlite3
+
+SCHEMA="$ROOT/plugins/quarantine_sqlite/schema.sql"
+[ -f "$SCHEMA" ] || fatal "no $SCHEMA"
+
+LONG_TEXT="Pat Doe is a meanie and a grump, honestly the worst dancer ever seen on this show, week after week"
+FIRST60="Pat Doe is a meanie and a grump, honestly the worst dancer e"   # 60 characters
+REC1='{"id":"c1","action":"quarantine","score":7.5,"targets":[{"id":"pat-doe","span":[0,7]}],"hits":[{"rule":"t.meanie","category":"insult","score":3,"span":[13,19],"match":"meanie","target":"pat-doe"}],"ruleset":"9f2c"}'
+REC2='{"id":"c2","action":"escalate","score":12,"hits":[],"ruleset":"9f2c"}'
+REC3='{"id":"c3","action":"quarantine","score":6,"ruleset":"9f2c"}'
+ESC=$'\x1b'
+
+# sql_quote STRING: STRING as an SQL string literal.
+sql_quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/''/g")"; }
+
+sqlite3 q.db <"$SCHEMA" || fatal "cannot create the schema from $SCHEMA"
+sqlite3 q.db >/dev/null <<SQL || fatal "cannot seed q.db"
+PRAGMA journal_mode = WAL;
+INSERT INTO held_comments (comment_id, author, thread, targets, action, score, text, decision, ruleset, stored_at)
+VALUES ('c1', 'troll42', 'episode-7', 'pat-doe', 'quarantine', 7.5, $(sql_quote "$LONG_TEXT"), $(sql_quote "$REC1"), '9f2c', 1714594443000),
+       ('c2', '', 'episode-7', '', 'escalate', 12, 'you will regret it', $(sql_quote "$REC2"), '9f2c', 1714594444000),
+       ('c3', 'mallory', 'episode-7', '', 'quarantine', 6, $(sql_quote "red ${ESC}[31malert${ESC}[0m"), $(sql_quote "$REC3"), '9f2c', 1714594445000);
+SQL
+
+# --- list: the pending queue, oldest first ----------------------------------------------
+run_decorum list.out list.err review list --db q.db
+expect_rc 0 list.err
+assert_matches list.out '^ *1 +2024-05-01 20:14:03 UTC +quarantine +7\.5 +pending +pat-doe / troll42 ' "list: row for seq 1"
+assert_matches list.out '^ *2 .* escalate +12 +pending ' "list: row for seq 2"
+assert_contains list.out "$FIRST60…" "list: the first 60 characters of the text, then …"
+assert_not_contains list.out "${FIRST60}v" "list: no more than 60 characters of the text"
+assert_not_contains list.out "$ESC" "list: no raw escape byte from a comment reaches the terminal"
+assert_contains list.out "3 pending held comments" "list: the count"
+
+run_decorum json.out json.err review list --db q.db --json
+expect_rc 0 json.err
+assert_eq "$(line_count json.out)" 3 "list --json: one line per held comment"
+assert_contains json.out "\"decision\":$REC1" "list --json: the decision record, exactly as stored"
+assert_eq "$(field "$(nth_line json.out 2)" seq)" 2 "list --json: second line is seq 2"
+assert_eq "$(field "$(nth_line json.out 1)" status)" pending "list --json: status"
+
+# --- approve with a reviewer and a note ---------------------------------------------------
+run_decorum approve.out approve.err review approve 1 --db q.db --reviewer alice --note "satire, not abuse"
+expect_rc 0 approve.err
+assert_contains approve.out "approved 1 (was pending)" "approve: says what changed"
+
+run_decorum show.out show.err review show 1 --db q.db
+expect_rc 0 show.err
+assert_matches show.out '^status: +approved$' "show: status"
+assert_matches show.out '^reviewer: +alice$' "show: reviewer"
+assert_matches show.out '^note: +satire, not abuse$' "show: note"
+assert_contains show.out "$REC1" "show: the decision record"
+assert_contains show.out "$LONG_TEXT" "show: the full text"
+assert_matches show.out '^  [0-9-]+ [0-9:]+ UTC +approved +by alice: satire, not abuse$' "show: the history line"
+
+run_decorum pending.out pending.err review list --db q.db --status pending
+expect_rc 0 pending.err
+assert_not_contains pending.out "troll42" "list --status pending: seq 1 is no longer pending"
+assert_matches pending.out '^ *2 ' "list --status pending: seq 2 still is"
+run_decorum approved.out approved.err review list --db q.db --status approved
+expect_rc 0 approved.err
+assert_matches approved.out '^ *1 .* approved ' "list --status approved: seq 1"
+
+# --- an appeal: a second review, both in the history --------------------------------------
+run_decorum reject.out reject.err review reject 1 --db q.db --reviewer bob --note "appeal: aimed at a person"
+expect_rc 0 reject.err
+assert_contains reject.out "rejected 1 (was approved)" "reject: says what changed"
+run_decorum show2.out show2.err review show 1 --db q.db --json
+expect_rc 0 show2.err
+assert_contains show2.out '"status":"rejected","action":"quarantine"' "show --json: the latest status"
+assert_contains show2.out '"reviewer":"bob","note":"appeal: aimed at a person"' "show --json: the latest review"
+assert_contains show2.out '"history":[{"status":"approved","reviewer":"alice","note":"satire, not abuse","at_ms":' "show --json: the first review in the history"
+assert_contains show2.out '{"status":"rejected","reviewer":"bob","note":"appeal: aimed at a person","at_ms":' "show --json: the appeal in the history"
+assert_eq "$(sqlite3 q.db 'SELECT count(*) FROM review_log WHERE seq = 1')" 2 "review_log keeps both reviews"
+
+# --- text from strangers is shown, not interpreted ----------------------------------------
+run_decorum show3.out show3.err review show 3 --db q.db
+expect_rc 0 show3.err
+assert_not_contains show3.out "$ESC" "show: no raw escape byte from a comment reaches the terminal"
+assert_contains show3.out 'red \x1b[31malert' "show: the escape byte is shown as \\x1b"
+
+# --- a missing database: error, exit 1, and it is not created -------------------------------
+for cmd in "list" "show 1" "approve 1 --reviewer alice"; do
+  # shellcheck disable=SC2086
+  run_decorum missing.out missing.err review $cmd --db missing.db
+  expect_rc 1 missing.err
+  assert_contains missing.err "missing.db" "review $cmd on a missing database: names the file"
+  assert_contains missing.err "no such quarantine database" "review $cmd on a missing database: says why"
+  if [ -e missing.db ] || [ -e missing.db-wal ] || [ -e missing.db-journal ]; then
+    fail "review $cmd created missing.db"
+    rm -f missing.db missing.db-wal missing.db-shm missing.db-journal
+  else ok; fi
+done
+
+printf 'not a database at all\n' >notes.txt
+run_decorum notdb.out notdb.err review list --db notes.txt
+expect_rc 1 notdb.err
+assert_contains notdb.err "notes.txt: file is not a database" "a file that is not a database"
+
+# --- an unknown seq: exit 1, and nothing is reviewed --------------------------------------
+run_decorum unknown.out unknown.err review show 99 --db q.db
+expect_rc 1 unknown.err
+assert_contains unknown.err "no held comment with seq 99" "show 99: names the seq"
+run_decorum unknown2.out unknown2.err review approve 2 99 --db q.db --reviewer alice
+expect_rc 1 unknown2.err
+assert_contains unknown2.err "seq 99; nothing was reviewed" "approve 2 99: names the seq"
+assert_eq "$(sqlite3 q.db 'SELECT status FROM held_comments WHERE seq = 2')" pending "approve 2 99: seq 2 was left alone"
+
+# --- usage errors: exit 2 ---------------------------------------------------------------------
+run_decorum noreviewer.out noreviewer.err review approve 2 --db q.db
+expect_rc 2 noreviewer.err
+assert_contains noreviewer.err "--reviewer" "approve without --reviewer: names the flag"
+assert_eq "$(sqlite3 q.db 'SELECT status FROM held_comments WHERE seq = 2')" pending "approve without --reviewer: nothing changed"
+
+check_usage() { # WORD-IN-MESSAGE ARGS...
+  local word="$1"
+  shift
+  run_decorum usage.out usage.err review "$@"
+  expect_rc 2 usage.err
+  assert_contains usage.err "$word" "'decorum review $*': the message names '$word'"
+}
+check_usage "--db" list
+check_usage "--status" list --db q.db --status maybe
+check_usage "--limit" list --db q.db --limit -1
+check_usage "'abc' is not a seq" show abc --db q.db
+check_usage "exactly one SEQ" show --db q.db
+check_usage "at least one SEQ" reject --db q.db --reviewer alice
+check_usage "unknown command 'frob'" frob
+run_decorum usage.out usage.err review
+expect_rc 2 usage.err
+
+run_decorum help.out help.err review --help
+expect_rc 0 help.err
+for word in list show approve reject "--db"; do
+  assert_contains help.out "$word" "review --help mentions $word"
+done
+run_decorum help2.out help2.err review list --help
+expect_rc 0 help2.err
+assert_contains help2.out "--status" "review list --help lists --status"
+
+finish
