@@ -1,6 +1,7 @@
 #include "evaluate/evaluator.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace decorum {
 namespace {
@@ -13,19 +14,31 @@ bool Overlaps(Span a, Span b) { return a.begin < b.end && b.begin < a.end; }
 
 }  // namespace
 
-Evaluator::Distance Evaluator::Between(std::string_view original, Span a, Span b) {
-  Distance d;
+namespace {
+
+// Between() that may stop early: once more than `max_words` words lie between the spans,
+// it returns with words > max_words and the rest of the gap unread. Callers that reject
+// every pair farther apart than max_words (`within`) get the same answer as from the full
+// count, without walking a long comment's text once per candidate and mention.
+Evaluator::Distance BoundedBetween(std::string_view original, Span a, Span b, uint32_t max_words) {
+  Evaluator::Distance d;
   if (Overlaps(a, b)) return d;
   if (b.begin < a.begin) std::swap(a, b);
   bool in_word = false;
   for (uint32_t i = a.end; i < b.begin && i < original.size(); ++i) {
     const char c = original[i];
     const bool w = IsWordByte(static_cast<unsigned char>(c));
-    if (w && !in_word) ++d.words;
+    if (w && !in_word && ++d.words > max_words) return d;
     in_word = w;
     d.crosses_sentence |= c == '.' || c == '!' || c == '?' || c == '\n';
   }
   return d;
+}
+
+}  // namespace
+
+Evaluator::Distance Evaluator::Between(std::string_view original, Span a, Span b) {
+  return BoundedBetween(original, a, b, std::numeric_limits<uint32_t>::max());
 }
 
 Evaluation Evaluator::Evaluate(const Generation& gen, const NormalizedText& normalized,
@@ -92,7 +105,7 @@ Evaluation Evaluator::Evaluate(const Generation& gen, const NormalizedText& norm
                 rule.about_targets.end()) {
           continue;
         }
-        const Distance dist = Between(original, c.span, m.span);
+        const Distance dist = BoundedBetween(original, c.span, m.span, rule.within);
         const uint64_t d = (uint64_t{dist.crosses_sentence} << 32) | dist.words;
         if (dist.words <= rule.within && d < best_distance) {
           best_distance = d;

@@ -36,19 +36,12 @@ struct ExpressionSet {
   }
 };
 
-// Compiles `set` into a database; ids are `id_base + position`. On failure returns null
-// and, when `error_index` is given, the index of the expression Hyperscan blamed (-1 for
-// a database-wide error) with its message.
-hs_database_t* CompileDatabase(const ExpressionSet& set, uint32_t id_base, const DatabaseCache* cache,
-                               bool* from_cache, int* error_index, std::string* error) {
-  std::vector<const char*> exprs;
-  std::vector<unsigned> flags;
-  std::vector<unsigned> ids;
-  for (size_t i = 0; i < set.items.size(); ++i) {
-    exprs.push_back(set.items[i].pattern.expression.c_str());
-    flags.push_back(set.items[i].pattern.flags);
-    ids.push_back(id_base + static_cast<unsigned>(i));
-  }
+// Compiles the parallel arrays into a block-mode database, through `cache` when given.
+// On failure returns null and, when Hyperscan names one, sets *error_index to the index of
+// the expression it blamed (-1 for a database-wide error) with its message.
+hs_database_t* CompileArrays(const std::vector<const char*>& exprs, const std::vector<unsigned>& flags,
+                             const std::vector<unsigned>& ids, const DatabaseCache* cache,
+                             bool* from_cache, int* error_index, std::string* error) {
   uint64_t key = 0;
   if (cache) {
     key = DatabaseCache::Key(exprs, flags, ids);
@@ -72,6 +65,77 @@ hs_database_t* CompileDatabase(const ExpressionSet& set, uint32_t id_base, const
     if (!st.ok()) spdlog::warn("database cache: {}", st.message());
   }
   return db;
+}
+
+// Compiles `set` into a database; ids are `id_base + position`. Failure as CompileArrays.
+hs_database_t* CompileDatabase(const ExpressionSet& set, uint32_t id_base, const DatabaseCache* cache,
+                               bool* from_cache, int* error_index, std::string* error) {
+  std::vector<const char*> exprs;
+  std::vector<unsigned> flags;
+  std::vector<unsigned> ids;
+  for (size_t i = 0; i < set.items.size(); ++i) {
+    exprs.push_back(set.items[i].pattern.expression.c_str());
+    flags.push_back(set.items[i].pattern.flags);
+    ids.push_back(id_base + static_cast<unsigned>(i));
+  }
+  return CompileArrays(exprs, flags, ids, cache, from_cache, error_index, error);
+}
+
+// Start-of-match tracking makes Hyperscan run its regex engines in a much costlier mode
+// (on the default pack a third of all scan time goes to the one raw e-mail regex), yet
+// regexes match few comments. So next to the full database (which defines what matches
+// and is what the ceiling benchmark scans) `set` also gets:
+//   screen: every expression, same ids, HS_FLAG_SOM_LEFTMOST dropped;
+//   som:    only the SOM expressions, same ids and flags.
+// Hyperscan reports every match of every expression independently of the others in its
+// database, and dropping SOM changes only the start it reports, never which ends; so the
+// screen reports exactly the full database's non-SOM matches, plus one report per SOM
+// match end, and the SOM database exactly the full database's SOM matches. The Scanner
+// keeps the former and, only when some SOM expression fired, replaces the latter by a
+// scan of the SOM database. When every expression tracks SOM, the SOM database is `full`
+// itself (not owned by the result). Returns {null, null} when there is no SOM expression
+// or a split database fails to compile (the Scanner then scans the full database).
+struct SplitDatabases {
+  hs_database_t* screen = nullptr;
+  hs_database_t* som = nullptr;
+  bool from_cache = true;
+};
+SplitDatabases CompileSplit(const ExpressionSet& set, uint32_t id_base, hs_database_t* full,
+                            const DatabaseCache* cache) {
+  std::vector<const char*> screen_exprs, som_exprs;
+  std::vector<unsigned> screen_flags, som_flags, screen_ids, som_ids;
+  for (size_t i = 0; i < set.items.size(); ++i) {
+    const CompiledPattern& p = set.items[i].pattern;
+    const unsigned id = id_base + static_cast<unsigned>(i);
+    screen_exprs.push_back(p.expression.c_str());
+    screen_flags.push_back(p.flags & ~static_cast<unsigned>(HS_FLAG_SOM_LEFTMOST));
+    screen_ids.push_back(id);
+    if (p.flags & HS_FLAG_SOM_LEFTMOST) {
+      som_exprs.push_back(p.expression.c_str());
+      som_flags.push_back(p.flags);
+      som_ids.push_back(id);
+    }
+  }
+  SplitDatabases out;
+  if (som_exprs.empty()) return out;
+  int error_index = -1;
+  std::string error;
+  bool cached = false;
+  out.screen = CompileArrays(screen_exprs, screen_flags, screen_ids, cache, &cached, &error_index, &error);
+  out.from_cache = cached;
+  if (out.screen && som_exprs.size() == set.items.size()) {
+    out.som = full;
+  } else if (out.screen) {
+    out.som = CompileArrays(som_exprs, som_flags, som_ids, cache, &cached, &error_index, &error);
+    out.from_cache = out.from_cache && cached;
+  }
+  if (!out.screen || !out.som) {
+    spdlog::warn("split database does not compile ({}); scanning the full database", error);
+    hs_free_database(out.screen);
+    if (out.som != full) hs_free_database(out.som);
+    return SplitDatabases{};
+  }
+  return out;
 }
 
 // Finds every expression Hyperscan rejects on its own (compile_multi only names the
@@ -100,6 +164,10 @@ void CollectBadExpressions(const ExpressionSet& set, const RuleSet& rules,
 }  // namespace
 
 Generation::~Generation() {
+  for (const Split* split : {&normalized_split_, &raw_split_}) {
+    hs_free_database(split->screen);
+    if (split->som != normalized_db_ && split->som != raw_db_) hs_free_database(split->som);
+  }
   hs_free_database(normalized_db_);
   hs_free_database(raw_db_);
 }
@@ -210,12 +278,23 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
   }
 
   gen->raw_id_base_ = raw_base;
+  if (gen->normalized_db_) {
+    const SplitDatabases split = CompileSplit(normalized, 0, gen->normalized_db_, cache);
+    gen->normalized_split_ = {split.screen, split.som};
+    gen->from_cache_ = gen->from_cache_ && split.from_cache;
+  }
+  if (gen->raw_db_) {
+    const SplitDatabases split = CompileSplit(raw, raw_base, gen->raw_db_, cache);
+    gen->raw_split_ = {split.screen, split.som};
+    gen->from_cache_ = gen->from_cache_ && split.from_cache;
+  }
   for (const ExpressionSet* es : {&normalized, &raw}) {
     for (const auto& e : es->items) {
       PatternRef ref = e.ref;
       ref.prefix = e.pattern.prefix;
       ref.exact_runs = e.pattern.exact_runs;
       ref.literal_length = e.pattern.literal_length;
+      ref.som = (e.pattern.flags & HS_FLAG_SOM_LEFTMOST) != 0;
       ref.runs_offset = static_cast<uint32_t>(gen->runs_.size());
       ref.runs_size = static_cast<uint32_t>(e.pattern.runs.size());
       gen->runs_.insert(gen->runs_.end(), e.pattern.runs.begin(), e.pattern.runs.end());

@@ -31,6 +31,7 @@ struct PatternRef {
   Kind kind = Kind::kMatch;
   bool prefix = false;       // extend the match to the end of the word
   bool exact_runs = false;   // letter runs must equal `runs`, not just reach them
+  bool som = false;          // compiled with HS_FLAG_SOM_LEFTMOST (regexes)
   uint32_t index = 0;        // rule index for kMatch / kUnless, target index for kTarget
   uint32_t literal_length = 0;  // literals: start = end - literal_length; 0: SOM reported
   uint32_t runs_offset = 0;  // run requirements: run_requirements()[offset, offset+size)
@@ -58,6 +59,16 @@ class Generation {
   // Null when the set has no pattern of that kind.
   const hs_database* normalized_db() const { return normalized_db_; }
   const hs_database* raw_db() const { return raw_db_; }
+  // The same two databases split for speed (scanner.h): the screen holds every expression
+  // of its database with start-of-match tracking dropped, and the SOM database only the
+  // expressions that track it, under the same ids. Both null when the database has no
+  // SOM expression (or they could not be compiled): the Scanner then uses the full one.
+  // When every expression tracks SOM (the raw database, usually) the SOM database is the
+  // full one itself.
+  const hs_database* normalized_screen_db() const { return normalized_split_.screen; }
+  const hs_database* normalized_som_db() const { return normalized_split_.som; }
+  const hs_database* raw_screen_db() const { return raw_split_.screen; }
+  const hs_database* raw_som_db() const { return raw_split_.som; }
   // Number of expressions in the normalized and raw databases; raw ids start at
   // raw_id_base() in refs().
   uint32_t raw_id_base() const { return raw_id_base_; }
@@ -77,6 +88,12 @@ class Generation {
   std::vector<uint8_t> runs_;
   hs_database* normalized_db_ = nullptr;
   hs_database* raw_db_ = nullptr;
+  struct Split {
+    hs_database* screen = nullptr;
+    hs_database* som = nullptr;
+  };
+  Split normalized_split_;
+  Split raw_split_;
   uint32_t raw_id_base_ = 0;
   std::string id_;
   double compile_seconds_ = 0;

@@ -15,6 +15,22 @@ int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, uns
   return 0;  // keep scanning
 }
 
+struct ScreenContext {
+  std::vector<Match>* out;
+  const PatternRef* refs;
+  bool som_fired;
+};
+
+// A screen database's report: kept as is, noting whether it came from a SOM expression
+// (whose report then has no start and is replaced, see Scanner::ScanSpace).
+int OnScreenMatch(unsigned int id, unsigned long long from, unsigned long long to,
+                  unsigned int /*flags*/, void* ctx) {
+  auto* c = static_cast<ScreenContext*>(ctx);
+  c->out->push_back({id, static_cast<uint32_t>(from), static_cast<uint32_t>(to)});
+  c->som_fired |= c->refs[id].som;
+  return 0;
+}
+
 bool IsWordByte(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 // The normalized text holds each run of a repeated letter once; a literal that needs a
@@ -33,7 +49,8 @@ bool RunsSatisfied(const NormalizedText& n, uint32_t from, const PatternRef& ref
 }  // namespace
 
 Scanner::Scanner(std::shared_ptr<const Generation> gen) : gen_(std::move(gen)) {
-  for (const hs_database* db : {gen_->normalized_db(), gen_->raw_db()}) {
+  for (const hs_database* db : {gen_->normalized_db(), gen_->raw_db(), gen_->normalized_screen_db(),
+                                gen_->normalized_som_db(), gen_->raw_screen_db(), gen_->raw_som_db()}) {
     if (db && hs_alloc_scratch(db, &scratch_) != HS_SUCCESS) {
       // Only an allocation failure gets here; nothing sensible can continue.
       std::abort();
@@ -65,11 +82,50 @@ void Scanner::ResolveSpans(const NormalizedText& normalized, std::vector<Match>*
   matches->resize(w);
 }
 
+bool Scanner::ScanSpace(const hs_database* full, const hs_database* screen, const hs_database* som,
+                        const char* data, size_t size, uint32_t shift, std::vector<Match>* out) {
+  const size_t before = out->size();
+  if (!screen) {
+    if (hs_scan(full, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, out) != HS_SUCCESS) {
+      return false;
+    }
+  } else {
+    // The screen reports what `full` would, except that a SOM expression's reports carry
+    // no start (generation.cc, CompileSplit). Only when one fired — rarely: regexes
+    // match few comments — are those reports swapped for the SOM database's, which are
+    // `full`'s own for those expressions.
+    const PatternRef* refs = gen_->refs().data();
+    ScreenContext ctx{out, refs, false};
+    if (hs_scan(screen, data, static_cast<unsigned>(size), 0, scratch_, OnScreenMatch, &ctx) != HS_SUCCESS) {
+      return false;
+    }
+    if (ctx.som_fired) {
+      size_t w = before;
+      for (size_t r = before; r < out->size(); ++r) {
+        if (!refs[(*out)[r].id].som) (*out)[w++] = (*out)[r];
+      }
+      out->resize(w);
+      if (hs_scan(som, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, out) != HS_SUCCESS) {
+        return false;
+      }
+    }
+  }
+  if (shift) {
+    for (size_t i = before; i < out->size(); ++i) {
+      (*out)[i].from += shift;
+      (*out)[i].to += shift;
+    }
+  }
+  return true;
+}
+
 Status Scanner::Scan(const NormalizedText& normalized, std::string_view original, std::vector<Match>* out) {
   out->clear();
-  if (gen_->normalized_db() && !normalized.text.empty()) {
-    if (hs_scan(gen_->normalized_db(), normalized.text.data(), static_cast<unsigned>(normalized.text.size()), 0,
-                scratch_, OnMatch, out) != HS_SUCCESS) {
+  const hs_database* norm_db = gen_->normalized_db();
+  const hs_database* norm_screen = gen_->normalized_screen_db();
+  const hs_database* norm_som = gen_->normalized_som_db();
+  if (norm_db && !normalized.text.empty()) {
+    if (!ScanSpace(norm_db, norm_screen, norm_som, normalized.text.data(), normalized.text.size(), 0, out)) {
       return Status::Internal("Hyperscan scan failed");
     }
   }
@@ -77,24 +133,19 @@ Status Scanner::Scan(const NormalizedText& normalized, std::string_view original
   // l o s e r" normalizes to "such aloser", "I'm a b i t c h" to "imabitch". Scanning the
   // joined word again without its first one, two and three letters finds "loser" and
   // "bitch" (tiny extra scans, only for comments that space letters out).
-  if (gen_->normalized_db()) {
+  if (norm_db) {
     for (const auto& [b, e] : normalized.joined) {
       for (uint32_t skip = 1; skip <= 3 && e - b >= skip + 3; ++skip) {
-        const size_t before = out->size();
-        if (hs_scan(gen_->normalized_db(), normalized.text.data() + b + skip, e - b - skip, 0,
-                    scratch_, OnMatch, out) != HS_SUCCESS) {
+        if (!ScanSpace(norm_db, norm_screen, norm_som, normalized.text.data() + b + skip, e - b - skip,
+                       b + skip, out)) {
           return Status::Internal("Hyperscan scan failed");
-        }
-        for (size_t i = before; i < out->size(); ++i) {
-          (*out)[i].from += b + skip;
-          (*out)[i].to += b + skip;
         }
       }
     }
   }
   if (gen_->raw_db() && !original.empty()) {
-    if (hs_scan(gen_->raw_db(), original.data(), static_cast<unsigned>(original.size()), 0, scratch_,
-                OnMatch, out) != HS_SUCCESS) {
+    if (!ScanSpace(gen_->raw_db(), gen_->raw_screen_db(), gen_->raw_som_db(), original.data(),
+                   original.size(), 0, out)) {
       return Status::Internal("Hyperscan scan failed");
     }
   }

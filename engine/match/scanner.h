@@ -49,6 +49,12 @@ class Scanner {
   // the word's end, run requirements checked (failing matches removed).
   void ResolveSpans(const NormalizedText& normalized, std::vector<Match>* matches) const;
 
+  // Appends the matches of one database space (the full database, or its screen/SOM
+  // split when `screen` is not null) over data[0, size), their offsets plus `shift`.
+  // False when Hyperscan fails.
+  bool ScanSpace(const hs_database* full, const hs_database* screen, const hs_database* som,
+                 const char* data, size_t size, uint32_t shift, std::vector<Match>* out);
+
   std::shared_ptr<const Generation> gen_;
   hs_scratch* scratch_ = nullptr;
 };

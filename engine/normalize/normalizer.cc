@@ -1,5 +1,7 @@
 #include "normalize/normalizer.h"
 
+#include <cstring>
+
 #include "normalize/codepoint_folder.h"
 #include "normalize/leet_decoder.h"
 #include "normalize/utf8.h"
@@ -12,15 +14,27 @@ inline bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Where folded byte i came from in the original. On the ASCII path folded byte i is
 // original byte i, so no map is stored.
+// CopyTo(j, len, b, e) writes the ranges of folded bytes [j, j + len) to b[0, len) and
+// e[0, len) (a word's bytes are copied in one go).
 struct IdentityRanges {
   uint32_t begin(size_t i) const { return static_cast<uint32_t>(i); }
   uint32_t end(size_t i) const { return static_cast<uint32_t>(i + 1); }
+  void CopyTo(size_t j, size_t len, uint32_t* b, uint32_t* e) const {
+    for (size_t x = 0; x < len; ++x) {
+      b[x] = static_cast<uint32_t>(j + x);
+      e[x] = static_cast<uint32_t>(j + x + 1);
+    }
+  }
 };
 struct StoredRanges {
   const uint32_t* begins;
   const uint32_t* ends;
   uint32_t begin(size_t i) const { return begins[i]; }
   uint32_t end(size_t i) const { return ends[i]; }
+  void CopyTo(size_t j, size_t len, uint32_t* b, uint32_t* e) const {
+    std::memcpy(b, begins + j, len * sizeof(uint32_t));
+    std::memcpy(e, ends + j, len * sizeof(uint32_t));
+  }
 };
 
 // Spaced-out letters (step 5): `count` one-character words at the tail of the output,
@@ -87,11 +101,10 @@ void Assemble(const char* g, size_t n, const Ranges& ranges, NormalizedText* out
       ++k;
     }
     const size_t word_out = k;
-    for (size_t j = word_start; j < i; ++j, ++k) {
-      text[k] = g[j];
-      begins[k] = ranges.begin(j);
-      ends[k] = ranges.end(j);
-    }
+    const size_t word_len = i - word_start;
+    std::memcpy(text + k, g + word_start, word_len);
+    ranges.CopyTo(word_start, word_len, begins + k, ends + k);
+    k += word_len;
 
     if (continues_run) {
       ++run_count;
@@ -110,6 +123,11 @@ void Assemble(const char* g, size_t n, const Ranges& ranges, NormalizedText* out
 
 // Step 6: collapses each run of one letter a-z into its first byte, in place, recording
 // the run length and widening the byte's source range over the whole run.
+//
+// Most bytes are not followed by a copy of themselves, so the loop tests that first and
+// only then measures a run; and until the first collapse every byte stays where it is,
+// so that prefix only needs its run length (1) written. Joined words (rare) take the
+// general loop, which moves their bounds along.
 void CollapseRepeats(NormalizedText* out) {
   std::string& text = out->text;
   const size_t n = text.size();
@@ -118,12 +136,39 @@ void CollapseRepeats(NormalizedText* out) {
   uint32_t* begins = out->orig_begin.data();
   uint32_t* ends = out->orig_end.data();
   uint8_t* runs = out->runs.data();
+  auto& joined = out->joined;
+  size_t r = 0;
+  if (joined.empty()) {
+    // The unmoved prefix: stop at the first letter equal to its successor.
+    while (r + 1 < n && !(t[r] == t[r + 1] && t[r] >= 'a' && t[r] <= 'z')) ++r;
+    if (r + 1 >= n) r = n;
+    std::memset(runs, 1, r);
+    size_t w = r;
+    while (r < n) {
+      const char c = t[r];
+      size_t len = 1;
+      if (r + 1 < n && t[r + 1] == c && c >= 'a' && c <= 'z') {
+        len = 2;
+        while (r + len < n && t[r + len] == c) ++len;
+      }
+      t[w] = c;
+      begins[w] = begins[r];
+      ends[w] = ends[r + len - 1];
+      runs[w] = static_cast<uint8_t>(len > 255 ? 255 : len);
+      ++w;
+      r += len;
+    }
+    text.resize(w);
+    out->orig_begin.resize(w);
+    out->orig_end.resize(w);
+    out->runs.resize(w);
+    return;
+  }
   // Joined words move left with the text. Their ends are word boundaries, which a run of
   // letters never straddles, so every end is met at the start of some step.
-  auto& joined = out->joined;
   size_t jb = 0, je = 0;
   size_t w = 0;
-  for (size_t r = 0; r < n;) {
+  for (r = 0; r < n;) {
     while (jb < joined.size() && joined[jb].first <= r) joined[jb++].first = static_cast<uint32_t>(w);
     while (je < joined.size() && joined[je].second <= r) joined[je++].second = static_cast<uint32_t>(w);
     const char c = t[r];
@@ -185,7 +230,10 @@ Normalizer::Normalizer() : impl_(std::make_unique<Impl>()) {}
 Normalizer::~Normalizer() = default;
 
 void Normalizer::Normalize(std::string_view original, NormalizedText* out) {
-  out->clear();
+  // Not out->clear(): Assemble and CollapseRepeats size text, the maps and runs
+  // themselves and write every byte they keep, so the old contents are dead either way,
+  // while clearing first would make each resize zero-fill the whole comment again.
+  out->joined.clear();
   Impl& im = *impl_;
   if (IsAscii(original)) {
     // ASCII needs no folding beyond the lowercasing DecodeLeet does.

@@ -30,7 +30,7 @@ void Moderator::ScoreWithPlugins(uint64_t fallback_id) {
     return;
   }
   const PluginAdjustment adj =
-      plugins_->Score(abi_, decision_.score, decision_.action, &decision_);
+      plugins_->Score(abi_, decision_.score, decision_.action, evaluation_.floor, &decision_);
   decision_.score += adj.delta;
   decision_.action = DecideAction(gen.rules().policy, evaluation_, adj);
 }

@@ -114,7 +114,7 @@ void PluginChain::ReportError(Instance& inst, const char* call, std::string_view
 }
 
 PluginAdjustment PluginChain::Score(const AbiView& view, double rules_score, Action rules_action,
-                                    Decision* decision) {
+                                    Action rules_floor, Decision* decision) {
   PluginAdjustment adj;
   const bool has_hits = view.hit_count() > 0;
   for (auto& p : instances_) {
@@ -130,6 +130,7 @@ PluginAdjustment PluginChain::Score(const AbiView& view, double rules_score, Act
     in.score = rules_score;
     in.action = AbiAction(rules_action);
     in.ruleset = view.ruleset();
+    in.rules_floor = AbiAction(rules_floor);
     char reason[kReasonCapacity];
     char labels[kLabelsCapacity];
     decorum_score_result out{};

@@ -62,9 +62,10 @@ class PluginChain {
 
   // Calls score() on each scoring instance (skipping those that only want comments with
   // hits when there are none). Appends each reportable result to decision->plugins and
-  // returns their sum. `rules_score` and `rules_action` are the decision before plugins.
+  // returns their sum. `rules_score`, `rules_action` and `rules_floor` describe the
+  // decision before plugins.
   PluginAdjustment Score(const AbiView& view, double rules_score, Action rules_action,
-                         Decision* decision);
+                         Action rules_floor, Decision* decision);
 
   // Calls on_decision() on each acting instance whose act_min_action <= action.
   // `record_json` is the decision record as written, without its newline.

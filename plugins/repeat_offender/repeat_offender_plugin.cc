@@ -63,8 +63,14 @@ class RepeatOffenderPlugin {
       return;
     }
     // The grace lowers a quarantine to a flag, once: the flag then earns the author a
-    // strike (on_decision), which rules out a second grace until it has decayed.
-    if (strikes < kNoStrikes && in.action == DECORUM_ACTION_QUARANTINE && LowSeverity(in)) {
+    // strike (on_decision), which rules out a second grace until it has decayed. A rule
+    // that demands quarantine (its min_action) would override the ceiling anyway, so no
+    // grace is claimed then.
+    const bool floor_demands_quarantine =
+        DECORUM_HAS_FIELD(&in, decorum_score_input, rules_floor) &&
+        in.rules_floor >= DECORUM_ACTION_QUARANTINE;
+    if (strikes < kNoStrikes && in.action == DECORUM_ACTION_QUARANTINE &&
+        !floor_demands_quarantine && LowSeverity(in)) {
       out.LowerCeiling(DECORUM_ACTION_FLAG);
       out.AddLabel("first-offence-grace");
       out.SetReason("first low-severity offence: flag instead of quarantine");

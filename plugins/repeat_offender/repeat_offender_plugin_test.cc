@@ -192,6 +192,9 @@ TEST_F(RepeatOffenderPluginTest, NoGraceForSevereOrHighScoringOrOtherDecisions) 
   EXPECT_TRUE(Untouched(plugin_.Score(c)));
   c.score = 6;
   EXPECT_TRUE(Graced(plugin_.Score(c)));
+  // A rule whose min_action demands quarantine would override the ceiling: no grace.
+  c.rules_floor = DECORUM_ACTION_QUARANTINE;
+  EXPECT_TRUE(Untouched(plugin_.Score(c)));
   // Only a quarantine is softened.
   EXPECT_TRUE(Untouched(plugin_.Score(By("a", kT0, {"insult"}, DECORUM_ACTION_FLAG))));
   EXPECT_TRUE(Untouched(plugin_.Score(By("a", kT0, {"insult"}, DECORUM_ACTION_ESCALATE))));

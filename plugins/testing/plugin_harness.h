@@ -39,6 +39,7 @@ struct TestComment {
   std::vector<std::string> targets;  // watchlist ids mentioned
   double score = 0;                  // the rules' score; 0: sum of hit scores
   decorum_action action = DECORUM_ACTION_ALLOW;
+  decorum_action rules_floor = DECORUM_ACTION_ALLOW;
 };
 
 struct TestScore {
@@ -112,6 +113,7 @@ class PluginHarness {
     in.score = c.score ? c.score : total;
     in.action = c.action;
     in.ruleset = Str("testruleset");
+    in.rules_floor = c.rules_floor;
     char reason[512], labels[512];
     decorum_score_result out{};
     out.struct_size = sizeof(out);

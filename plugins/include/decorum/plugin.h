@@ -18,7 +18,9 @@
  * STRUCT GROWTH. Every struct that crosses the boundary starts with `struct_size`, set by
  * the side that allocated it. A reader must check `struct_size` before touching a field
  * added in a later minor version (DECORUM_HAS_FIELD below). Fields are never removed,
- * reordered or retyped within a major version.
+ * reordered or retyped within a major version. Because of that, the elements of an array
+ * (hits, targets) are `struct_size` bytes apart, which may be more than the plugin's
+ * sizeof: index them with decorum_hit_at() / decorum_target_at(), never with [i].
  *
  * MEMORY. Whoever allocates, frees. The engine owns every struct and string it passes in
  * (valid only for the duration of the call; copy what you keep). Output goes into buffers
@@ -136,6 +138,8 @@ typedef struct decorum_score_input {
   double score;                 /* the rules' total score */
   decorum_action action;        /* what the rules alone decided */
   decorum_str ruleset;          /* the compiled rule set's id */
+  decorum_action rules_floor;   /* the highest min_action among the rules that counted:
+                                   no ceiling can take the action below it */
 } decorum_score_input;
 
 /*
@@ -222,6 +226,14 @@ typedef struct decorum_plugin_api {
   /* Required. The message of the last failed call on this instance from this thread. */
   const char* (*last_error)(decorum_plugin* self);
 } decorum_plugin_api;
+
+/* Element i of an array of hits or targets from the engine (see STRUCT GROWTH). */
+static inline const decorum_hit* decorum_hit_at(const decorum_hit* hits, size_t i) {
+  return (const decorum_hit*)((const char*)hits + i * hits->struct_size);
+}
+static inline const decorum_target* decorum_target_at(const decorum_target* targets, size_t i) {
+  return (const decorum_target*)((const char*)targets + i * targets->struct_size);
+}
 
 /* The entry symbol's type. */
 typedef const decorum_plugin_api* (*decorum_plugin_entry_fn)(void);

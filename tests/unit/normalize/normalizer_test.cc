@@ -6,6 +6,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace decorum {
 namespace {
@@ -296,6 +297,81 @@ TEST_F(NormalizerTest, InvariantsHoldOnRandomInput) {
     const NormalizedText& n = Norm(in);
     ExpectInvariants(in, n);
     if (HasFatalFailure()) return;
+  }
+}
+
+}  // namespace
+}  // namespace decorum
+
+namespace decorum {
+namespace {
+
+// Step 6 takes a shortcut (normalizer.cc, CollapseRepeats): bytes before the first
+// doubled letter are left in place. These inputs put the first doubled letter at every
+// edge of that shortcut; the expected text, runs and spans are those of the plain
+// one-byte-at-a-time collapse.
+TEST(CollapseRepeatsTest, RunsAtTheEdgesOfTheUnmovedPrefix) {
+  struct Case {
+    std::string in, text;
+    std::vector<uint8_t> runs;
+  };
+  const Case cases[] = {
+      {"aab", "ab", {2, 1}},                     // first byte starts a run
+      {"baa", "ba", {1, 2}},                     // only the last two bytes
+      {"ab", "ab", {1, 1}},                      // no run at all
+      {"a", "a", {1}},
+      {"zz", "z", {2}},
+      {"100 kill", "100 kil", {1, 1, 1, 1, 1, 1, 2}},  // digits never collapse
+      {"k i l l", "kil", {1, 1, 2}},              // joined word: the general loop
+      {"aa k i l l oo", "a kil o", {2, 1, 1, 1, 2, 1, 2}},
+      {"\xC3\xA9\xC3\xA9t\xC3\xA9 ee", "ete e", {2, 1, 1, 1, 2}},  // é folds to e first
+  };
+  Normalizer normalizer;
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.in);
+    NormalizedText n;
+    normalizer.Normalize(c.in, &n);
+    ExpectInvariants(c.in, n);
+    EXPECT_EQ(n.text, c.text);
+    EXPECT_EQ(n.runs, c.runs);
+  }
+  // A run longer than 255 keeps 255 and still spans all of it.
+  const std::string in = "x " + std::string(300, 'a') + " y";
+  NormalizedText n;
+  normalizer.Normalize(in, &n);
+  ASSERT_EQ(n.text, "x a y");
+  EXPECT_EQ(n.runs[2], 255);
+  EXPECT_EQ(n.ToOriginal(2, 3), (std::pair<uint32_t, uint32_t>(2, 302)));
+  EXPECT_EQ(n.ToOriginal(4, 5), (std::pair<uint32_t, uint32_t>(303, 304)));
+}
+
+// Normalize() reuses its output's buffers without clearing them first (so that sizing
+// them does not zero-fill every comment again): whatever came before, the result must be
+// the one a fresh output gets.
+TEST(NormalizerReuseTest, ReusedOutputEqualsFreshOutput) {
+  static const char* const kPieces[] = {
+      "a", "aa", "lll", "I", "d", "o", "t", "0", "1", "3", "$", "@", "!", "|", " ", "  ", ".",
+      "\n", "\xC3\xA9", "\xD1\x96", "\xEF\xBD\x89", "\xE2\x80\x8B", "\xF0\x9F\x98\x80", "\xFF",
+      " k i l l ", " i d 1 o t ",
+  };
+  std::mt19937 rng(7);
+  Normalizer reused;
+  NormalizedText out;
+  for (int iter = 0; iter < 3000; ++iter) {
+    std::string in;
+    const int len = static_cast<int>(rng() % (iter % 7 == 0 ? 200 : 30));
+    for (int j = 0; j < len; ++j) in += kPieces[rng() % (sizeof(kPieces) / sizeof(kPieces[0]))];
+    SCOPED_TRACE(testing::PrintToString(in));
+    reused.Normalize(in, &out);
+    Normalizer fresh_normalizer;
+    NormalizedText fresh;
+    fresh_normalizer.Normalize(in, &fresh);
+    ASSERT_EQ(out.text, fresh.text);
+    ASSERT_EQ(out.orig_begin, fresh.orig_begin);
+    ASSERT_EQ(out.orig_end, fresh.orig_end);
+    ASSERT_EQ(out.runs, fresh.runs);
+    ASSERT_EQ(out.joined, fresh.joined);
+    ExpectInvariants(in, out);
   }
 }
 

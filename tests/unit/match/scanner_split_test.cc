@@ -1,0 +1,144 @@
+// The screen/SOM split of each database (generation.h, CompileSplit) must report exactly
+// what the full database reports; the Scanner relies on it to skip start-of-match
+// tracking on the comments no regex matches.
+#include <gtest/gtest.h>
+#include <hs/hs.h>
+
+#include <algorithm>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "match/scanner.h"
+#include "normalize/normalizer.h"
+#include "testing/rule_fixture.h"
+
+namespace decorum {
+namespace {
+
+using Report = std::tuple<unsigned, unsigned long long, unsigned long long>;
+
+int Collect(unsigned id, unsigned long long from, unsigned long long to, unsigned, void* ctx) {
+  static_cast<std::vector<Report>*>(ctx)->emplace_back(id, from, to);
+  return 0;
+}
+
+std::vector<Report> ScanDb(const hs_database* db, const std::string& text) {
+  std::vector<Report> out;
+  if (!db || text.empty()) return out;
+  hs_scratch_t* scratch = nullptr;
+  EXPECT_EQ(hs_alloc_scratch(db, &scratch), HS_SUCCESS);
+  EXPECT_EQ(hs_scan(db, text.data(), static_cast<unsigned>(text.size()), 0, scratch, Collect, &out),
+            HS_SUCCESS);
+  hs_free_scratch(scratch);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// What the Scanner makes of a split: the screen's reports of non-SOM expressions, plus
+// the SOM database's reports when (and only when) the screen saw a SOM expression fire.
+std::vector<Report> ScanSplit(const Generation& gen, const hs_database* screen, const hs_database* som,
+                              const std::string& text) {
+  std::vector<Report> screened = ScanDb(screen, text);
+  std::vector<Report> out;
+  bool som_fired = false;
+  for (const Report& r : screened) {
+    if (gen.refs()[std::get<0>(r)].som) som_fired = true;
+    else out.push_back(r);
+  }
+  if (som_fired) {
+    for (const Report& r : ScanDb(som, text)) out.push_back(r);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+constexpr char kRules[] = R"(
+rules:
+  - id: doxxing.phone
+    category: doxxing
+    score: 4
+    match:
+      regex: ['\b\d{3} ?\d{3} ?\d{4}\b', '\b(44 ?|0)7\d{3} ?\d{6}\b']
+  - id: threat.hope
+    category: threat
+    score: 5
+    match:
+      phrases: [hope she dies]
+      regex: ['\bhope (that )?[a-z@]+( [a-z]+)? (gets?|will get) (hurt|killed)\b']
+    unless:
+      regex: ['\b\d+ (hour|hours|day|days)\b']
+  - id: insult.idiot
+    category: insult
+    score: 2
+    match: {words: [idiot, 'moron*', kill, ass]}
+  - id: doxxing.email
+    category: doxxing
+    score: 3
+    raw: true
+    match:
+      regex: ['[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}']
+)";
+
+TEST(ScannerSplitTest, SplitReportsWhatTheFullDatabaseReports) {
+  auto gen = test::CompileYaml(kRules);
+  ASSERT_NE(gen, nullptr);
+  ASSERT_NE(gen->normalized_screen_db(), nullptr);
+  ASSERT_NE(gen->normalized_som_db(), nullptr);
+  ASSERT_NE(gen->raw_screen_db(), nullptr);
+  // Every raw expression tracks SOM: the full raw database doubles as the SOM one.
+  EXPECT_EQ(gen->raw_som_db(), gen->raw_db());
+
+  const std::string texts[] = {
+      "",
+      "what a lovely cha-cha",
+      "call her at (212) 555-0134 you idiot",
+      "212 555 0134 212 555 01345 07700 900123",
+      "I hope that Delvey gets hurt, hope she dies, 2 hours later",
+      "hope hope hope x gets killed gets killed",
+      "email anna.sorokin@example.com or BOOKINGS@Example.org, moronic ass",
+      "@handle only, no address; a@b c@d.e f@g.hi",
+      "k i l l  i d i o t \xD1\x96" "d" "\xD1\x96\xD0\xBE" "t \xE2\x80\x8B" "ass",
+      std::string("id\x80iot 555\xFF" "555 5555", 19),
+  };
+  Normalizer normalizer;
+  NormalizedText n;
+  for (const std::string& text : texts) {
+    SCOPED_TRACE(text);
+    normalizer.Normalize(text, &n);
+    EXPECT_EQ(ScanSplit(*gen, gen->normalized_screen_db(), gen->normalized_som_db(), n.text),
+              ScanDb(gen->normalized_db(), n.text));
+    EXPECT_EQ(ScanSplit(*gen, gen->raw_screen_db(), gen->raw_som_db(), text), ScanDb(gen->raw_db(), text));
+  }
+}
+
+TEST(ScannerSplitTest, RegexSpansStartWhereTheRegexMatched) {
+  auto gen = test::CompileYaml(kRules);
+  ASSERT_NE(gen, nullptr);
+  test::TextModerator m(gen);
+  const std::string text = "yo call 212 555 0134 or mail anna.s@example.com, idiot";
+  const Decision d = m.Moderate(text);
+  std::vector<std::string> phone, email;
+  for (const Hit& h : m.HitsOf(d, "doxxing.phone")) phone.push_back(test::Cut(text, h.span));
+  for (const Hit& h : m.HitsOf(d, "doxxing.email")) email.push_back(test::Cut(text, h.span));
+  EXPECT_EQ(phone, std::vector<std::string>{"212 555 0134"});
+  EXPECT_EQ(email, std::vector<std::string>{"anna.s@example.com"});
+}
+
+// A rule set without regexes has nothing to split: the Scanner uses the full database.
+TEST(ScannerSplitTest, NoSplitWithoutRegexes) {
+  auto gen = test::CompileYaml(R"(
+rules:
+  - id: insult.idiot
+    category: insult
+    score: 2
+    match: {words: [idiot]}
+)");
+  ASSERT_NE(gen, nullptr);
+  EXPECT_EQ(gen->normalized_screen_db(), nullptr);
+  EXPECT_EQ(gen->normalized_som_db(), nullptr);
+  EXPECT_EQ(gen->raw_db(), nullptr);
+}
+
+}  // namespace
+}  // namespace decorum
