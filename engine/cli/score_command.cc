@@ -72,7 +72,7 @@ int RunScore(const std::vector<std::string>& args) {
   if (!config_path.empty()) {
     serve::ServeConfig config;
     Status cs = serve::LoadConfigFile(config_path, &config);
-    if (cs.ok()) cs = config.Validate();
+    if (cs.ok()) cs = config.ValidateSettings();
     if (!cs.ok()) {
       std::cerr << "decorum score: " << cs.message() << "\n";
       return 2;

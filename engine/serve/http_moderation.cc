@@ -4,30 +4,18 @@
 
 #include <chrono>
 
-#include <cstdio>
+#include "sinks/json_writer.h"
 
 namespace decorum::serve {
 
 std::string JsonError(std::string_view message) {
-  std::string out = "{\"error\":\"";
-  for (unsigned char c : message) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += "\"}";
+  // Messages can carry client bytes (a request target in a 404), which Beast passes on
+  // unchecked above 0x7F: AppendJsonString replaces invalid UTF-8 with U+FFFD so the
+  // body stays valid JSON (a 404 for "GET /\xff" was not; regression test in
+  // tests/unit/serve/http_moderation_regression_test.cc).
+  std::string out = "{\"error\":";
+  AppendJsonString(&out, message);
+  out += '}';
   return out;
 }
 

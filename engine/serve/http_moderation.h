@@ -25,7 +25,7 @@ struct HttpReply {
 
 HttpReply ModerateHttpBody(std::string_view body, const SessionContext& ctx);
 
-// {"error":"<message>"} with the message JSON-escaped.
+// {"error":"<message>"} with the message JSON-escaped and invalid UTF-8 replaced by U+FFFD.
 std::string JsonError(std::string_view message);
 
 }  // namespace decorum::serve

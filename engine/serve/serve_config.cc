@@ -69,6 +69,14 @@ bool ServeConfig::AnyNonLoopback() const {
 }
 
 Status ServeConfig::Validate() const {
+  if (Status s = ValidateSettings(); !s.ok()) return s;
+  if (!use_stdin && listen.empty() && !http_enabled) {
+    return Status::InvalidArgument("nothing to serve: give --stdin, --listen or --http (or stdin/listen/http in the config)");
+  }
+  return Status::Ok();
+}
+
+Status ServeConfig::ValidateSettings() const {
   if (on_error != "fail" && on_error != "skip") return Status::InvalidArgument("rules.on_error must be 'fail' or 'skip', not '" + on_error + "'");
   if (log_format != "text" && log_format != "json") return Status::InvalidArgument("logging.format must be 'text' or 'json', not '" + log_format + "'");
   static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
@@ -82,9 +90,6 @@ Status ServeConfig::Validate() const {
   if (max_pending_output_bytes < 4096) return Status::InvalidArgument("limits.max_pending_output_bytes must be at least 4096");
   if (threads > 256) return Status::InvalidArgument("threads must be between 0 and 256");
   if (unix_socket_mode > 0777) return Status::InvalidArgument("unix_socket_mode must be an octal mode like 0600");
-  if (!use_stdin && listen.empty() && !http_enabled) {
-    return Status::InvalidArgument("nothing to serve: give --stdin, --listen or --http (or stdin/listen/http in the config)");
-  }
   return Status::Ok();
 }
 

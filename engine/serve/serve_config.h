@@ -74,8 +74,12 @@ struct ServeConfig {
 
   // True when some listener (stream or HTTP) binds a non-loopback address.
   bool AnyNonLoopback() const;
-  // Checks ranges and enumerations; InvalidArgument naming the setting.
+  // Checks ranges and enumerations, and that there is something to serve;
+  // InvalidArgument naming the setting.
   Status Validate() const;
+  // The same without the "something to serve" check: for `decorum score --config`, which
+  // shares the file but not the listeners.
+  Status ValidateSettings() const;
 };
 
 // Reads `yaml` (the contents of a config file named `path`, for messages) over *config.

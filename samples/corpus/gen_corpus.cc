@@ -1,7 +1,7 @@
 // decorum-gen-corpus: writes a synthetic, deterministic comment stream (NDJSON, SPEC §4)
 // for benchmarks, load tests and rule audits.
 //
-//   decorum-gen-corpus --count N [--seed S] [--out FILE]
+//   decorum-gen-corpus --count N [--seed S] [--out FILE] [--stats]
 //
 // The shape follows the DWTS season-33 story in /samples: comments about the watchlist
 // people, ~30% hostile (a third of those evasive: leet, spaced letters, homoglyphs,
@@ -14,8 +14,10 @@
 // Hence a PRNG written out here (xoshiro256** seeded by splitmix64) and integer-only
 // arithmetic: std:: distributions are implementation-defined, and floating point would
 // invite FMA-contraction differences between compilers and CPUs.
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -368,7 +370,57 @@ struct Options {
   uint64_t count = 1000;
   uint64_t seed = 33;
   std::string out_path;  // empty: stdout
+  bool stats = false;    // print the realized distribution to stderr
 };
+
+// The realized distribution, so a benchmark report can state what it ran on. Counting
+// never touches the PRNG: the output is the same with and without --stats.
+struct CorpusStats {
+  static constexpr size_t kMaxLen = 1 << 16;  // longer texts share the last bucket
+  std::vector<uint64_t> text_len = std::vector<uint64_t>(kMaxLen + 1);
+  uint64_t comments = 0;
+  uint64_t text_bytes = 0;
+  uint64_t line_bytes = 0;
+  uint64_t non_ascii = 0;  // texts with any byte >= 0x80
+  uint64_t emoji = 0;      // texts with a code point in U+1F000.. or U+2600..27BF
+  uint64_t hostile = 0;
+  uint64_t evasive = 0;    // hostile comments whose keyword is disguised
+  // Texts where a person slot named a watchlist person: a lower bound, since a few
+  // templates name one literally ("Justice for Ezra").
+  uint64_t watched = 0;
+  uint64_t in_burst = 0;   // comments inside a pile-on burst
+
+  // The smallest length L such that at least `per_mille` of the texts are <= L bytes.
+  uint64_t LengthQuantile(uint32_t per_mille) const {
+    const uint64_t want = (comments * per_mille + 999) / 1000;
+    uint64_t seen = 0;
+    for (size_t len = 0; len < text_len.size(); ++len) {
+      seen += text_len[len];
+      if (seen >= want && seen > 0) return len;
+    }
+    return kMaxLen;
+  }
+  uint64_t MaxLength() const {
+    for (size_t len = text_len.size(); len-- > 0;) {
+      if (text_len[len] != 0) return len;
+    }
+    return 0;
+  }
+};
+
+bool HasEmoji(sv text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    // U+1F000..U+1FFFF: F0 9F xx xx. U+2600..U+27BF (symbols, dingbats): E2 98..9E xx.
+    if (c == 0xF0 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x9F)
+      return true;
+    if (c == 0xE2 && i + 1 < text.size()) {
+      const auto d = static_cast<unsigned char>(text[i + 1]);
+      if (d >= 0x98 && d <= 0x9E) return true;
+    }
+  }
+  return false;
+}
 
 class Generator {
  public:
@@ -416,6 +468,22 @@ class Generator {
     out->append("\"}\n");
   }
 
+  // Counts the comment last appended, whose line is the last `line_bytes` of the output.
+  void CountLast(size_t line_bytes, CorpusStats* stats) const {
+    ++stats->comments;
+    stats->text_bytes += text_.size();
+    stats->line_bytes += line_bytes;
+    ++stats->text_len[std::min(text_.size(), CorpusStats::kMaxLen)];
+    if (std::any_of(text_.begin(), text_.end(), [](char c) { return c & 0x80; })) {
+      ++stats->non_ascii;
+      if (HasEmoji(text_)) ++stats->emoji;
+    }
+    stats->hostile += last_hostile_;
+    stats->evasive += last_evasive_;
+    stats->watched += last_watched_;
+    stats->in_burst += last_in_burst_;
+  }
+
  private:
   static constexpr uint64_t kStartMs = 1726531200000ull;  // 2024-09-17T00:00:00Z
   static constexpr uint64_t kEpisode2Ms = 1727222400000ull;  // 2024-09-25T00:00:00Z
@@ -442,6 +510,10 @@ class Generator {
       in_burst = true;
     }
     const bool hostile = in_burst ? rng_.Chance(800) : rng_.Chance(290);
+    last_hostile_ = hostile;
+    last_evasive_ = false;
+    last_watched_ = false;
+    last_in_burst_ = in_burst;
     // Length: most comments are one short sentence; the tail reaches a few KB.
     const uint32_t roll = rng_.Below(1000);
     uint32_t sentences = roll < 400   ? 1
@@ -520,8 +592,18 @@ class Generator {
       const char slot = tmpl[i + 1];
       i += 2;
       switch (slot) {
-        case 'T': text_ += target ? *target : PickTarget(); break;
-        case 'O': text_ += rng_.Chance(500) ? rng_.Pick(kOthers) : rng_.Pick(kUnlisted); break;
+        case 'T': {
+          const sv person = target ? *target : PickTarget();
+          last_watched_ |= IsWatched(person);
+          text_ += person;
+          break;
+        }
+        case 'O': {
+          const bool listed = rng_.Chance(500);
+          last_watched_ |= listed;
+          text_ += listed ? rng_.Pick(kOthers) : rng_.Pick(kUnlisted);
+          break;
+        }
         case 'D': text_ += rng_.Pick(kDances); break;
         case 'A': text_ += rng_.Pick(kPraise); break;
         case 'C': text_ += rng_.Pick(kCriticism); break;
@@ -534,12 +616,21 @@ class Generator {
           AppendNumber(rng_.Between(10, 99), &text_);
           break;
         case 'I':
+          last_evasive_ |= evasive;
           if (evasive) AppendEvaded(keyword, rng_.Pick(kEvasions), rng_, &text_);
           else text_ += keyword;
           break;
         default: text_ += '{'; text_ += slot; text_ += '}'; break;
       }
     }
+  }
+
+  // Whether a {T} expansion names a watchlist person ("Anna" alone is not an alias).
+  static bool IsWatched(sv person) {
+    if (person == "Anna") return false;
+    return std::find(std::begin(kDelvey), std::end(kDelvey), person) != std::end(kDelvey) ||
+           std::find(std::begin(kEzra), std::end(kEzra), person) != std::end(kEzra) ||
+           std::find(std::begin(kOthers), std::end(kOthers), person) != std::end(kOthers);
   }
 
   static void AppendNumber(uint64_t v, std::string* out) {
@@ -574,13 +665,18 @@ class Generator {
   uint32_t burst_left_ = 0;
   std::vector<std::string> authors_;
   std::string text_;
+  // What the last comment was, for --stats.
+  bool last_hostile_ = false;
+  bool last_evasive_ = false;
+  bool last_watched_ = false;
+  bool last_in_burst_ = false;
 };
 
 // ---------------------------------------------------------------------------------------
 // Command line
 
 constexpr char kUsage[] =
-    "usage: decorum-gen-corpus --count N [--seed S] [--out FILE]\n"
+    "usage: decorum-gen-corpus --count N [--seed S] [--out FILE] [--stats]\n"
     "\n"
     "Writes N synthetic comments as NDJSON (one {id, author, ts, thread, text} object a\n"
     "line) for benchmarking and auditing decorum. The output depends only on N and S: the\n"
@@ -589,6 +685,8 @@ constexpr char kUsage[] =
     "  --count N   number of comments (default 1000)\n"
     "  --seed S    PRNG seed, an unsigned 64-bit integer (default 33)\n"
     "  --out FILE  write to FILE instead of standard output\n"
+    "  --stats     print the realized distribution (text bytes median/p99, % non-ASCII,\n"
+    "              % hostile, ...) and the generation time to standard error\n"
     "  --help      show this help\n"
     "\n"
     "About 30% of comments are hostile (a third of those disguised with leet, spacing,\n"
@@ -609,6 +707,10 @@ int ParseArgs(int argc, char** argv, Options* opt, bool* help) {
     if (arg == "--help" || arg == "-h") {
       *help = true;
       return 0;
+    }
+    if (arg == "--stats") {
+      opt->stats = true;
+      continue;
     }
     sv name = arg, value;
     bool has_inline = false;
@@ -640,6 +742,25 @@ int ParseArgs(int argc, char** argv, Options* opt, bool* help) {
   return 0;
 }
 
+void PrintStats(const CorpusStats& s, double seconds) {
+  const double n = s.comments == 0 ? 1.0 : static_cast<double>(s.comments);
+  const double hostile = s.hostile == 0 ? 1.0 : static_cast<double>(s.hostile);
+  std::fprintf(stderr,
+               "decorum-gen-corpus: %llu comments, %.1f MB in %.2f s (%.0f comments/s)\n"
+               "  text bytes: median %llu, mean %.0f, p90 %llu, p99 %llu, max %llu\n"
+               "  non-ASCII %.1f%% (with emoji %.1f%%), hostile %.1f%% (evasive %.1f%% of "
+               "hostile), naming a watched person %.1f%%, in pile-on bursts %.2f%%\n",
+               static_cast<unsigned long long>(s.comments), static_cast<double>(s.line_bytes) / 1e6,
+               seconds, seconds > 0 ? n / seconds : 0.0,
+               static_cast<unsigned long long>(s.LengthQuantile(500)),
+               static_cast<double>(s.text_bytes) / n,
+               static_cast<unsigned long long>(s.LengthQuantile(900)),
+               static_cast<unsigned long long>(s.LengthQuantile(990)),
+               static_cast<unsigned long long>(s.MaxLength()), 100.0 * s.non_ascii / n,
+               100.0 * s.emoji / n, 100.0 * s.hostile / n, 100.0 * s.evasive / hostile,
+               100.0 * s.watched / n, 100.0 * s.in_burst / n);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -666,10 +787,14 @@ int main(int argc, char** argv) {
   constexpr size_t kFlushAt = 1 << 20;
   std::string buffer;
   buffer.reserve(kFlushAt + 64 * 1024);
+  const auto started = std::chrono::steady_clock::now();
   Generator gen(opt);
+  CorpusStats stats;
   bool ok = true;
   for (uint64_t i = 0; i < opt.count && ok; ++i) {
+    const size_t before = buffer.size();
     gen.AppendComment(i, &buffer);
+    if (opt.stats) gen.CountLast(buffer.size() - before, &stats);
     if (buffer.size() >= kFlushAt) {
       ok = std::fwrite(buffer.data(), 1, buffer.size(), out) == buffer.size();
       buffer.clear();
@@ -682,5 +807,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "decorum-gen-corpus: write failed: %s\n", std::strerror(errno));
     return 1;
   }
+  if (opt.stats) PrintStats(stats, std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                                  started).count());
   return 0;
 }
