@@ -1,4 +1,6 @@
 // decorum score DUMP... : batch scoring (SPEC §9).
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
@@ -18,13 +20,55 @@
 namespace po = boost::program_options;
 
 namespace decorum::cli {
+namespace {
+
+// For --resume: counts the complete ('\n'-terminated) records in `path` and cuts off a
+// partial last one, so the file ends exactly after the last record an interrupted run
+// finished writing. Records are written in input order, one per line, so their count is
+// the number of input lines already done. A missing file means nothing was done yet.
+Result<uint64_t> KeepCompleteRecords(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR);
+  if (fd < 0) {
+    if (errno == ENOENT) return uint64_t{0};
+    return Status::IoError("cannot open " + path + ": " + std::strerror(errno));
+  }
+  uint64_t records = 0;
+  off_t end_of_last = 0, offset = 0;
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const std::string e = std::strerror(errno);
+      ::close(fd);
+      return Status::IoError("cannot read " + path + ": " + e);
+    }
+    if (n == 0) break;
+    for (ssize_t i = 0; i < n; ++i) {
+      if (buf[i] == '\n') {
+        ++records;
+        end_of_last = offset + i + 1;
+      }
+    }
+    offset += n;
+  }
+  Status s;
+  if (offset != end_of_last && ::ftruncate(fd, end_of_last) != 0) {
+    s = Status::IoError("cannot cut the partial last record off " + path + ": " + std::strerror(errno));
+  }
+  ::close(fd);
+  if (!s.ok()) return s;
+  return records;
+}
+
+}  // namespace
 
 int RunScore(const std::vector<std::string>& args) {
   GenerationRequest request;
   BatchOptions options;
   std::string on_error, output = "-", map_spec, progress = "auto", config_path;
   std::vector<std::string> inputs;
-  bool quiet = false;
+  bool quiet = false, resume = false;
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
 
   po::options_description desc(
@@ -47,7 +91,11 @@ int RunScore(const std::vector<std::string>& args) {
        "longer lines get an error record")
       ("progress", po::value<std::string>(&progress)->default_value("auto"),
        "progress bar on standard error: auto (when it is a terminal), always, never")
-      ("quiet,q", po::bool_switch(&quiet), "no summary");
+      ("quiet,q", po::bool_switch(&quiet), "no summary")
+      ("resume", po::bool_switch(&resume),
+       "continue an interrupted run (killed, crashed, power cut): keep the complete records "
+       "already in --output FILE, drop a partial last one, and score only the input lines "
+       "after them; with the same inputs the result is the file an uninterrupted run writes");
   AddRuleOptions(&desc, &request, &on_error);
   po::options_description hidden;
   hidden.add_options()("input", po::value<std::vector<std::string>>(&inputs));
@@ -95,6 +143,10 @@ int RunScore(const std::vector<std::string>& args) {
     std::cerr << "decorum score: --threads must be between 1 and 256\n";
     return 2;
   }
+  if (resume && output == "-") {
+    std::cerr << "decorum score: --resume needs --output FILE (the records to continue from)\n";
+    return 2;
+  }
   if (options.max_line_bytes == 0) {
     std::cerr << "decorum score: --max-line-bytes must be positive\n";
     return 2;
@@ -133,8 +185,17 @@ int RunScore(const std::vector<std::string>& args) {
   }
 
   std::FILE* out = stdout;
+  if (resume) {
+    auto kept = KeepCompleteRecords(output);
+    if (!kept.ok()) {
+      std::cerr << "decorum score: --resume: " << kept.status().message() << "\n";
+      return 1;
+    }
+    options.skip_lines = kept.value();
+    if (!quiet) std::cerr << "decorum score: resuming after " << options.skip_lines << " records in " << output << "\n";
+  }
   if (output != "-") {
-    out = std::fopen(output.c_str(), "wb");
+    out = std::fopen(output.c_str(), resume ? "ab" : "wb");
     if (!out) {
       std::cerr << "decorum score: cannot open output '" << output << "': " << std::strerror(errno) << "\n";
       return 1;

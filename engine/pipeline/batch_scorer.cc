@@ -171,6 +171,7 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
   Status read_status;
   std::thread reader([&] {
     uint64_t seq = 0;
+    uint64_t to_skip = options_.skip_lines;
     uint64_t consumed_before = 0;
     for (const auto& path : inputs) {
       auto opened = LineReader::Open(path, options_.max_line_bytes);
@@ -189,6 +190,10 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
         while (batch->slots.size() < kLinesPerBatch && batch->data.size() < kBytesPerBatch) {
           more = lr.Next(&line);
           if (!more) break;
+          if (to_skip > 0) {
+            --to_skip;
+            continue;
+          }
           batch->slots.push_back({batch->data.size(), line});
           batch->data.append(line.bytes);
         }
@@ -207,6 +212,12 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
         break;
       }
       if (!batch) break;  // aborted
+    }
+    if (to_skip > 0 && read_status.ok()) {
+      read_status = Status::InvalidArgument(
+          "cannot resume: the output already has " + std::to_string(options_.skip_lines) +
+          " records but the inputs have only " + std::to_string(options_.skip_lines - to_skip) +
+          " lines (is it the output of other inputs?)");
     }
     queue.CloseInput();
   });

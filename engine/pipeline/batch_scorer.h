@@ -29,10 +29,13 @@ struct BatchOptions {
   size_t max_line_bytes = 1 << 20;
   FieldMap field_map;
   std::shared_ptr<PluginChain> plugins;  // null: no plugins
+  // Resuming: the first `skip_lines` input lines (across inputs, in order) already have
+  // their records; they are read but neither scored nor written.
+  uint64_t skip_lines = 0;
 };
 
 struct BatchProgress {
-  uint64_t comments = 0;          // written so far
+  uint64_t comments = 0;          // written so far (skipped lines not included)
   uint64_t consumed_bytes = 0;    // compressed input bytes read, across inputs
   uint64_t total_bytes = 0;       // sum of input file sizes, 0 if any is unknown
   double seconds = 0;

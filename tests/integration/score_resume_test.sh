@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# score --resume (issue 6): a run killed with SIGKILL mid-way continues from the records
+# already in its output file; the union of the two runs has exactly one record per input
+# line, in order, byte for byte what an uninterrupted run writes. A partial last record
+# (the kill landed inside a write) is cut off and redone.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+init "$@"
+export DECORUM_CACHE_DIR="$TMP/cache"
+
+N=300000
+ndjson_comments "$N" r >in.ndjson
+gzip -c in.ndjson >in.ndjson.gz
+run_decorum full.out full.err score in.ndjson -t 2 -o full.ndjson -q
+expect_rc 0 full.err
+assert_eq "$(line_count full.ndjson)" "$N" "uninterrupted run: one record per line"
+
+# --- SIGKILL mid-run, then --resume ---------------------------------------------------------
+"$DECORUM" score in.ndjson.gz -t 2 -o part.ndjson -q --progress never 2>kill.err &
+PID=$!
+for _ in $(seq 1 400); do
+  [ "$(stat -c %s part.ndjson 2>/dev/null || echo 0)" -gt 2000000 ] && break
+  sleep 0.02
+done
+kill -KILL "$PID" 2>/dev/null || true
+wait "$PID" 2>/dev/null || true
+done_lines=$(line_count part.ndjson)
+if [ "$done_lines" -gt 0 ] && [ "$done_lines" -lt "$N" ]; then ok; else
+  fail "the kill landed mid-run (records before resume: $done_lines of $N)"; fi
+run_decorum resume.out resume.err score in.ndjson.gz -t 2 -o part.ndjson --resume
+expect_rc 0 resume.err
+assert_matches resume.err "resuming after [0-9]+ records in part.ndjson" "resume says where it continues"
+assert_same_file part.ndjson full.ndjson "killed + resumed output equals an uninterrupted run"
+if ids_in_order part.ndjson "$N" r; then ok; else fail "exactly one record per input line, in order"; fi
+
+# --- a partial last record is cut off and redone ---------------------------------------------
+head -c 1234567 full.ndjson >cut.ndjson   # ends inside a record
+run_decorum cut.out cut.err score in.ndjson -o cut.ndjson --resume -q
+expect_rc 0 cut.err
+assert_same_file cut.ndjson full.ndjson "a partial last record is redone"
+
+# --- resuming a finished run writes nothing new; a missing file starts from scratch ----------
+cp full.ndjson again.ndjson
+run_decorum again.out again.err score in.ndjson -o again.ndjson --resume
+expect_rc 0 again.err
+assert_same_file again.ndjson full.ndjson "resuming a complete output changes nothing"
+run_decorum fresh.out fresh.err score in.ndjson -o fresh.ndjson --resume -q
+expect_rc 0 fresh.err
+assert_same_file fresh.ndjson full.ndjson "--resume without an output file is a fresh run"
+
+# --- bad input -------------------------------------------------------------------------------
+head -n 10 in.ndjson >small.ndjson
+cp full.ndjson other.ndjson
+run_decorum other.out other.err score small.ndjson -o other.ndjson --resume
+expect_rc 1 other.err
+assert_contains other.err "cannot resume: the output already has $N records but the inputs have only 10 lines" \
+  "an output longer than the inputs is refused"
+run_decorum stdout.out stdout.err score small.ndjson --resume
+expect_rc 2 stdout.err
+assert_contains stdout.err "--resume needs --output FILE" "--resume without -o is a usage error"
+finish
