@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "serve/log_setup.h"
 
 namespace {
 
@@ -32,6 +33,10 @@ int main(int argc, char** argv) {
   }
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
+  // Standard output carries records (score, explain): every log line — plugins loading,
+  // a plugin failing — goes to standard error, whatever the command. serve reconfigures
+  // it from its settings.
+  decorum::serve::SetUpLogging("text", "info");
   if (command == "score") return decorum::cli::RunScore(args);
   if (command == "check") return decorum::cli::RunCheck(args);
   if (command == "explain") return decorum::cli::RunExplain(args);

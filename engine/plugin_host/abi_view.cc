@@ -48,4 +48,32 @@ void AbiView::Build(const Generation& gen, const Comment& c, uint64_t fallback_i
   ruleset_ = AbiStr(gen.id());
 }
 
+decorum_str AbiSnapshot::Own(decorum_str s) {
+  if (s.len == 0) return decorum_str{nullptr, 0};
+  strings_.emplace_back(s.data, s.len);
+  return AbiStr(strings_.back());
+}
+
+AbiSnapshot::AbiSnapshot(const AbiArgs& a, std::string_view extra) {
+  comment_ = *a.comment;
+  for (decorum_str* s : {&comment_.id, &comment_.text, &comment_.author, &comment_.thread,
+                         &comment_.parent, &comment_.lang, &comment_.meta_json}) {
+    *s = Own(*s);
+  }
+  for (size_t i = 0; i < a.hit_count; ++i) {
+    decorum_hit h = a.hits[i];
+    h.rule = Own(h.rule);
+    h.category = Own(h.category);
+    h.target = Own(h.target);
+    hits_.push_back(h);
+  }
+  for (size_t i = 0; i < a.target_count; ++i) {
+    decorum_target t = a.targets[i];
+    t.id = Own(t.id);
+    targets_.push_back(t);
+  }
+  ruleset_ = Own(a.ruleset);
+  extra_ = Own(AbiStr(extra));
+}
+
 }  // namespace decorum

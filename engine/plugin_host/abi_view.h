@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,16 @@ inline Action EngineAction(decorum_action a) {
   return static_cast<Action>(a);
 }
 
+// The pointers a plugin call needs, whoever owns what they point to.
+struct AbiArgs {
+  const decorum_comment* comment = nullptr;
+  const decorum_hit* hits = nullptr;
+  size_t hit_count = 0;
+  const decorum_target* targets = nullptr;
+  size_t target_count = 0;
+  decorum_str ruleset{};
+};
+
 class AbiView {
  public:
   // A comment without an id is identified by `fallback_id`, as in its decision record.
@@ -39,6 +50,9 @@ class AbiView {
   const decorum_target* targets() const { return targets_.data(); }
   size_t target_count() const { return targets_.size(); }
   decorum_str ruleset() const { return ruleset_; }
+  AbiArgs args() const {
+    return {&comment_, hits_.data(), hits_.size(), targets_.data(), targets_.size(), ruleset_};
+  }
 
  private:
   decorum_comment comment_{};
@@ -46,6 +60,32 @@ class AbiView {
   std::vector<decorum_target> targets_;
   decorum_str ruleset_{};
   std::string id_buffer_;
+};
+
+// A deep copy of AbiArgs that owns every byte, for a call that may outlive the caller
+// that made it (a call abandoned past its budget, call_budget.h). Allocates: only used for
+// plugins that have a budget.
+class AbiSnapshot {
+ public:
+  explicit AbiSnapshot(const AbiArgs& args, std::string_view extra = {});
+  AbiSnapshot(const AbiSnapshot&) = delete;
+  AbiSnapshot& operator=(const AbiSnapshot&) = delete;
+
+  AbiArgs args() const {
+    return {&comment_, hits_.data(), hits_.size(), targets_.data(), targets_.size(), ruleset_};
+  }
+  // A copy of `extra` (the decision record for on_decision).
+  decorum_str extra() const { return extra_; }
+
+ private:
+  decorum_str Own(decorum_str s);
+
+  std::deque<std::string> strings_;  // a deque: growing it never moves a string
+  decorum_comment comment_{};
+  std::vector<decorum_hit> hits_;
+  std::vector<decorum_target> targets_;
+  decorum_str ruleset_{};
+  decorum_str extra_{};
 };
 
 }  // namespace decorum

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 namespace decorum {
 namespace {
@@ -21,30 +22,99 @@ int64_t NowMs() {
 
 }  // namespace
 
+// The outcome of one call into a plugin: ok, or why not.
+struct CallResult {
+  bool ok = false;
+  std::string error;
+};
+
+// What one score() call reads and writes. On the stack for inline calls; shared with the
+// executor, and pointing into its own snapshot, for calls with a budget.
+struct ScoreCall {
+  ScoreCall(const AbiArgs& args, double rules_score, Action rules_action, Action rules_floor) {
+    in.struct_size = sizeof(in);
+    in.comment = args.comment;
+    in.hits = args.hits;
+    in.hit_count = args.hit_count;
+    in.targets = args.targets;
+    in.target_count = args.target_count;
+    in.score = rules_score;
+    in.action = AbiAction(rules_action);
+    in.ruleset = args.ruleset;
+    in.rules_floor = AbiAction(rules_floor);
+    out.struct_size = sizeof(out);
+    out.action_floor = DECORUM_ACTION_ALLOW;
+    out.action_ceiling = DECORUM_ACTION_ESCALATE;
+    out.reason = reason;
+    out.reason_capacity = sizeof(reason);
+    out.labels = labels;
+    out.labels_capacity = sizeof(labels);
+  }
+  decorum_score_input in{};
+  decorum_score_result out{};
+  char reason[kReasonCapacity];
+  char labels[kLabelsCapacity];
+};
+
+// What one on_decision() call reads.
+struct ActCall {
+  ActCall(const AbiArgs& args, Action action, double score, std::string_view record_json) {
+    d.struct_size = sizeof(d);
+    d.comment = args.comment;
+    d.action = AbiAction(action);
+    d.score = score;
+    d.hits = args.hits;
+    d.hit_count = args.hit_count;
+    d.targets = args.targets;
+    d.target_count = args.target_count;
+    d.ruleset = args.ruleset;
+    d.record_json = AbiStr(record_json);
+  }
+  decorum_decision d{};
+};
+
 struct PluginChain::Instance {
   std::string name;
   std::shared_ptr<PluginLibrary> library;
   const decorum_plugin_api* api = nullptr;
   decorum_plugin* self = nullptr;
   std::unique_ptr<std::mutex> serial;  // set for DECORUM_CAP_SERIAL
+  std::unique_ptr<CallBudget> budget;  // set when call_timeout_ms is configured
   PluginCounters counters;
   std::atomic<uint64_t> acted_since_flush{0};
   // Error log rate limit.
   std::atomic<int64_t> next_log_ms{0};
   std::atomic<uint64_t> suppressed{0};
 
-  // Runs `call` under the serial mutex when the plugin asked for one.
+  // Calls `call` (a decorum_status() that reads only what it owns or shares), under the
+  // serial mutex when the plugin asked for one, through the budget when it has one. The
+  // error message is read on the thread that made the failing call, as plugin.h requires.
   template <typename F>
-  decorum_status Call(F&& call) {
-    if (serial) {
-      std::lock_guard<std::mutex> lock(*serial);
-      return call();
+  CallResult Invoke(F call) {
+    auto run = [api = api, self = self, serial = serial.get(), call](CallResult* r) {
+      std::unique_lock<std::mutex> lock;
+      if (serial) lock = std::unique_lock<std::mutex>(*serial);
+      if (call() == DECORUM_OK) {
+        r->ok = true;
+        return;
+      }
+      const char* e = api->last_error(self);
+      r->error = (e && *e) ? e : "failed without a message";
+    };
+    if (!budget) {
+      CallResult r;
+      run(&r);
+      return r;
     }
-    return call();
-  }
-  std::string LastError() {
-    const char* e = api->last_error(self);
-    return (e && *e) ? std::string(e) : std::string("failed without a message");
+    auto shared = std::make_shared<CallResult>();
+    const CallBudget::Outcome outcome = budget->Run([run, shared] { run(shared.get()); });
+    if (outcome == CallBudget::Outcome::kDone) return *shared;
+    counters.timeouts.fetch_add(1, std::memory_order_relaxed);
+    const std::string ms = std::to_string(budget->budget().count());
+    if (outcome == CallBudget::Outcome::kTimedOut) {
+      return {false, "timed out after " + ms + " ms (call_timeout_ms); decided without it"};
+    }
+    return {false, "skipped: an earlier call is still running past its " + ms + " ms budget"};
   }
 };
 
@@ -57,6 +127,9 @@ Result<std::shared_ptr<PluginChain>> PluginChain::Create(const std::vector<Plugi
     auto inst = std::make_unique<Instance>();
     inst->name = spec.name;
     inst->library = lib.value();
+    if (spec.call_timeout_ms > 0) {
+      inst->budget = std::make_unique<CallBudget>(std::chrono::milliseconds(spec.call_timeout_ms));
+    }
     inst->api = &inst->library->api();
     if (inst->api->capabilities & DECORUM_CAP_SERIAL) inst->serial = std::make_unique<std::mutex>();
 
@@ -87,9 +160,20 @@ Result<std::shared_ptr<PluginChain>> PluginChain::Create(const std::vector<Plugi
 PluginChain::~PluginChain() {
   for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
     Instance& inst = **it;
-    if (inst.api->flush && inst.Call([&] { return inst.api->flush(inst.self); }) != DECORUM_OK) {
-      spdlog::error("plugin '{}': final flush failed: {}", inst.name, inst.LastError());
+    if (inst.budget && inst.budget->stuck()) {
+      // A call is still running inside the plugin: destroying the instance or unloading
+      // the library under it would crash. Leak both (and the executor) instead.
+      spdlog::error("plugin '{}': a call is still running past its budget; not destroying it",
+                    inst.name);
+      (void)inst.budget.release();
+      new std::shared_ptr<PluginLibrary>(inst.library);  // keeps the library loaded
+      continue;
     }
+    if (inst.api->flush) {
+      CallResult r = inst.Invoke([&inst] { return inst.api->flush(inst.self); });
+      if (!r.ok) spdlog::error("plugin '{}': final flush failed: {}", inst.name, r.error);
+    }
+    inst.budget.reset();  // joins the executor: nothing runs in the plugin any more
     inst.api->destroy(inst.self);
     inst.self = nullptr;
   }
@@ -117,47 +201,42 @@ PluginAdjustment PluginChain::Score(const AbiView& view, double rules_score, Act
                                     Action rules_floor, Decision* decision) {
   PluginAdjustment adj;
   const bool has_hits = view.hit_count() > 0;
+  std::shared_ptr<AbiSnapshot> snapshot;  // made once, for the first plugin with a budget
   for (auto& p : instances_) {
     Instance& inst = *p;
     if (!inst.api->score || (inst.api->score_only_with_hits && !has_hits)) continue;
-    decorum_score_input in{};
-    in.struct_size = sizeof(in);
-    in.comment = view.comment();
-    in.hits = view.hits();
-    in.hit_count = view.hit_count();
-    in.targets = view.targets();
-    in.target_count = view.target_count();
-    in.score = rules_score;
-    in.action = AbiAction(rules_action);
-    in.ruleset = view.ruleset();
-    in.rules_floor = AbiAction(rules_floor);
-    char reason[kReasonCapacity];
-    char labels[kLabelsCapacity];
-    decorum_score_result out{};
-    out.struct_size = sizeof(out);
-    out.action_floor = DECORUM_ACTION_ALLOW;
-    out.action_ceiling = DECORUM_ACTION_ESCALATE;
-    out.reason = reason;
-    out.reason_capacity = sizeof(reason);
-    out.labels = labels;
-    out.labels_capacity = sizeof(labels);
     inst.counters.score_calls.fetch_add(1, std::memory_order_relaxed);
-    const decorum_status st = inst.Call([&] { return inst.api->score(inst.self, &in, &out); });
+    std::shared_ptr<ScoreCall> owned;
+    std::optional<ScoreCall> local;
+    ScoreCall* call;
+    CallResult result;
+    const decorum_plugin_api* api = inst.api;
+    decorum_plugin* self = inst.self;
+    if (inst.budget) {
+      if (!snapshot) snapshot = std::make_shared<AbiSnapshot>(view.args());
+      owned = std::make_shared<ScoreCall>(snapshot->args(), rules_score, rules_action, rules_floor);
+      call = owned.get();
+      result = inst.Invoke([api, self, owned, snapshot] { return api->score(self, &owned->in, &owned->out); });
+    } else {
+      call = &local.emplace(view.args(), rules_score, rules_action, rules_floor);
+      result = inst.Invoke([api, self, call] { return api->score(self, &call->in, &call->out); });
+    }
     PluginResult r;
     r.name = inst.name;
-    if (st != DECORUM_OK) {
+    if (!result.ok) {
       inst.counters.score_errors.fetch_add(1, std::memory_order_relaxed);
-      r.error = inst.LastError();
+      r.error = std::move(result.error);
       ReportError(inst, "score", r.error);
       decision->plugins.push_back(std::move(r));
       continue;
     }
+    const decorum_score_result& out = call->out;
     // Out-of-range values from a buggy plugin are clamped, not trusted.
     r.delta = std::isfinite(out.delta) ? out.delta : 0;
     r.floor = EngineAction(out.action_floor);
     r.ceiling = EngineAction(out.action_ceiling);
-    r.reason.assign(reason, std::min(out.reason_len, sizeof(reason)));
-    r.labels.assign(labels, std::min(out.labels_len, sizeof(labels)));
+    r.reason.assign(call->reason, std::min(out.reason_len, sizeof(call->reason)));
+    r.labels.assign(call->labels, std::min(out.labels_len, sizeof(call->labels)));
     adj.delta += r.delta;
     adj.floor = std::max(adj.floor, r.floor);
     adj.ceiling = std::min(adj.ceiling, r.ceiling);
@@ -168,25 +247,31 @@ PluginAdjustment PluginChain::Score(const AbiView& view, double rules_score, Act
 
 void PluginChain::Act(const AbiView& view, Action action, double score,
                       std::string_view record_json) {
-  decorum_decision d{};
-  d.struct_size = sizeof(d);
-  d.comment = view.comment();
-  d.action = AbiAction(action);
-  d.score = score;
-  d.hits = view.hits();
-  d.hit_count = view.hit_count();
-  d.targets = view.targets();
-  d.target_count = view.target_count();
-  d.ruleset = view.ruleset();
-  d.record_json = AbiStr(record_json);
+  std::optional<ActCall> local;
+  std::shared_ptr<AbiSnapshot> snapshot;
+  std::shared_ptr<ActCall> owned;
   for (auto& p : instances_) {
     Instance& inst = *p;
-    if (!inst.api->on_decision || d.action < inst.api->act_min_action) continue;
+    if (!inst.api->on_decision || AbiAction(action) < inst.api->act_min_action) continue;
     inst.counters.act_calls.fetch_add(1, std::memory_order_relaxed);
-    const decorum_status st = inst.Call([&] { return inst.api->on_decision(inst.self, &d); });
-    if (st != DECORUM_OK) {
+    const decorum_plugin_api* api = inst.api;
+    decorum_plugin* self = inst.self;
+    CallResult result;
+    if (inst.budget) {
+      if (!owned) {
+        snapshot = std::make_shared<AbiSnapshot>(view.args(), record_json);
+        owned = std::make_shared<ActCall>(snapshot->args(), action, score,
+                                          std::string_view(snapshot->extra().data ? snapshot->extra().data : "", snapshot->extra().len));
+      }
+      result = inst.Invoke([api, self, owned, snapshot] { return api->on_decision(self, &owned->d); });
+    } else {
+      if (!local) local.emplace(view.args(), action, score, record_json);
+      const ActCall* call = &*local;
+      result = inst.Invoke([api, self, call] { return api->on_decision(self, &call->d); });
+    }
+    if (!result.ok) {
       inst.counters.act_errors.fetch_add(1, std::memory_order_relaxed);
-      ReportError(inst, "on_decision", inst.LastError());
+      ReportError(inst, "on_decision", result.error);
     }
     inst.acted_since_flush.fetch_add(1, std::memory_order_release);
   }
@@ -200,10 +285,12 @@ Status PluginChain::Flush() {
     const uint64_t acted = inst.acted_since_flush.load(std::memory_order_acquire);
     if (acted == 0) continue;
     inst.counters.flush_calls.fetch_add(1, std::memory_order_relaxed);
-    const decorum_status st = inst.Call([&] { return inst.api->flush(inst.self); });
-    if (st != DECORUM_OK) {
+    const decorum_plugin_api* api = inst.api;
+    decorum_plugin* self = inst.self;
+    CallResult result = inst.Invoke([api, self] { return api->flush(self); });
+    if (!result.ok) {
       inst.counters.flush_errors.fetch_add(1, std::memory_order_relaxed);
-      std::string message = inst.LastError();
+      std::string message = std::move(result.error);
       ReportError(inst, "flush", message);
       if (first.ok()) first = Status::IoError("plugin '" + inst.name + "': flush failed: " + message);
       continue;

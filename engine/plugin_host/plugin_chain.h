@@ -13,6 +13,10 @@
 // order, then closes the libraries. A reload builds a new chain; comments in flight keep
 // the old one alive through their shared_ptr.
 //
+// A plugin configured with `call_timeout_ms` is called through a CallBudget: a call that
+// overruns is abandoned (the comment is decided without it) and the instance is skipped
+// until that call returns.
+//
 // Thread safety: Score() and Act() from any number of threads; instances that declare
 // DECORUM_CAP_SERIAL are called under their own mutex. Flush() from any thread.
 #pragma once
@@ -30,6 +34,7 @@
 #include "decorum/plugin.h"
 #include "decorum/status.h"
 #include "plugin_host/abi_view.h"
+#include "plugin_host/call_budget.h"
 #include "plugin_host/plugin_library.h"
 #include "plugin_host/plugin_spec.h"
 
@@ -43,6 +48,7 @@ struct PluginCounters {
   std::atomic<uint64_t> act_errors{0};
   std::atomic<uint64_t> flush_calls{0};
   std::atomic<uint64_t> flush_errors{0};
+  std::atomic<uint64_t> timeouts{0};  // calls abandoned past, or refused for, the budget
 };
 
 class PluginChain {

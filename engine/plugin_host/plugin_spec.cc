@@ -149,8 +149,16 @@ Result<std::vector<PluginSpec>> ParsePluginSpecs(const YAML::Node& node, const s
           if (!json.ok()) return Status::InvalidArgument(where + ".config: " + json.status().message());
           spec.config_json = std::move(json).value();
         }
+      } else if (key == "call_timeout_ms") {
+        uint32_t ms = 0;
+        const std::string& v_text = v.IsScalar() ? v.Scalar() : std::string();
+        auto [end, ec] = std::from_chars(v_text.data(), v_text.data() + v_text.size(), ms);
+        if (!v.IsScalar() || ec != std::errc() || end != v_text.data() + v_text.size() || ms == 0 || ms > 600000) {
+          return Status::InvalidArgument(where + ".call_timeout_ms: expected milliseconds from 1 to 600000");
+        }
+        spec.call_timeout_ms = ms;
       } else {
-        return Status::InvalidArgument(where + "." + key + ": unknown key (expected name, path, config)");
+        return Status::InvalidArgument(where + "." + key + ": unknown key (expected name, path, config, call_timeout_ms)");
       }
     }
     if (!has_path) return Status::InvalidArgument(where + ".path: missing (the plugin's .so file)");
@@ -159,6 +167,11 @@ Result<std::vector<PluginSpec>> ParsePluginSpecs(const YAML::Node& node, const s
       std::string base = spec.path.substr(spec.path.find_last_of('/') + 1);
       if (base.rfind("lib", 0) == 0) base = base.substr(3);
       spec.name = base.substr(0, base.find('.'));
+      // "lib.so", ".hidden.so" or "dir/" leave nothing: an empty instance name would label
+      // decisions, logs and metrics with "" (fuzz_plugin_config found it).
+      if (spec.name.empty()) {
+        return Status::InvalidArgument(where + ".name: cannot derive one from path '" + spec.path + "'; give a name");
+      }
     }
     if (!names.insert(spec.name).second) {
       return Status::InvalidArgument(where + ".name: '" + spec.name + "' is used twice; give each instance its own name");

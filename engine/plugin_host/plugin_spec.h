@@ -5,6 +5,7 @@
 //     - name: pile_on                    # instance name: decisions, logs and metrics use it
 //       path: plugins/pile_on.so         # absolute, or relative to the config file's folder
 //       config: {window_seconds: 60}     # any YAML mapping; handed to create() as JSON
+//       call_timeout_ms: 50              # optional budget per call (plugin_chain.h)
 //
 // Only configured paths are ever loaded: there is no search path and no default plugin.
 //
@@ -27,6 +28,7 @@ struct PluginSpec {
   std::string name;         // unique among the configured plugins
   std::string path;         // resolved: absolute, or as given when no base folder is known
   std::string config_json;  // a JSON object, "{}" when no config was given
+  uint32_t call_timeout_ms = 0;  // 0: no budget, calls run inline
 };
 
 // Parses the `plugins:` node (a sequence of mappings). Relative paths are resolved

@@ -74,8 +74,16 @@ HttpReply ModerateHttpBody(std::string_view body, const SessionContext& ctx) {
     }
     reply.body += ']';
   }
-  // As for streams (stream_moderator.cc): durable before the reply is sent.
-  if (live->plugins && live->plugins->has_actors()) live->plugins->Flush();
+  // As for streams (stream_moderator.h): durable before the reply is sent, or no reply
+  // but a 503 the client can retry.
+  if (live->plugins && live->plugins->has_actors()) {
+    Status fs = live->plugins->Flush();
+    if (!fs.ok()) {
+      ctx.metrics->CountError(ErrorKind::kNotDurable);
+      if (!batch.empty()) ctx.metrics->Fold(*live, &batch);
+      return {503, JsonError(fs.message() + "; the decisions were not stored, retry the request")};
+    }
+  }
   if (!batch.empty()) ctx.metrics->Fold(*live, &batch);
   return reply;
 }

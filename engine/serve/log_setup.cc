@@ -52,6 +52,7 @@ class JsonFormatter : public spdlog::formatter {
 }  // namespace
 
 Status SetUpLogging(const std::string& format, const std::string& level) {
+  spdlog::drop("decorum");  // set up again (main() sets a default before serve reads its config)
   auto logger = spdlog::stderr_logger_mt("decorum");
   if (format == "json") {
     logger->set_formatter(std::make_unique<JsonFormatter>());

@@ -39,6 +39,7 @@ const char* ErrorKindName(ErrorKind k) {
     case ErrorKind::kConnectionRejected: return "connection_rejected";
     case ErrorKind::kIdleTimeout: return "idle_timeout";
     case ErrorKind::kClientGone: return "client_gone_mid_line";
+    case ErrorKind::kNotDurable: return "not_durable";
   }
   return "unknown";
 }

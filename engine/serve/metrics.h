@@ -35,8 +35,9 @@ enum class ErrorKind : uint8_t {
   kConnectionRejected,// over limits.max_connections
   kIdleTimeout,       // closed after limits.idle_timeout_seconds without progress
   kClientGone,        // a client that disconnected with an unfinished line
+  kNotDurable,        // an acting plugin's flush failed: records withheld, stream closed / 503
 };
-inline constexpr int kErrorKindCount = 7;
+inline constexpr int kErrorKindCount = 8;
 const char* ErrorKindName(ErrorKind k);
 
 // Decision latency buckets, in seconds: from the moment a chunk of input was read to the

@@ -74,11 +74,19 @@ void StdinPump::Run() {
       break;
     }
     out.clear();
+    bool durable;
     if (n == 0) {
       eof = true;
-      moderator_.Finish(&out);
+      durable = moderator_.Finish(&out);
     } else {
-      moderator_.Consume(std::string_view(buf.get(), static_cast<size_t>(n)), &out);
+      durable = moderator_.Consume(std::string_view(buf.get(), static_cast<size_t>(n)), &out);
+    }
+    if (!durable) {
+      // This chunk's records were withheld (stream_moderator.h): stop answering here, so
+      // the last record on standard output marks where the producer must resend from.
+      spdlog::error("stdin mode: a plugin could not make its decisions durable; stopping");
+      failed = true;
+      break;
     }
     if (!out.empty() && !WriteAll(out)) failed = true;
     if (eof) break;

@@ -9,7 +9,8 @@ StreamModerator::StreamModerator(const ModerationSettings* settings,
     : settings_(settings), holder_(holder), metrics_(metrics), splitter_(settings->max_line_bytes) {}
 
 template <typename Feed>
-void StreamModerator::Run(std::string* out, Feed&& feed) {
+bool StreamModerator::Run(std::string* out, Feed&& feed) {
+  const size_t out_before = out->size();
   const auto live = holder_->Current();
   Moderator& moderator = ThreadModerator(*live, *settings_);
   if (batch_.run.rule_hits.size() != live->gen->rules().rules.size() ||
@@ -27,19 +28,24 @@ void StreamModerator::Run(std::string* out, Feed&& feed) {
     }
     batch_.AddLatency(std::chrono::steady_clock::now() - start);
   });
-  // Acting plugins make this chunk's effects durable before its records are sent. A
-  // failure is logged and counted by the chain; the records still go out, since the
-  // client's copy of a decision is the one thing that must not be lost.
-  if (live->plugins && live->plugins->has_actors()) live->plugins->Flush();
+  // Acting plugins make this chunk's effects durable before its records are sent; if
+  // they cannot, the records are withheld (the chain has logged why).
+  bool durable = true;
+  if (live->plugins && live->plugins->has_actors() && !live->plugins->Flush().ok()) {
+    out->resize(out_before);
+    metrics_->CountError(ErrorKind::kNotDurable);
+    durable = false;
+  }
   if (!batch_.empty()) metrics_->Fold(*live, &batch_);
+  return durable;
 }
 
-void StreamModerator::Consume(std::string_view chunk, std::string* out) {
-  Run(out, [&](auto&& on_line) { splitter_.Feed(chunk, on_line); });
+bool StreamModerator::Consume(std::string_view chunk, std::string* out) {
+  return Run(out, [&](auto&& on_line) { splitter_.Feed(chunk, on_line); });
 }
 
-void StreamModerator::Finish(std::string* out) {
-  Run(out, [&](auto&& on_line) { splitter_.Finish(on_line); });
+bool StreamModerator::Finish(std::string* out) {
+  return Run(out, [&](auto&& on_line) { splitter_.Finish(on_line); });
 }
 
 }  // namespace decorum::serve

@@ -26,17 +26,22 @@ class StreamModerator {
   StreamModerator(const ModerationSettings* settings, const GenerationHolder* holder,
                   Metrics* metrics);
 
-  // Appends to *out one record for every line `chunk` completes.
-  void Consume(std::string_view chunk, std::string* out);
-  // End of stream: appends the record of a last line that had no '\n', if any.
-  void Finish(std::string* out);
+  // Appends to *out one record for every line `chunk` completes. Returns false when an
+  // acting plugin could not make this chunk's decisions durable (its flush failed): the
+  // chunk's records are then withheld (*out is as before the call) and the caller must
+  // close the stream, so the client sees which comments were answered and resends the
+  // rest — a record is never sent ahead of the quarantine store or escalation spool.
+  [[nodiscard]] bool Consume(std::string_view chunk, std::string* out);
+  // End of stream: appends the record of a last line that had no '\n', if any. Same
+  // return value as Consume().
+  [[nodiscard]] bool Finish(std::string* out);
 
   uint64_t lines() const { return splitter_.lines(); }
   uint64_t pending_bytes() const { return splitter_.pending_bytes(); }
 
  private:
   template <typename Feed>
-  void Run(std::string* out, Feed&& feed);
+  bool Run(std::string* out, Feed&& feed);
 
   const ModerationSettings* settings_;
   const GenerationHolder* holder_;

@@ -93,14 +93,27 @@ template <typename Socket>
 void StreamSession<Socket>::OnRead(const boost::system::error_code& ec, size_t n) {
   reading_ = false;
   if (closed_) return;
+  bool durable = true;
   if (n > 0) {
     last_progress_ = std::chrono::steady_clock::now();
-    moderator_.Consume(std::string_view(read_buf_.get(), n), &pending_);
+    durable = moderator_.Consume(std::string_view(read_buf_.get(), n), &pending_);
+  }
+  if (durable && ec == boost::asio::error::eof && !draining_) {
+    durable = moderator_.Finish(&pending_);  // a last line without '\n' is still a comment
+  }
+  if (!durable) {
+    // An acting plugin could not store this chunk's decisions: send what was answered
+    // before it, then end the stream, so the client knows where to resend from.
+    spdlog::warn("closing a stream: a plugin could not make its decisions durable");
+    eof_ = true;
+    StopReading();
+    DoWrite();
+    MaybeFinish();
+    return;
   }
   if (ec) {
     if (ec == boost::asio::error::eof && !draining_) {
       eof_ = true;
-      moderator_.Finish(&pending_);  // a last line without '\n' is still a comment
     } else if (draining_ && ec == boost::asio::error::operation_aborted) {
       eof_ = true;  // shutdown: an unfinished line is not a comment; drop it
     } else {

@@ -68,7 +68,8 @@ void QuarantinePlugin::OnDecision(const decorum_decision& d) {
   h.thread = Copy(d.comment->thread);
   for (size_t i = 0; i < d.target_count; ++i) {
     if (!h.targets.empty()) h.targets.push_back(' ');
-    h.targets.append(sdk::View(d.targets[i].id));
+    // Elements are struct_size apart, which a newer engine may make larger than ours.
+    h.targets.append(sdk::View(decorum_target_at(d.targets, i)->id));
   }
   h.action = ActionName(d.action);
   h.score = d.score;

@@ -19,7 +19,7 @@ BUILD_DIR=$1
 SECONDS_PER_TARGET=${2:-20}
 SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 FUZZ_DIR="$SRC_DIR/tests/fuzz"
-TARGETS=${FUZZ_TARGETS:-fuzz_comment_decoder fuzz_normalizer fuzz_rule_loader fuzz_line_reader}
+TARGETS=${FUZZ_TARGETS:-fuzz_comment_decoder fuzz_normalizer fuzz_rule_loader fuzz_line_reader fuzz_http_request fuzz_plugin_config}
 
 # libFuzzer needs clang; Debian's clang package provides clang++, clang-14 clang++-14.
 CXX_BIN=""

@@ -436,3 +436,33 @@ ids_in_order() {
       id = substr($0, 8, RLENGTH - 8); if (id != p NR) { bad = 1; exit } }
     END { exit (bad || NR != n) ? 1 : 0 }' "$1"
 }
+
+# ---------------------------------------------------------------------------------------
+# Plugins (issue 4). ctest passes DECORUM_PLUGIN_DIR (the shipped plugins) and
+# DECORUM_TEST_PLUGIN_DIR (test_plugin.so and the broken_*.so of tests/abi_plugins).
+# Use as `P=$(shipped_plugin pile_on)`: under `set -e` a missing plugin stops the script.
+
+# shipped_plugin NAME: the path of $DECORUM_PLUGIN_DIR/NAME.so; fails when it is missing.
+shipped_plugin() { _plugin_file DECORUM_PLUGIN_DIR "$1"; }
+
+# abi_test_plugin NAME: the path of $DECORUM_TEST_PLUGIN_DIR/NAME.so; fails when missing.
+abi_test_plugin() { _plugin_file DECORUM_TEST_PLUGIN_DIR "$1"; }
+
+_plugin_file() {
+  local dir="${!1:-}"
+  if [ -z "$dir" ]; then
+    printf '[%s] FATAL: %s is not set (run the test through ctest)\n' "$TEST_NAME" "$1" >&2
+    return 1
+  fi
+  if [ ! -f "$dir/$2.so" ]; then
+    printf '[%s] FATAL: no %s (build the plugins first)\n' "$TEST_NAME" "$dir/$2.so" >&2
+    return 1
+  fi
+  printf '%s/%s.so' "$dir" "$2"
+}
+
+# plugins_of RECORD: the record's "plugins" array, e.g. [{"name":"pile_on","score":2,…}].
+plugins_of() { printf '%s\n' "$1" | sed -n 's/.*,"plugins":\(\[.*\]\),"shadow":.*/\1/p'; }
+
+# count_matching FILE ERE: the number of lines of FILE matching ERE (0 when none).
+count_matching() { grep -cE -- "$2" "$1" || true; }

@@ -6,10 +6,12 @@
 # missing database is an error and is NOT created, an unknown seq changes nothing, a
 # missing --reviewer is a usage error; comment text cannot inject terminal escapes.
 #
-# The database is seeded with the sqlite3 shell from plugins/quarantine_sqlite/schema.sql,
-# the same text the store compiles in, so the schema here is the store's own. `review`
-# cannot seed it (it never creates a database, by design), and the plugin's path from
-# on_decision to these rows is covered by quarantine_sqlite_test through the C ABI.
+# Most checks use a database seeded with the sqlite3 shell from
+# plugins/quarantine_sqlite/schema.sql (the same text the store compiles in, so the schema
+# is the store's own), because fixed rows give fixed times and hostile text; `review`
+# itself never creates a database, by design. The last part runs the real chain: `decorum
+# score --config` with the quarantine_sqlite plugin holds comments, and `review` finds
+# every quarantined and escalated record, byte for byte, and nothing else.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 init "$@"
@@ -152,5 +154,41 @@ done
 run_decorum help2.out help2.err review list --help
 expect_rc 0 help2.err
 assert_contains help2.out "--status" "review list --help lists --status"
+
+# --- end to end: what `decorum score` holds, `decorum review` sees --------------------------
+QUARANTINE=$(shipped_plugin quarantine_sqlite)
+cat >decorum.yaml <<YAML
+threads: 2
+plugins:
+  - name: quarantine
+    path: $QUARANTINE
+    config: {path: $TMP/held.db}
+YAML
+{
+  for i in 1 2 3 4 5 6; do
+    echo "{\"id\":\"ok$i\",\"author\":\"fan$i\",\"text\":\"lovely dancing tonight\"}"
+    echo "{\"id\":\"q$i\",\"author\":\"troll$i\",\"thread\":\"ep7\",\"text\":\"Anna Delvey is a con artist\"}"
+  done
+  echo '{"id":"esc1","author":"stalker","text":"Anna Delvey watch your back"}'
+  echo '{"id":"flag1","text":"you idiot"}'
+} >e2e.ndjson
+run_decorum e2e.out e2e.err score --config decorum.yaml e2e.ndjson
+expect_rc 0 e2e.err
+grep -E '"action":"(quarantine|escalate)"' e2e.out >held.expected || true
+assert_eq "$(line_count held.expected)" 7 "score: 6 quarantined + 1 escalated comments (test precondition)"
+run_decorum e2e_list.out e2e_list.err review list --db held.db --json
+expect_rc 0 e2e_list.err
+assert_eq "$(line_count e2e_list.out)" 7 "review: one row per held comment, none for allow or flag"
+sed -e 's/^.*,"decision"://' -e 's/}$//' e2e_list.out | sort >held.stored
+sort held.expected >held.expected.sorted
+assert_same_file held.stored held.expected.sorted "review: the stored decision records are the records score wrote"
+assert_contains e2e_list.out '"comment_id":"esc1","status":"pending","action":"escalate"' "review: the escalation is held"
+assert_contains e2e_list.out '"author":"troll3","thread":"ep7","targets":["anna-delvey"]' "review: author, thread and targets are stored"
+assert_not_contains e2e_list.out '"comment_id":"flag1"' "review: a flagged comment is not held"
+seq=$(grep -F '"comment_id":"esc1"' e2e_list.out | sed -n 's/^{"seq":\([0-9]*\),.*/\1/p')
+run_decorum e2e_ok.out e2e_ok.err review approve "$seq" --db held.db --reviewer carol
+expect_rc 0 e2e_ok.err
+run_decorum e2e_pending.out e2e_pending.err review list --db held.db --json
+assert_eq "$(line_count e2e_pending.out)" 6 "review: the approved escalation left the pending list"
 
 finish

@@ -82,9 +82,25 @@ class ScoreOutput {
 
 namespace detail {
 
-inline std::string& LastError() {
-  thread_local std::string message;
+// The last error message of this thread. A plain char array, not a std::string: a
+// thread_local with a destructor may already be destroyed when a late call arrives
+// during thread exit (the engine may drop its last reference to an instance from another
+// thread_local's destructor, and destroy() flushes), and writing to it then corrupts the
+// heap.
+constexpr size_t kLastErrorCapacity = 1024;
+inline char* LastErrorBuffer() {
+  thread_local char message[kLastErrorCapacity] = {0};
   return message;
+}
+inline void SetLastError(const char* text) noexcept {
+  char* buf = LastErrorBuffer();
+  size_t n = std::strlen(text);
+  if (n >= kLastErrorCapacity) {
+    n = kLastErrorCapacity - 1;
+    while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;  // whole chars
+  }
+  std::memcpy(buf, text, n);
+  buf[n] = '\0';
 }
 
 // Runs f(), turning any exception into DECORUM_ERROR with its message kept for
@@ -95,9 +111,9 @@ decorum_status Guard(F&& f) noexcept {
     f();
     return DECORUM_OK;
   } catch (const std::exception& e) {
-    try { LastError() = e.what(); } catch (...) {}
+    SetLastError(e.what());
   } catch (...) {
-    try { LastError() = "unknown exception"; } catch (...) {}
+    SetLastError("unknown exception");
   }
   return DECORUM_ERROR;
 }
@@ -132,9 +148,10 @@ decorum_status Create(const decorum_create_args* args, decorum_plugin** out) noe
     *out = reinterpret_cast<decorum_plugin*>(new T(a));
   });
   if (s != DECORUM_OK && args->error && args->error_capacity) {
-    const std::string& m = LastError();
-    size_t n = m.size() < args->error_capacity - 1 ? m.size() : args->error_capacity - 1;
-    std::memcpy(args->error, m.data(), n);
+    const char* m = LastErrorBuffer();
+    size_t n = std::strlen(m);
+    if (n > args->error_capacity - 1) n = args->error_capacity - 1;
+    std::memcpy(args->error, m, n);
     args->error[n] = '\0';
   }
   return s;
@@ -164,7 +181,7 @@ decorum_status Flush(decorum_plugin* p) noexcept {
   return Guard([&] { Self<T>(p)->Flush(); });
 }
 
-inline const char* LastErrorC(decorum_plugin*) noexcept { return LastError().c_str(); }
+inline const char* LastErrorC(decorum_plugin*) noexcept { return LastErrorBuffer(); }
 
 }  // namespace detail
 

@@ -173,6 +173,32 @@ TEST(PluginChainTest, FlushFailureStopsTheBatchBeforeItsRecordsAreWritten) {
   EXPECT_EQ(std::filesystem::file_size(output), 0u) << "no record ahead of the plugin's storage";
 }
 
+TEST(PluginChainTest, AHangingPluginPastItsBudgetDelaysACommentByTheBudgetOnly) {
+  auto gen = CompileYaml(kRules);
+  ASSERT_NE(gen, nullptr);
+  auto chain = PluginChain::Create({{"slow", Module("test_plugin"),
+                                     R"({"hang_text":"stall","hang_ms":400,"delta":1})", 50}});
+  ASSERT_TRUE(chain.ok()) << chain.status().message();
+  Moderator m(gen, FieldMap(), 1 << 20, chain.value());
+  Record r;
+  const auto t0 = std::chrono::steady_clock::now();
+  Moderate(m, R"({"id":"a","text":"idiot stall"})", &r);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(300));
+  EXPECT_EQ(r.action, "flag") << r.json;  // the rules' decision, without the plugin
+  EXPECT_NE(r.json.find(R"({"name":"slow","error":"timed out after 50 ms (call_timeout_ms); decided without it"})"),
+            std::string::npos) << r.json;
+  // While the call is stuck, the plugin is skipped at once.
+  Moderate(m, R"({"id":"b","text":"idiot"})", &r);
+  EXPECT_NE(r.json.find("skipped: an earlier call is still running past its 50 ms budget"),
+            std::string::npos) << r.json;
+  // Once it returns, it scores again.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  Moderate(m, R"({"id":"c","text":"idiot"})", &r);
+  EXPECT_DOUBLE_EQ(r.score, 3) << r.json;
+  // a: score timed out, then its on_decision was skipped; b: both skipped.
+  EXPECT_EQ(chain.value()->Instances()[0].counters->timeouts.load(), 4u);
+}
+
 TEST(PluginChainTest, ConcurrentScoringFromManyModerators) {
   auto gen = CompileYaml(kRules);
   auto chain = Chain({{"a", R"({"delta":1})"}, {"b", R"({"delta":-0.5,"label":"x"})"}});

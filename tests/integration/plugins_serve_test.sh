@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# `decorum serve --config` with plugins (issue 4), test_plugin.so as the plugin:
+#   - decisions over TCP (NDJSON) and POST /v1/moderate carry the plugin's result (delta,
+#     label, reason) and its effect on the action; a comment the plugin fails on gets
+#     {"name":…,"error":…} and still its decision;
+#   - on_decision() sees each decision, and it is durable (flushed) before the client
+#     has the record: the plugin's log already holds a comment once its answer arrived;
+#   - /metrics counts the plugin's calls and failures (decorum_plugin_calls_total,
+#     decorum_plugin_failures_total) and passes promtool;
+#   - POST /v1/reload with plugins configured: 200, new instances (loaded again, counters
+#     start over), and plugin results continue on the same and on new connections;
+#   - a plugin whose flush() fails: no record is sent ahead of the plugin's storage — the
+#     stream is closed without the chunk's records, HTTP answers 503 — the failure is
+#     logged and counted (decorum_errors_total{kind="not_durable"}), and SIGTERM still
+#     ends with exit 0 (this once crashed with heap corruption; four rounds guard it).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+init "$@"
+require_tool socat curl
+TP=$(abi_test_plugin test_plugin)
+
+cat >decorum.yaml <<YAML
+listen:
+  - tcp://127.0.0.1:0
+http:
+  listen: 127.0.0.1:0
+plugins:
+  - name: tp
+    path: $TP
+    config: {delta: 3, label: served, reason: "from the test plugin", fail_text: FAILME, log: $TMP/acted.log}
+YAML
+start_serve serve.log --config decorum.yaml
+PORT=$(serve_tcp_port serve.log)
+HPORT=$(serve_http_port serve.log)
+[ -n "$PORT" ] && [ -n "$HPORT" ] || fatal "no TCP or HTTP port in the log"
+assert_eq "$(grep -c "plugin 'tp': loaded test_plugin 1.0.0" serve.log)" 1 "the plugin is loaded once at start"
+
+TP_OK='[{"name":"tp","score":3,"labels":["served"],"reason":"from the test plugin"}]'
+# ask ID TEXT: one comment over a fresh TCP connection; prints the record.
+ask() { printf '{"id":"%s","text":"%s"}\n' "$1" "$2" | timeout 10 socat -t 5 - "TCP:127.0.0.1:$PORT"; }
+acted() { grep -qx "$1" acted.log 2>/dev/null; }
+
+rec=$(ask s1 "lovely cha-cha tonight")
+assert_eq "$(plugins_of "$rec")" "$TP_OK" "tcp: the plugin's result"
+assert_eq "$(field "$rec" score) $(field "$rec" action)" "3 flag" "tcp: delta 3 makes a neutral comment a flag"
+# Durable before acknowledged: the record came back, so flush() has run.
+if acted "s1 flag"; then ok; else fail "tcp: on_decision's log holds s1 once its record was sent"; show acted.log >&2; fi
+rec=$(ask s2 "Anna Delvey is an idiot")
+assert_eq "$(field "$rec" score) $(field "$rec" action)" "9 quarantine" "tcp: rules 6 + plugin 3"
+rec=$(ask s3 "lovely FAILME tonight")
+assert_eq "$(plugins_of "$rec")" '[{"name":"tp","error":"refusing comment s3"}]' "tcp: a failing plugin call is reported in the record"
+assert_eq "$(field "$rec" score) $(field "$rec" action)" "0 allow" "tcp: and the comment still gets its decision"
+
+# A stream of 500 comments on one connection: every record carries the result, in order.
+ndjson_comments 500 m >many.ndjson
+timeout 20 socat -t 10 - "TCP:127.0.0.1:$PORT" <many.ndjson >many.out
+if ids_in_order many.out 500 m; then ok; else fail "tcp stream: 500 records in order"; fi
+assert_eq "$(grep -cF "\"plugins\":$TP_OK" many.out || true)" 500 "tcp stream: every record has the plugin's result"
+
+code=$(curl -s -o resp.json -w '%{http_code}' --max-time 10 -X POST --data-binary '[{"id":"h1","text":"grump"},{"id":"h2","text":"say FAILME"}]' "http://127.0.0.1:$HPORT/v1/moderate")
+assert_eq "$code" 200 "http: POST /v1/moderate"
+assert_contains resp.json "{\"id\":\"h1\",\"action\":\"flag\",\"score\":3,\"targets\":[],\"hits\":[],\"plugins\":$TP_OK" "http: the plugin's result"
+assert_contains resp.json '"plugins":[{"name":"tp","error":"refusing comment h2"}]' "http: the plugin's failure"
+if acted "h1 flag"; then ok; else fail "http: on_decision's log holds h1 once the reply was sent"; fi
+
+fetch_metrics "$HPORT" m1.txt
+if promtool check metrics <m1.txt >promtool.out 2>&1; then ok; else fail "promtool check metrics:"; show promtool.out >&2; fi
+# 3 single comments + 500 + 2 over HTTP = 505 decisions, 2 of them failed.
+assert_eq "$(metric_value m1.txt 'decorum_plugin_calls_total{plugin="tp",call="score"}')" 505 "metrics: score calls"
+assert_eq "$(metric_value m1.txt 'decorum_plugin_calls_total{plugin="tp",call="on_decision"}')" 505 "metrics: on_decision calls"
+assert_ge "$(metric_value m1.txt 'decorum_plugin_calls_total{plugin="tp",call="flush"}')" 5 "metrics: flush calls (one or more per connection and request)"
+assert_eq "$(metric_value m1.txt 'decorum_plugin_failures_total{plugin="tp",call="score"}')" 2 "metrics: score failures"
+assert_eq "$(metric_value m1.txt 'decorum_plugin_failures_total{plugin="tp",call="flush"}')" 0 "metrics: flush failures"
+
+# --- reload: new instances, results continue ----------------------------------------------------
+# A connection opened before the reload and used after it.
+rm -f long.in
+mkfifo long.in
+timeout 30 socat -t 10 - "TCP:127.0.0.1:$PORT" <long.in >long.out &
+LONG=$!
+exec 4>long.in
+echo '{"id":"L1","text":"before the reload"}' >&4
+if wait_until 10 grep -q '"id":"L1"' long.out; then ok; else fail "long connection: L1 answered"; fi
+code=$(curl -s -o reload.json -w '%{http_code}' --max-time 30 -X POST "http://127.0.0.1:$HPORT/v1/reload")
+assert_eq "$code" 200 "POST /v1/reload with plugins configured"
+assert_eq "$(grep -c "plugin 'tp': loaded test_plugin 1.0.0" serve.log)" 2 "reload: the plugin is loaded again (a new instance)"
+echo '{"id":"L2","text":"after the reload"}' >&4
+exec 4>&-
+wait "$LONG" || true
+assert_eq "$(plugins_of "$(record_by_id long.out L2)")" "$TP_OK" "reload: a connection opened before it still gets plugin results"
+rec=$(ask s4 "lovely cha-cha tonight")
+assert_eq "$(plugins_of "$rec")" "$TP_OK" "reload: a new connection gets plugin results"
+rec=$(ask s5 "FAILME again")
+assert_eq "$(plugins_of "$rec")" '[{"name":"tp","error":"refusing comment s5"}]' "reload: the new instance has the same config"
+if acted "s4 flag"; then ok; else fail "reload: the new instance's on_decision is flushed before the answer"; fi
+fetch_metrics "$HPORT" m2.txt
+calls=$(metric_value m2.txt 'decorum_plugin_calls_total{plugin="tp",call="score"}')
+# The new chain's counters start at 0: L2, s4 and s5 were scored after the reload.
+assert_eq "$calls" 3 "metrics after reload: the new instance's score calls"
+assert_eq "$(metric_value m2.txt 'decorum_plugin_failures_total{plugin="tp",call="score"}')" 1 "metrics after reload: the new instance's failures"
+assert_eq "$(metric_value m2.txt 'decorum_reloads_total{result="ok"}')" 1 "metrics: the reload is counted"
+
+stop_serve TERM
+expect_rc 0 serve.log
+assert_eq "$(grep -c . acted.log)" 509 "on_decision logged every decision once (506 before the reload, 3 after)"
+
+# --- a plugin whose flush() fails: nothing is acknowledged, and shutdown is clean --------------
+# A record must never reach the client ahead of the plugin's storage, so a stream whose
+# decisions cannot be made durable is closed without them (the client resends what got no
+# answer) and HTTP answers 503. Shutdown after such failures once crashed (heap corruption
+# from a thread_local in the plugin SDK used during thread exit): four rounds guard it.
+cat >leaky.yaml <<YAML
+listen:
+  - tcp://127.0.0.1:0
+http:
+  listen: 127.0.0.1:0
+plugins:
+  - name: leaky
+    path: $TP
+    config: {flush_fail: true}
+YAML
+for round in 1 2 3 4; do
+  start_serve leaky$round.log --config leaky.yaml
+  PORT=$(serve_tcp_port leaky$round.log)
+  HPORT=$(serve_http_port leaky$round.log)
+  rec=$(ask k$round "lovely cha-cha tonight" || true)
+  assert_eq "$rec" "" "flush failing (round $round): no record is sent ahead of the plugin's storage"
+  code=$(curl -s -o leaky.json -w '%{http_code}' --max-time 10 -X POST --data-binary '{"id":"x","text":"hi"}' "http://127.0.0.1:$HPORT/v1/moderate")
+  assert_eq "$code" 503 "flush failing (round $round): HTTP answers 503"
+  assert_contains leaky.json "the decisions were not stored, retry the request" "flush failing (round $round): the 503 says why"
+  assert_contains leaky$round.log "plugin 'leaky': flush failed: disk full (test plugin)" "flush failing (round $round): logged"
+  fetch_metrics "$HPORT" leaky.prom
+  assert_eq "$(metric_value leaky.prom 'decorum_errors_total{kind="not_durable"}')" 2 "flush failing (round $round): counted"
+  stop_serve TERM
+  expect_rc 0 leaky$round.log
+done
+finish
