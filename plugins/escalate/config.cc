@@ -149,11 +149,13 @@ Config ParseConfig(std::string_view json) {
       config.max_backoff_ms = GetInt(field.value, key, 1, kMaxBackoffMs);
     } else if (key == "max_spool_files") {
       config.max_spool_files = GetInt(field.value, key, 1, kMaxSpoolFiles);
+    } else if (key == "drain_timeout_ms") {
+      config.drain_timeout_ms = GetInt(field.value, key, 0, kMaxTimeoutMs);
     } else if (key == "headers") {
       ParseHeaders(field.value, &config);
     } else {
       Fail(key, "unknown key (known keys: url, spool_dir, timeout_ms, initial_backoff_ms, "
-                "max_backoff_ms, max_spool_files, headers)");
+                "max_backoff_ms, max_spool_files, drain_timeout_ms, headers)");
     }
   }
   if (!has_url) Fail("url", "required");
@@ -164,6 +166,11 @@ Config ParseConfig(std::string_view json) {
                                std::to_string(config.initial_backoff_ms) + ")");
   }
   return config;
+}
+
+bool SameDelivery(const Config& a, const Config& b) {
+  return a.url == b.url && a.headers == b.headers && a.timeout_ms == b.timeout_ms &&
+         a.initial_backoff_ms == b.initial_backoff_ms && a.max_backoff_ms == b.max_backoff_ms;
 }
 
 }  // namespace decorum::escalate

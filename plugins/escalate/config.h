@@ -17,6 +17,9 @@ struct Config {
   int64_t initial_backoff_ms = 200;    // first retry delay after a failed delivery
   int64_t max_backoff_ms = 30000;      // the delay doubles up to this
   int64_t max_spool_files = 100000;    // undelivered escalations before on_decision fails
+  // How long destroy() of the last instance sharing the spool keeps delivering before it
+  // stops (0: stops at once). See SharedSpool and DeliveryWorker::Stop.
+  int64_t drain_timeout_ms = 5000;
   // Extra request headers (e.g. Authorization), in the order given.
   std::vector<std::pair<std::string, std::string>> headers;
 };
@@ -28,5 +31,10 @@ struct Config {
 // Throws std::invalid_argument naming the offending key for malformed JSON, a missing
 // required key, an unknown key, a wrong type or an out-of-range value.
 Config ParseConfig(std::string_view json);
+
+// True when `a` and `b` deliver the same way: same url, headers (in order), timeout_ms,
+// initial_backoff_ms and max_backoff_ms. spool_dir, max_spool_files and drain_timeout_ms
+// are not compared.
+bool SameDelivery(const Config& a, const Config& b);
 
 }  // namespace decorum::escalate

@@ -1,5 +1,5 @@
-// DeliveryWorker: the one background thread per plugin instance that empties the spool
-// into the webhook, oldest file first.
+// DeliveryWorker: the one background thread per spool that empties it into the webhook,
+// oldest file first. Instances sharing a spool (shared_spool.h) share its worker.
 //
 // For the file at the head of the queue: 2xx deletes it; a network error, a timeout,
 // 408, 429 or 5xx retries it after a backoff, and nothing behind it is sent meanwhile
@@ -13,8 +13,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -29,9 +31,10 @@ namespace decorum::escalate {
 
 class DeliveryWorker {
  public:
-  // Starts the thread. `spool` and `log` must outlive the worker. Throws
-  // std::runtime_error if libcurl or the thread cannot be set up.
-  DeliveryWorker(const Config& config, Spool* spool, const StderrLog* log);
+  // Starts the thread, delivering as `config` says and logging to `log` (copied).
+  // `spool` must outlive the worker. Throws std::runtime_error if libcurl or the thread
+  // cannot be set up.
+  DeliveryWorker(const Config& config, Spool* spool, const StderrLog& log);
   // Stops the thread (see Stop()).
   ~DeliveryWorker();
   DeliveryWorker(const DeliveryWorker&) = delete;
@@ -41,29 +44,65 @@ class DeliveryWorker {
   // a delivery.
   void Wake();
 
-  // Stops and joins the thread: at once from a backoff wait or an idle wait, within about
-  // a second (at most timeout_ms) from a request in flight. Undelivered files stay in the
-  // spool. Idempotent; not to be called concurrently with itself.
-  void Stop();
+  // Delivers as `config` says (url, headers, timeout_ms, backoff) and logs to `log` from
+  // the next attempt on: a request in flight finishes under the old settings, a backoff
+  // wait ends at once (the new URL may well work), and the backoff starts over.
+  // Thread-safe, never blocks on a delivery. Throws std::runtime_error if libcurl cannot
+  // be set up; the old settings then stay.
+  void Reconfigure(const Config& config, const StderrLog& log);
+
+  // Stops and joins the thread. Undelivered files stay in the spool. Idempotent; not to be
+  // called concurrently with itself.
+  //
+  // With drain_ms > 0 the thread first goes on delivering until the spool is empty, or
+  // drain_ms have passed, or the next retry's backoff would end after that deadline,
+  // whichever comes first (a retry that cannot start in time is not waited for). Then,
+  // and with drain_ms == 0 at once, it stops: at once from a wait, and within
+  // WebhookClient::kCancelCheckMs from a request in flight, which is abandoned unless
+  // its answer is complete by then; a complete answer, whatever its status, is acted on
+  // as always (2xx deletes the file, a permanent 4xx moves it to rejected/). So Stop()
+  // returns within about drain_ms + kCancelCheckMs, even with the webhook down.
+  void Stop(int64_t drain_ms = 0);
 
  private:
+  // Where and how to deliver: what Reconfigure() replaces as a whole.
+  struct Destination {
+    Destination(const Config& config, const std::atomic<bool>* cancel, const StderrLog& log);
+    WebhookClient client;  // with its kept-alive connection
+    Backoff backoff;
+    StderrLog log;
+  };
+
   void Run();
+  // Switches to a destination Reconfigure() left, if any. Worker thread only.
+  void TakeNextDestination();
   // Attempts the head file `name`; returns the delay before the next attempt (0: go on).
   int64_t DeliverOne(const std::string& name);
   void NoteFailure(const std::string& name, const std::string& why);
-  // Waits `ms` or until Stop(). Returns false when stopping.
+  // Waits `ms`, or less if Stop() or Reconfigure() says so. Returns false when the thread
+  // is to end: stopping, or draining and the wait would end after the drain's deadline.
   bool SleepFor(int64_t ms);
+  // Lets a Stop() that is draining stop now. REQUIRES: mu_ is held.
+  void EndDrain();
 
   Spool* const spool_;
-  const StderrLog* const log_;
   std::atomic<bool> stopping_{false};
-  WebhookClient client_;  // after stopping_: it keeps a pointer to it
-  Backoff backoff_;       // worker thread only
+  // Worker thread only (set before it starts). After stopping_: its client keeps a
+  // pointer to it.
+  std::unique_ptr<Destination> destination_;
   int64_t failures_ = 0;  // worker thread only: consecutive failed attempts
 
   std::mutex mu_;
   std::condition_variable cv_;
-  bool woken_ = false;  // guarded by mu_
+  bool woken_ = false;                             // guarded by mu_
+  std::unique_ptr<Destination> next_destination_;  // guarded by mu_: from Reconfigure()
+  // Guarded by mu_. Set by a Stop() that drains: the thread delivers until the spool is
+  // empty or the deadline, then sets drain_over_ (also when it ends for any reason) and
+  // notifies drain_cv_, on which that Stop() waits.
+  bool draining_ = false;
+  std::chrono::steady_clock::time_point drain_deadline_;
+  bool drain_over_ = false;
+  std::condition_variable drain_cv_;
 
   std::thread thread_;  // last: started once everything above exists
 };

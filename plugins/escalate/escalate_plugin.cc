@@ -3,6 +3,7 @@
 #include <chrono>
 #include <exception>
 
+#include "config.h"
 #include "payload.h"
 
 namespace decorum::escalate {
@@ -20,27 +21,15 @@ int64_t NowMs() {
 EscalatePlugin::EscalatePlugin(const sdk::CreateArgs& args)
     : instance_(args.instance_name),
       log_(instance_),
-      config_(ParseConfig(args.config_json)),
-      spool_(config_.spool_dir, config_.max_spool_files),
-      worker_(config_, &spool_, &log_) {
-  if (const int64_t waiting = spool_.size(); waiting > 0) {
-    log_.Line("delivering " + std::to_string(waiting) + " escalations left in " +
-              spool_.dir() + " by a previous run");
-  }
-}
+      lease_(SharedSpool::Acquire(ParseConfig(args.config_json), instance_)) {}
 
 EscalatePlugin::~EscalatePlugin() {
-  worker_.Stop();
   // The engine flushes before destroy(); this covers a host that does not, since an
   // on_decision() that returned OK must not be lost to a power cut after a clean exit.
   try {
-    spool_.Sync();
+    lease_.spool().Sync();
   } catch (const std::exception& e) {
     log_.Line(e.what());
-  }
-  if (const int64_t left = spool_.size(); left > 0) {
-    log_.Line(std::to_string(left) + " escalations not delivered yet; they stay in " +
-              spool_.dir() + " for the next start");
   }
 }
 
@@ -48,14 +37,15 @@ void EscalatePlugin::OnDecision(const decorum_decision& decision) {
   // The engine only calls with escalations (kActMinAction); a host that ignores that
   // filter must not page a person for every allowed comment.
   if (decision.action < DECORUM_ACTION_ESCALATE) return;
-  const std::string id = spool_.NextId();
+  const std::string id = lease_.spool().NextId();
   std::string contents = BuildPayload(id, instance_, NowMs(), decision);
   contents.push_back('\n');
-  spool_.Add(id, contents);
-  worker_.Wake();
+  lease_.spool().Add(id, contents);
+  lease_.Wake();
 }
 
-void EscalatePlugin::Flush() { spool_.Sync(); }
+// Syncs the other instances' escalations too: more than asked, never less.
+void EscalatePlugin::Flush() { lease_.spool().Sync(); }
 
 }  // namespace decorum::escalate
 

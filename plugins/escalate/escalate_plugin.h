@@ -2,16 +2,15 @@
 //
 // on_decision() writes each escalation into the spool and wakes the delivery thread;
 // flush() makes those files durable; the delivery thread (delivery_worker.h) takes them
-// to the webhook. Only this class knows about the ABI.
+// to the webhook. Instances configured with the same spool_dir (a reload's new one and
+// the old one it replaces) share the spool and its delivery thread (shared_spool.h).
+// Only this class knows about the ABI.
 #pragma once
 
-#include <memory>
 #include <string>
 
-#include "config.h"
 #include "decorum/plugin.hpp"
-#include "delivery_worker.h"
-#include "spool.h"
+#include "shared_spool.h"
 #include "stderr_log.h"
 
 namespace decorum::escalate {
@@ -23,12 +22,14 @@ class EscalatePlugin {
   static constexpr uint32_t kCapabilities = DECORUM_CAP_ACT;
   static constexpr decorum_action kActMinAction = DECORUM_ACTION_ESCALATE;
 
-  // Parses the configuration, opens the spool (creating spool_dir) and starts delivering
-  // whatever a previous run left there. Throws std::invalid_argument for a bad
-  // configuration and std::runtime_error for an unusable spool_dir, naming the key or
-  // path.
+  // Parses the configuration and joins the spool of spool_dir if another instance in this
+  // process has it open, its settings becoming the ones delivery uses; otherwise opens
+  // the spool (creating spool_dir) and starts delivering whatever a previous run left
+  // there. Throws std::invalid_argument for a bad configuration and std::runtime_error
+  // for an unusable spool_dir (one another process uses, say), naming the key or path.
   explicit EscalatePlugin(const sdk::CreateArgs& args);
-  // Stops the delivery thread; undelivered escalations stay in the spool for the next run.
+  // Syncs what this instance spooled and leaves the spool; the last instance to leave
+  // stops the delivery thread. Undelivered escalations stay in the spool.
   ~EscalatePlugin();
 
   // Spools `decision` if its action is escalate. Thread-safe. Throws std::runtime_error
@@ -42,9 +43,7 @@ class EscalatePlugin {
  private:
   const std::string instance_;
   const StderrLog log_;
-  const Config config_;
-  Spool spool_;
-  DeliveryWorker worker_;  // last: stopped first, while the spool still exists
+  const SharedSpool::Lease lease_;
 };
 
 }  // namespace decorum::escalate

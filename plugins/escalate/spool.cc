@@ -94,19 +94,35 @@ bool IsRegularFile(int dir_fd, const dirent& entry) {
          S_ISREG(st.st_mode);
 }
 
+DirIdentity IdentityOfStat(const struct stat& st) {
+  return DirIdentity{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+}
+
 }  // namespace
+
+std::optional<DirIdentity> IdentityOf(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return std::nullopt;
+  return IdentityOfStat(st);
+}
 
 Spool::Spool(const std::string& dir, int64_t max_files) : dir_(dir), max_files_(max_files) {
   MakeDirs(dir_);
   dir_fd_ = OpenDir(AT_FDCWD, dir_, dir_);
   try {
+    // Within this process the instances of one directory share this Spool, so the lock
+    // is only ever taken by another process (or a fork of this one).
     if (::flock(dir_fd_, LOCK_EX | LOCK_NB) != 0) {
       if (errno == EWOULDBLOCK) {
         throw std::runtime_error("escalate: spool directory '" + dir_ +
-                                 "' is in use by another escalate instance");
+                                 "' is in use by another process (another decorum with "
+                                 "the same spool_dir?)");
       }
       throw IoError("lock spool directory", dir_, errno);
     }
+    struct stat st;
+    if (::fstat(dir_fd_, &st) != 0) throw IoError("stat spool directory", dir_, errno);
+    identity_ = IdentityOfStat(st);
     if (::mkdirat(dir_fd_, "rejected", 0700) != 0 && errno != EEXIST) {
       throw IoError("create directory", rejected_dir(), errno);
     }
@@ -275,6 +291,11 @@ void Spool::Forget(const std::string& name) { Unqueue(name); }
 int64_t Spool::size() const {
   std::lock_guard<std::mutex> lock(mu_);
   return count_;
+}
+
+void Spool::set_max_files(int64_t max_files) {
+  std::lock_guard<std::mutex> lock(mu_);
+  max_files_ = max_files;
 }
 
 void Spool::Unqueue(const std::string& name) {

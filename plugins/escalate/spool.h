@@ -12,8 +12,9 @@
 // file or leave it empty under its final name; the delivery thread rejects a file that is
 // not valid JSON instead of sending it.
 //
-// One process, one Spool per directory: Open() takes an exclusive flock on the directory
-// so two instances never deliver (and so double-send) the same files.
+// One Spool per directory: the constructor takes an exclusive flock on the directory so
+// two processes never deliver (and so double-send) the same files. Within a process the
+// instances configured with one directory share its Spool (shared_spool.h).
 #pragma once
 
 #include <atomic>
@@ -30,13 +31,25 @@
 
 namespace decorum::escalate {
 
+// A directory's device and inode: what the flock is on, whatever path names it.
+struct DirIdentity {
+  uint64_t dev = 0;
+  uint64_t ino = 0;
+  auto operator<=>(const DirIdentity&) const = default;
+};
+
+// The identity of the directory at `path`, or nullopt if there is none (or it cannot be
+// stat'ed; opening it will then report why).
+std::optional<DirIdentity> IdentityOf(const std::string& path);
+
 class Spool {
  public:
   // Opens `dir`, creating it (mode 0700, parents too) and dir/rejected if missing, checks
   // that both are writable, locks `dir`, deletes leftover *.tmp files (their on_decision
   // never returned, so nothing was acknowledged) and indexes the *.json files already
   // there for delivery. At most `max_files` undelivered files are allowed (Add fails
-  // beyond that). Throws std::runtime_error naming the path on failure.
+  // beyond that). Throws std::runtime_error naming the path on failure, saying "in use by
+  // another process" when the lock is taken.
   Spool(const std::string& dir, int64_t max_files);
   // Closes the files not yet synced, without syncing them (call Sync() first).
   ~Spool();
@@ -78,6 +91,13 @@ class Spool {
   // Files waiting for delivery, counting Adds in progress. Thread-safe.
   int64_t size() const;
 
+  // Changes the limit on undelivered files for the Adds from now on (files already there
+  // stay). Thread-safe. REQUIRES: max_files >= 1.
+  void set_max_files(int64_t max_files);
+
+  // The identity of the directory this Spool holds open (and locked).
+  DirIdentity identity() const { return identity_; }
+
   const std::string& dir() const { return dir_; }
   std::string rejected_dir() const { return dir_ + "/rejected"; }
 
@@ -93,13 +113,14 @@ class Spool {
   std::string PathOf(std::string_view name) const { return dir_ + "/" + std::string(name); }
 
   const std::string dir_;
-  const int64_t max_files_;
   int dir_fd_ = -1;       // held open for the flock, *at() calls and fsync
   int rejected_fd_ = -1;
+  DirIdentity identity_;  // of dir_fd_
 
   mutable std::mutex mu_;
   std::set<std::string> queue_;  // guarded by mu_: the .json files, in delivery order
   int64_t count_ = 0;            // guarded by mu_: queue_ plus Adds in progress
+  int64_t max_files_;            // guarded by mu_
 
   std::mutex unsynced_mu_;
   std::vector<Unsynced> unsynced_;  // guarded by unsynced_mu_

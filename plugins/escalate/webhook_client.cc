@@ -52,17 +52,18 @@ size_t KeepResponseStart(char* data, size_t size, size_t nmemb, void* user) {
   return n;
 }
 
-int AbortWhenCancelled(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<const std::atomic<bool>*>(user)->load() ? 1 : 0;
-}
-
 }  // namespace
 
 WebhookClient::WebhookClient(const Config& config, const std::atomic<bool>* cancel)
     : config_(config), cancel_(cancel), origin_(OriginOf(config.url)) {
   InitCurlOnce();
+  multi_ = curl_multi_init();
   curl_ = curl_easy_init();
-  if (!curl_) throw std::runtime_error("escalate: cannot create a libcurl handle");
+  if (!multi_ || !curl_) {
+    curl_easy_cleanup(curl_);
+    curl_multi_cleanup(multi_);
+    throw std::runtime_error("escalate: cannot create a libcurl handle");
+  }
   const auto append = [this](const std::string& line) {
     curl_slist* next = curl_slist_append(fixed_headers_, line.c_str());
     if (!next) throw std::bad_alloc();
@@ -81,6 +82,7 @@ WebhookClient::WebhookClient(const Config& config, const std::atomic<bool>* canc
   } catch (...) {
     curl_slist_free_all(fixed_headers_);
     curl_easy_cleanup(curl_);
+    curl_multi_cleanup(multi_);
     throw;
   }
   // What does not change between requests is set once, here.
@@ -95,12 +97,10 @@ WebhookClient::WebhookClient(const Config& config, const std::atomic<bool>* canc
   curl_easy_setopt(curl_, CURLOPT_USERAGENT, "decorum-escalate/1.0");
   curl_easy_setopt(curl_, CURLOPT_POST, 1L);
   curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, &KeepResponseStart);
-  curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, &AbortWhenCancelled);
-  curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, cancel_);
 }
 
 WebhookClient::~WebhookClient() {
+  curl_multi_cleanup(multi_);  // closes the kept-alive connection; curl_ is not added
   curl_easy_cleanup(curl_);
   curl_slist_free_all(fixed_headers_);
 }
@@ -120,12 +120,50 @@ PostResult WebhookClient::Post(std::string_view body, std::string_view idempoten
   curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &result.response_start);
   curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, error_buffer);
 
-  const CURLcode code = curl_easy_perform(curl_);
+  // curl_easy_perform() with a look at *cancel_ between polls. Rather than a progress
+  // callback that aborts: libcurl calls that once more after the last byte of the answer
+  // has arrived, so an abort there would throw away an answer the receiver had given.
+  // Here a transfer that completed is always reported, whatever *cancel_ says by then.
+  CURLcode code = CURLE_OK;
+  bool done = false, cancelled = false;
+  CURLMcode multi_code = curl_multi_add_handle(multi_, curl_);
+  if (multi_code == CURLM_OK) {
+    for (;;) {
+      int running = 0;
+      multi_code = curl_multi_perform(multi_, &running);
+      if (multi_code != CURLM_OK) break;
+      int queued = 0;
+      while (const CURLMsg* message = curl_multi_info_read(multi_, &queued)) {
+        if (message->msg == CURLMSG_DONE && message->easy_handle == curl_) {
+          code = message->data.result;
+          done = true;
+        }
+      }
+      if (done) break;
+      if (running == 0) {  // finished without saying how: not expected of libcurl
+        multi_code = CURLM_INTERNAL_ERROR;
+        break;
+      }
+      if (cancel_->load()) {
+        cancelled = true;
+        break;
+      }
+      multi_code = curl_multi_poll(multi_, nullptr, 0, kCancelCheckMs, nullptr);
+      if (multi_code != CURLM_OK) break;
+    }
+    // Also what abandons an unfinished request (and closes its connection).
+    curl_multi_remove_handle(multi_, curl_);
+  }
   // The handle must not keep pointers to this frame past the call.
   curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, nullptr);
   curl_easy_setopt(curl_, CURLOPT_WRITEDATA, nullptr);
   curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, nullptr);
+  if (!done) {
+    result.error = cancelled ? std::string("abandoned: shutting down")
+                             : std::string("libcurl: ") + curl_multi_strerror(multi_code);
+    return result;
+  }
   if (code != CURLE_OK) {
     result.error = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
     return result;

@@ -1,6 +1,6 @@
 // WebhookClient: POSTs one escalation to the configured URL over libcurl.
 //
-// One client per delivery thread: it keeps a libcurl easy handle, and so a kept-alive
+// One client per delivery thread: it keeps its libcurl handles, and so a kept-alive
 // connection, between requests. Not thread-safe.
 #pragma once
 
@@ -28,7 +28,8 @@ struct PostResult {
 class WebhookClient {
  public:
   // Keeps `config` (copied) and `cancel`: when *cancel turns true, a request in flight is
-  // abandoned within about a second instead of running to timeout_ms.
+  // abandoned within kCancelCheckMs instead of running to timeout_ms, unless it has
+  // completed by then (its answer is then returned as usual).
   // REQUIRES: config passed ParseConfig; *cancel outlives the client.
   // Throws std::runtime_error if libcurl cannot be initialized.
   WebhookClient(const Config& config, const std::atomic<bool>* cancel);
@@ -36,8 +37,12 @@ class WebhookClient {
   WebhookClient(const WebhookClient&) = delete;
   WebhookClient& operator=(const WebhookClient&) = delete;
 
+  // How often a request in flight looks at *cancel.
+  static constexpr int kCancelCheckMs = 50;
+
   // POST url with `body` as application/json and the Idempotency-Key header. Never
-  // throws for a network failure; that is a PostResult with answered == false.
+  // throws for a network failure; that is a PostResult with answered == false, as is a
+  // request abandoned because *cancel turned true before the answer was complete.
   PostResult Post(std::string_view body, std::string_view idempotency_key);
 
   // scheme://host[:port] of the URL, for log lines: webhook URLs often carry a secret in
@@ -48,6 +53,10 @@ class WebhookClient {
   const Config config_;
   const std::atomic<bool>* cancel_;
   std::string origin_;
+  // The request runs on a multi handle of its own, so that it can be abandoned between
+  // two polls without racing a completed answer (see Post); the multi handle also holds
+  // the kept-alive connection.
+  CURLM* multi_ = nullptr;
   CURL* curl_ = nullptr;
   curl_slist* fixed_headers_ = nullptr;  // Content-Type, Expect and the configured ones
 };

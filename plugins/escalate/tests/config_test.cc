@@ -147,16 +147,5 @@ TEST_F(EscalateConfigTest, UnwritableSpoolDirIsRefusedAtCreate) {
   EXPECT_NE(e.find("cannot"), std::string::npos) << e;
 }
 
-TEST_F(EscalateConfigTest, TwoInstancesCannotShareASpool) {
-  ASSERT_EQ(CreateError(FastConfig("http://127.0.0.1:1/x", Spool())), "");
-  PluginHarness second(kPluginPath);
-  std::string error;
-  EXPECT_FALSE(second.Create(FastConfig("http://127.0.0.1:1/x", Spool()), &error));
-  EXPECT_NE(error.find("in use"), std::string::npos) << error;
-  EXPECT_NE(error.find(Spool()), std::string::npos) << error;
-  harness_.Destroy();  // releases the spool
-  EXPECT_TRUE(second.Create(FastConfig("http://127.0.0.1:1/x", Spool()), &error)) << error;
-}
-
 }  // namespace
 }  // namespace decorum::escalate::testing

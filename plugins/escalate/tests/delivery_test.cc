@@ -1,5 +1,5 @@
 // Delivery to a real HTTP receiver: retries, order, restarts, rejection, at-least-once,
-// concurrency and prompt shutdown.
+// concurrency and prompt shutdown without a drain (drain_test.cc has the drain).
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -33,18 +33,6 @@ class EscalateDeliveryTest : public ::testing::Test {
 
   TempDir dir_;
 };
-
-// The comment ids of `requests`, from their bodies.
-std::vector<std::string> CommentIds(const std::vector<TestReceiver::Request>& requests) {
-  std::vector<std::string> ids;
-  simdjson::dom::parser parser;
-  for (const auto& r : requests) {
-    std::string_view id;
-    if (parser.parse(r.body)["comment"]["id"].get(id) != simdjson::SUCCESS) id = "?";
-    ids.emplace_back(id);
-  }
-  return ids;
-}
 
 TEST_F(EscalateDeliveryTest, PostsThePayloadWithItsHeaders) {
   TestReceiver receiver;
@@ -272,7 +260,8 @@ TEST_F(EscalateDeliveryTest, DestroyIsPromptDuringABackoff) {
   const std::string url = "http://127.0.0.1:" + std::to_string(UnusedPort()) + "/x";
   std::string error;
   ASSERT_TRUE(h.Create("{\"url\":\"" + url + "\",\"spool_dir\":\"" + Spool() +
-                           "\",\"initial_backoff_ms\":60000,\"max_backoff_ms\":60000}",
+                           "\",\"initial_backoff_ms\":60000,\"max_backoff_ms\":60000,"
+                           "\"drain_timeout_ms\":0}",
                        &error))
       << error;
   ASSERT_EQ(Escalate(h, "c1"), DECORUM_OK);
@@ -289,7 +278,7 @@ TEST_F(EscalateDeliveryTest, DestroyIsPromptDuringARequestAndKeepsTheFile) {
   PluginHarness h(kPluginPath);
   std::string error;
   ASSERT_TRUE(h.Create("{\"url\":\"" + receiver.url() + "\",\"spool_dir\":\"" + Spool() +
-                           "\",\"timeout_ms\":10000}",
+                           "\",\"timeout_ms\":10000,\"drain_timeout_ms\":0}",
                        &error))
       << error;
   ASSERT_EQ(Escalate(h, "c1"), DECORUM_OK);

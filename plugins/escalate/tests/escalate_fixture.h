@@ -1,13 +1,15 @@
 // Shared helpers for the escalate tests: a scratch directory, configuration JSON, spool
-// listings, and waiting for the delivery thread.
+// listings, waiting for the delivery thread, and reading what the receiver got.
 #pragma once
 
+#include <simdjson.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -16,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "test_receiver.h"
 #include "testing/plugin_harness.h"
 
 namespace decorum::escalate::testing {
@@ -49,12 +52,21 @@ class TempDir {
   std::string path_;
 };
 
-// A configuration with fast retries, so a test spends milliseconds, not seconds, waiting.
-inline std::string FastConfig(const std::string& url, const std::string& spool_dir,
-                              const std::string& extra = "") {
+// A configuration with fast retries, whose destroy() drains for up to `drain_ms`.
+inline std::string DrainConfig(const std::string& url, const std::string& spool_dir,
+                               int64_t drain_ms, const std::string& extra = "") {
   return "{\"url\":\"" + url + "\",\"spool_dir\":\"" + spool_dir +
          "\",\"timeout_ms\":2000,\"initial_backoff_ms\":10,\"max_backoff_ms\":50" +
+         ",\"drain_timeout_ms\":" + std::to_string(drain_ms) +
          (extra.empty() ? "" : "," + extra) + "}";
+}
+
+// A configuration with fast retries, so a test spends milliseconds, not seconds, waiting,
+// and no drain: destroy() stops at once, leaving what is undelivered in the spool, which
+// is what most tests look at. The drain tests use DrainConfig.
+inline std::string FastConfig(const std::string& url, const std::string& spool_dir,
+                              const std::string& extra = "") {
+  return DrainConfig(url, spool_dir, 0, extra);
 }
 
 // Sorted names in `dir` ending with `suffix` (regular files only).
@@ -115,6 +127,18 @@ inline std::string Record(const std::string& id) {
 inline decorum_status Escalate(PluginHarness& h, const std::string& id,
                                std::string* error = nullptr) {
   return h.OnDecision(Comment(id), DECORUM_ACTION_ESCALATE, 12.5, Record(id), error);
+}
+
+// The comment ids of `requests`, from their bodies ("?" where there is none).
+inline std::vector<std::string> CommentIds(const std::vector<TestReceiver::Request>& requests) {
+  std::vector<std::string> ids;
+  simdjson::dom::parser parser;
+  for (const auto& r : requests) {
+    std::string_view id;
+    if (parser.parse(r.body)["comment"]["id"].get(id) != simdjson::SUCCESS) id = "?";
+    ids.emplace_back(id);
+  }
+  return ids;
 }
 
 }  // namespace decorum::escalate::testing

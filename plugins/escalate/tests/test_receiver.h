@@ -2,9 +2,10 @@
 //
 // It records every request (Idempotency-Key, headers, body, the status it answered) and
 // can be told to answer its next N requests with an error status, to close the
-// connection without answering, or to hold every answer until released. Keep-alive is
-// supported, since libcurl reuses its connection. One thread accepts, one thread serves
-// each connection. Test-only; header-only so each test file can include it as is.
+// connection without answering, to delay every answer, or to hold every answer until
+// released. Keep-alive is supported, since libcurl reuses its connection. One thread
+// accepts, one thread serves each connection. Test-only; header-only so each test file
+// can include it as is.
 #pragma once
 
 #include <arpa/inet.h>
@@ -109,6 +110,12 @@ class TestReceiver {
     std::lock_guard<std::mutex> lock(mu_);
     default_status_ = status;
   }
+  // Every answer from now on is sent `delay` after its request was read (or after
+  // Release(), when held).
+  void DelayAnswers(std::chrono::milliseconds delay) {
+    std::lock_guard<std::mutex> lock(mu_);
+    delay_ = delay;
+  }
   // While held, requests are recorded at once but answered only after Release().
   void Hold() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -187,6 +194,7 @@ class TestReceiver {
         requests_.push_back(request);
         cv_.notify_all();
         cv_.wait(lock, [&] { return !hold_ || stopped_; });
+        if (delay_.count() > 0) cv_.wait_for(lock, delay_, [&] { return stopped_; });
         if (stopped_) break;
         if (close_next_ > 0) {
           --close_next_;
@@ -284,6 +292,7 @@ class TestReceiver {
   int fail_status_ = 503;
   int close_next_ = 0;
   int default_status_ = 200;
+  std::chrono::milliseconds delay_{0};
   std::vector<Request> requests_;  // in arrival order
   std::vector<Request> answered_;  // in answer order
   std::vector<int> conn_fds_;
