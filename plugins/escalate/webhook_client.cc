@@ -107,6 +107,10 @@ WebhookClient::~WebhookClient() {
 
 PostResult WebhookClient::Post(std::string_view body, std::string_view idempotency_key) {
   PostResult result;
+  if (cancel_->load()) {  // not even started: nothing the receiver could have seen
+    result.error = "abandoned: shutting down";
+    return result;
+  }
   const std::string key_header = "Idempotency-Key: " + std::string(idempotency_key);
   // The per-request header is a stack node chained in front of the fixed list, so no
   // list is rebuilt or freed per request.

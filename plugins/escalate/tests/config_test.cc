@@ -90,6 +90,9 @@ TEST_F(EscalateConfigTest, WrongTypesAndRangesAreNamed) {
       {"\"max_backoff_ms\":5", "max_backoff_ms"},  // below initial_backoff_ms (10)
       {"\"max_spool_files\":0", "max_spool_files"},
       {"\"max_spool_files\":true", "max_spool_files"},
+      {"\"drain_timeout_ms\":-1", "drain_timeout_ms"},
+      {"\"drain_timeout_ms\":600001", "drain_timeout_ms"},
+      {"\"drain_timeout_ms\":\"5s\"", "drain_timeout_ms"},
       {"\"headers\":[\"Authorization: x\"]", "headers"},
       {"\"headers\":{\"Authorization\":1}", "headers.Authorization"},
       {"\"headers\":{\"X-Evil\":\"a\\r\\nX-Injected: 1\"}", "headers.X-Evil"},
@@ -117,6 +120,10 @@ TEST_F(EscalateConfigTest, ParseConfigFillsDefaultsAndKeepsHeadersInOrder) {
   EXPECT_EQ(c.initial_backoff_ms, 200);
   EXPECT_EQ(c.max_backoff_ms, 30000);
   EXPECT_EQ(c.max_spool_files, 100000);
+  EXPECT_EQ(c.drain_timeout_ms, 5000);
+  EXPECT_EQ(ParseConfig("{\"url\":\"http://h/\",\"spool_dir\":\"/x\",\"drain_timeout_ms\":0}")
+                .drain_timeout_ms,
+            0);  // stop at once
   ASSERT_EQ(c.headers.size(), 2u);
   EXPECT_EQ(c.headers[0], std::make_pair(std::string("Authorization"), std::string("Bearer t")));
   EXPECT_EQ(c.headers[1].first, "X-Team");
