@@ -40,10 +40,17 @@ if ids_in_order long.out 60000 s; then ok; else fail "stream across a reload: ev
 changes=$(grep -oE '"ruleset":"[0-9a-f]+"' long.out | uniq | wc -l)
 assert_le "$changes" 2 "ruleset values along a stream across one reload (runs)"
 
-# --- broken rule set via SIGHUP -------------------------------------------------------------
+# --- broken rule set via SIGHUP, while a load run streams -------------------------------------
+ndjson_comments 60000 b >long2.ndjson
+timeout 30 socat -t 20 -T 20 - "TCP:127.0.0.1:$PORT" <long2.ndjson >long2.out &
+LONG2=$!
 printf 'rules:\n  - id: broken\n    scroe: [\n' >rules/broken.yaml
 kill -HUP "$SERVE_PID"
 if wait_until 15 reloads failed 1; then ok; else fail "broken reload counted as failed in /metrics"; fi
+wait "$LONG2" || true
+if ids_in_order long2.out 60000 b; then ok; else fail "stream across a refused reload: every comment answered in order"; fi
+assert_eq "$(grep -oE '"ruleset":"[0-9a-f]+"' long2.out | sort -u | tr -d '\n')" "\"ruleset\":\"$R2\"" \
+  "stream across a refused reload: every decision by the rules that kept serving"
 rec=$(ask grump)
 assert_eq "$(field "$rec" ruleset)" "$R2" "broken reload: the old ruleset keeps serving"
 check_action "$rec" quarantine "broken reload: old rules still decide"
