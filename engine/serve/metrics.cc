@@ -175,19 +175,40 @@ std::string Metrics::Render() const {
       // Per plugin instance of the chain being served; they restart at 0 with each
       // reload, which Prometheus' rate() treats as a counter reset.
       const auto instances = cur->plugins->Instances();
-      Header(&out, "decorum_plugin_calls_total", "counter",
-             "Calls into plugins since the last (re)load, by instance and call.");
-      for (const auto& i : instances) {
-        add("decorum_plugin_calls_total{{plugin=\"{}\",call=\"score\"}} {}\n", Label(i.name), i.counters->score_calls.load(kRelaxed));
-        add("decorum_plugin_calls_total{{plugin=\"{}\",call=\"on_decision\"}} {}\n", Label(i.name), i.counters->act_calls.load(kRelaxed));
-        add("decorum_plugin_calls_total{{plugin=\"{}\",call=\"flush\"}} {}\n", Label(i.name), i.counters->flush_calls.load(kRelaxed));
+      using Counter = std::atomic<uint64_t> PluginCounters::*;
+      struct Call {
+        const char* name;
+        Counter calls, failures;
+      };
+      static constexpr Call kCalls[] = {
+          {"score", &PluginCounters::score_calls, &PluginCounters::score_errors},
+          {"on_decision", &PluginCounters::act_calls, &PluginCounters::act_errors},
+          {"flush", &PluginCounters::flush_calls, &PluginCounters::flush_errors},
+      };
+      struct Family {
+        const char* metric;
+        const char* help;
+        Counter Call::*counter;
+      };
+      static constexpr Family kFamilies[] = {
+          {"decorum_plugin_calls_total", "Calls into plugins since the last (re)load, by instance and call.", &Call::calls},
+          {"decorum_plugin_failures_total",
+           "Plugin calls that failed (timeouts included) since the last (re)load; the comment was still decided.",
+           &Call::failures},
+      };
+      for (const Family& f : kFamilies) {
+        Header(&out, f.metric, "counter", f.help);
+        for (const auto& i : instances) {
+          for (const Call& c : kCalls) {
+            add("{}{{plugin=\"{}\",call=\"{}\"}} {}\n", f.metric, Label(i.name), c.name,
+                (i.counters->*(c.*f.counter)).load(kRelaxed));
+          }
+        }
       }
-      Header(&out, "decorum_plugin_failures_total", "counter",
-             "Plugin calls that failed since the last (re)load; the comment was still decided.");
+      Header(&out, "decorum_plugin_timeouts_total", "counter",
+             "Plugin calls abandoned past, or refused for, their call_timeout_ms budget.");
       for (const auto& i : instances) {
-        add("decorum_plugin_failures_total{{plugin=\"{}\",call=\"score\"}} {}\n", Label(i.name), i.counters->score_errors.load(kRelaxed));
-        add("decorum_plugin_failures_total{{plugin=\"{}\",call=\"on_decision\"}} {}\n", Label(i.name), i.counters->act_errors.load(kRelaxed));
-        add("decorum_plugin_failures_total{{plugin=\"{}\",call=\"flush\"}} {}\n", Label(i.name), i.counters->flush_errors.load(kRelaxed));
+        add("decorum_plugin_timeouts_total{{plugin=\"{}\"}} {}\n", Label(i.name), i.counters->timeouts.load(kRelaxed));
       }
     }
   }
