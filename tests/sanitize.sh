@@ -11,7 +11,9 @@
 #   builds in BUILD_ROOT/asan and BUILD_ROOT/tsan; reports land in */sanitizer-reports/.
 #   SANITIZE_ONLY=asan|tsan        runs one of the two.
 #   TSAN_TESTS=REGEX               ctest -R filter for the TSan run (default below).
-#   CXX=g++                        another compiler (default: clang++ when installed).
+#   CXX=g++                        another compiler (default: clang++ when installed); the C
+#                                  compiler (for the C test plugins) follows it: CC=gcc for
+#                                  g++, clang for clang++ — one sanitizer runtime per process.
 set -euo pipefail
 
 SRC_DIR=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +26,15 @@ TSAN_TESTS=${TSAN_TESTS:-'BatchScorer|[Tt]hread|Concurren|^integration\.'}
 if [ -z "${CXX:-}" ]; then
   CXX=$(command -v clang++ || command -v clang++-14 || command -v g++)
 fi
+if [ -z "${CC:-}" ]; then
+  # Modules built by another compiler would bring another ASan/TSan runtime into the
+  # process ("incompatible ASan runtimes"): the C compiler must match the C++ one.
+  case "$(basename "$CXX")" in
+    clang++*) CC="$(dirname "$CXX")/$(basename "$CXX" | sed 's/clang++/clang/')" ;;
+    g++*) CC="$(dirname "$CXX")/$(basename "$CXX" | sed 's/g++/gcc/')" ;;
+    *) CC=cc ;;
+  esac
+fi
 GENERATOR=()
 if command -v ninja >/dev/null 2>&1; then GENERATOR=(-G Ninja); fi
 SYMBOLIZER=$(command -v llvm-symbolizer || command -v llvm-symbolizer-14 || true)
@@ -35,7 +46,7 @@ configure_and_build() {
   if [ -f "$dir/CMakeCache.txt" ]; then gen=(); fi  # keep the generator it was made with
   echo "sanitize: building $1 (-fsanitize=$2) in $dir with $CXX"
   mkdir -p "$dir"
-  cmake -S "$SRC_DIR" -B "$dir" "${gen[@]}" -DCMAKE_CXX_COMPILER="$CXX" \
+  cmake -S "$SRC_DIR" -B "$dir" "${gen[@]}" -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_C_COMPILER="$CC" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDECORUM_BUILD_TESTS=ON -DDECORUM_BUILD_BENCH=OFF \
     -DDECORUM_SANITIZE="$2" \
     >"$dir/configure.log" 2>&1 || { cat "$dir/configure.log" >&2; return 1; }

@@ -142,7 +142,7 @@ void CollapseRepeats(NormalizedText* out) {
     // The unmoved prefix: stop at the first letter equal to its successor.
     while (r + 1 < n && !(t[r] == t[r + 1] && t[r] >= 'a' && t[r] <= 'z')) ++r;
     if (r + 1 >= n) r = n;
-    std::memset(runs, 1, r);
+    if (r) std::memset(runs, 1, r);  // runs is null for an empty text: memset(null, 0) is UB
     size_t w = r;
     while (r < n) {
       const char c = t[r];
