@@ -1,5 +1,7 @@
 #include "ingest/zstd_source.h"
 
+#include <cstdlib>
+
 #include <utility>
 
 namespace decorum {
@@ -9,8 +11,15 @@ namespace {
 constexpr size_t kInChunk = size_t{1} << 20;
 
 // 2 GiB, the largest window zstd --long=31 writes; the decoder only allocates what a
-// frame actually declares.
-constexpr int kWindowLogMax = 31;
+// frame actually declares — which means a frame can make it allocate 2 GiB.
+// DECORUM_ZSTD_WINDOW_LOG_MAX (10..31) lowers the limit for dumps of unknown origin (and
+// for the line-reader fuzzer, whose inputs would otherwise ask for 2 GiB each).
+int WindowLogMax() {
+  const char* env = std::getenv("DECORUM_ZSTD_WINDOW_LOG_MAX");
+  if (env == nullptr) return 31;
+  const int v = std::atoi(env);
+  return v >= 10 && v <= 31 ? v : 31;
+}
 
 }  // namespace
 
@@ -21,11 +30,12 @@ ZstdSource::ZstdSource(std::unique_ptr<ByteSource> compressed, std::string name)
     status_ = Status::Internal(name_ + ": cannot create a zstd decompression context");
     return;
   }
-  const size_t rc = ZSTD_DCtx_setParameter(dctx_, ZSTD_d_windowLogMax, kWindowLogMax);
+  const int window_log_max = WindowLogMax();
+  const size_t rc = ZSTD_DCtx_setParameter(dctx_, ZSTD_d_windowLogMax, window_log_max);
   if (ZSTD_isError(rc)) {
     status_ =
         Status::Internal(name_ + ": cannot allow zstd windows of 2^" +
-                         std::to_string(kWindowLogMax) + " bytes (" + ZSTD_getErrorName(rc) + ")");
+                         std::to_string(window_log_max) + " bytes (" + ZSTD_getErrorName(rc) + ")");
   }
 }
 

@@ -2,7 +2,8 @@
 //
 // Accepts any number of concatenated frames (and skippable frames), and windows up to
 // 2 GiB (windowLogMax 31): Pushshift dumps are compressed with --long=31, which the
-// library's default limit (27) refuses. Truncated or corrupt input ends the stream with a
+// library's default limit (27) refuses. A frame's header decides how much the decoder
+// allocates, so DECORUM_ZSTD_WINDOW_LOG_MAX=27 (say) caps it for dumps of unknown origin. Truncated or corrupt input ends the stream with a
 // Corrupt status naming the input ("dump.zst: zstd stream truncated").
 //
 // Thread safety: none.

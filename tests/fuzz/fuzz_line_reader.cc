@@ -81,6 +81,15 @@ Result ReadAll(std::unique_ptr<decorum::ByteSource> source, size_t max_line_byte
 
 }  // namespace
 
+// A zstd frame header may declare a window of up to 2 GiB (windowLogMax 31, for
+// Pushshift's --long=31 dumps), and the decoder allocates it: libFuzzer reports that as
+// out-of-memory on the first such mutation. Cap the window at 128 MiB here, the way an
+// operator would for dumps of unknown origin (zstd_source.h).
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  setenv("DECORUM_ZSTD_WINDOW_LOG_MAX", "27", 1);
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   // Both knobs come from the size (5 and 7 are coprime, so every pair occurs) rather than
