@@ -23,16 +23,17 @@ Status Moderator::Run(std::string_view text, Decision* decision) {
   return Status::Ok();
 }
 
-void Moderator::ScoreWithPlugins(uint64_t fallback_id) {
+bool Moderator::ScoreWithPlugins(uint64_t fallback_id) {
+  if (!plugins_->has_scorers() || (decision_.hits.empty() && !plugins_->scores_every_comment())) {
+    return false;
+  }
   const Generation& gen = scanner_.generation();
   abi_.Build(gen, comment_, fallback_id, decision_);
-  if (!plugins_->has_scorers() || (decision_.hits.empty() && !plugins_->scores_every_comment())) {
-    return;
-  }
   const PluginAdjustment adj =
       plugins_->Score(abi_, decision_.score, decision_.action, evaluation_.floor, &decision_);
   decision_.score += adj.delta;
   decision_.action = DecideAction(gen.rules().policy, evaluation_, adj);
+  return true;
 }
 
 Status Moderator::ModerateText(std::string_view text, Decision* decision) {
@@ -58,11 +59,15 @@ void Moderator::ModerateLine(const Line& line, uint64_t fallback_id, std::string
     AppendErrorRecord(comment_, fallback_id, s.message(), out);
     return;
   }
-  if (plugins_) ScoreWithPlugins(fallback_id);
+  // The plugins' view of the comment is built only for a comment some plugin will see:
+  // most comments have no hit and an allow decision, and cost nothing here then.
+  const bool viewed = plugins_ && ScoreWithPlugins(fallback_id);
   stats->Count(scanner_.generation(), decision_);
   const size_t start = out->size();
   AppendDecisionRecord(scanner_.generation(), comment_, decision_, fallback_id, out);
-  if (plugins_ && plugins_->has_actors()) {
+  if (plugins_ && plugins_->acts_on(decision_.action)) {
+    // Plugins never change hits or targets, so a view built for scoring still holds.
+    if (!viewed) abi_.Build(scanner_.generation(), comment_, fallback_id, decision_);
     // The record without its newline: exactly what the output holds for this comment.
     plugins_->Act(abi_, decision_.action, decision_.score,
                   std::string_view(*out).substr(start, out->size() - start - 1));

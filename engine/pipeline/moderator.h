@@ -49,7 +49,8 @@ class Moderator {
 
  private:
   Status Run(std::string_view text, Decision* decision);
-  void ScoreWithPlugins(uint64_t fallback_id);
+  // Calls the scoring plugins when any wants this comment; returns whether it built abi_.
+  bool ScoreWithPlugins(uint64_t fallback_id);
 
   CommentDecoder decoder_;
   Normalizer normalizer_;

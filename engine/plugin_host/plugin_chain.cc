@@ -149,7 +149,10 @@ Result<std::shared_ptr<PluginChain>> PluginChain::Create(const std::vector<Plugi
     if (!self) return Status::InvalidArgument(who + "create returned OK but no instance");
     inst->self = self;
     chain->has_scorers_ |= inst->api->score != nullptr;
-    chain->has_actors_ |= inst->api->on_decision != nullptr;
+    if (inst->api->on_decision) {
+      chain->has_actors_ = true;
+      chain->min_act_action_ = std::min(chain->min_act_action_, EngineAction(inst->api->act_min_action));
+    }
     chain->scores_every_comment_ |= inst->api->score && !inst->api->score_only_with_hits;
     spdlog::info("plugin '{}': loaded {}", inst->name, inst->library->Describe());
     chain->instances_.push_back(std::move(inst));

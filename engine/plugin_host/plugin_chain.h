@@ -63,6 +63,8 @@ class PluginChain {
   size_t size() const { return instances_.size(); }
   bool has_scorers() const { return has_scorers_; }
   bool has_actors() const { return has_actors_; }
+  // True when some acting plugin wants decisions with this action (act_min_action).
+  bool acts_on(Action action) const { return has_actors_ && action >= min_act_action_; }
   // True when some scorer wants comments without hits too (score_only_with_hits == 0).
   bool scores_every_comment() const { return scores_every_comment_; }
 
@@ -100,6 +102,7 @@ class PluginChain {
   std::vector<std::unique_ptr<Instance>> instances_;
   bool has_scorers_ = false;
   bool has_actors_ = false;
+  Action min_act_action_ = Action::kEscalate;  // lowest act_min_action among actors
   bool scores_every_comment_ = false;
 };
 
