@@ -190,6 +190,74 @@ void CollapseRepeats(NormalizedText* out) {
   out->runs.resize(w);
 }
 
+// Steps 4 to 6 in one pass for an all-ASCII comment, the common case: the same result as
+// Assemble with IdentityRanges followed by CollapseRepeats, without writing every byte
+// twice (measured: see the commit that added it). Returns false, leaving *out in an
+// unspecified state, when a run of spaced-out letters would be joined: joining moves
+// bytes back and reopens repeats across the removed spaces ("k i l l" -> "kil"), which
+// only the general pair handles — such comments are rare and take that path instead.
+// The two paths are checked against each other by tests/unit/normalize/normalizer_test.cc.
+bool AssembleAsciiCollapsed(const char* g, size_t n, NormalizedText* out) {
+  out->text.resize(n);
+  out->orig_begin.resize(n);
+  out->orig_end.resize(n);
+  out->runs.resize(n);
+  char* text = out->text.data();
+  uint32_t* begins = out->orig_begin.data();
+  uint32_t* ends = out->orig_end.data();
+  uint8_t* runs = out->runs.data();
+  size_t k = 0;
+  uint32_t run_count = 0;  // one-character words in a row, as in Assemble
+  bool run_has_letter = false;
+  size_t i = 0;
+  while (true) {
+    const size_t sep_start = i;
+    bool newline = false;
+    while (i < n && IsSeparator(g[i])) newline |= g[i++] == '\n';
+    if (i == n) break;
+    if (k > 0) {
+      text[k] = ' ';
+      begins[k] = static_cast<uint32_t>(sep_start);
+      ends[k] = static_cast<uint32_t>(i);
+      runs[k] = 1;
+      ++k;
+    }
+    const size_t word_start = i;
+    char repeatable = 0;  // the last letter written, while a copy of it would collapse
+    for (; i < n && !IsSeparator(g[i]); ++i) {
+      const char c = g[i];
+      if (c == repeatable) {
+        ends[k - 1] = static_cast<uint32_t>(i + 1);
+        runs[k - 1] += runs[k - 1] < 255;
+        continue;
+      }
+      text[k] = c;
+      begins[k] = static_cast<uint32_t>(i);
+      ends[k] = static_cast<uint32_t>(i + 1);
+      runs[k] = 1;
+      ++k;
+      repeatable = c >= 'a' && c <= 'z' ? c : 0;
+    }
+    const char lead = g[word_start];
+    const bool single = i - word_start == 1 && lead != '@';
+    const bool continues_run = single && run_count > 0 && sep_start + 3 >= word_start && !newline;
+    if (continues_run) {
+      ++run_count;
+      run_has_letter |= !IsAsciiDigit(lead);
+      continue;
+    }
+    if (run_count >= 3 && run_has_letter) return false;
+    run_count = single ? 1 : 0;
+    run_has_letter = single && !IsAsciiDigit(lead);
+  }
+  if (run_count >= 3 && run_has_letter) return false;
+  out->text.resize(k);
+  out->orig_begin.resize(k);
+  out->orig_end.resize(k);
+  out->runs.resize(k);
+  return true;
+}
+
 }  // namespace
 
 struct Normalizer::Impl {
@@ -239,6 +307,7 @@ void Normalizer::Normalize(std::string_view original, NormalizedText* out) {
     // ASCII needs no folding beyond the lowercasing DecodeLeet does.
     im.folded.resize(original.size());
     DecodeLeet(original.data(), original.size(), im.folded.data());
+    if (AssembleAsciiCollapsed(im.folded.data(), im.folded.size(), out)) return;
     Assemble(im.folded.data(), im.folded.size(), IdentityRanges{}, out);
   } else {
     im.FoldUnicode(original);

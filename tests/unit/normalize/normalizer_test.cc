@@ -375,5 +375,43 @@ TEST(NormalizerReuseTest, ReusedOutputEqualsFreshOutput) {
   }
 }
 
+// An all-ASCII comment takes a one-pass path (normalizer.cc, AssembleAsciiCollapsed); every
+// other comment, and an ASCII one whose spaced-out letters get joined, the general steps.
+// Appending one emoji sends the same ASCII text down the general path without changing
+// the result (the emoji folds to a separator, and trailing separators are dropped), so
+// the two paths must agree byte for byte, map for map.
+TEST(NormalizerAsciiPathTest, AgreesWithTheGeneralPath) {
+  static const char* const kPieces[] = {
+      "a", "aa", "lll", "I", "K", "d", "o", "t", "0", "1", "3", "7", "$", "@", "@a", "!", "|",
+      " ", "  ", "    ", ".", "-", "\n", "\r\n", " k i l l ", " i d 1 o t ", " 5 5 5 ", "a b",
+      " x y ", "\t", "idiot", "zzzz", "b@stard", "wow!!!cool",
+  };
+  const std::string kEmoji = "\xF0\x9F\x98\x80";
+  std::mt19937 rng(99);
+  Normalizer normalizer;
+  NormalizedText ascii, general;
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string in;
+    const int len = static_cast<int>(rng() % (iter % 11 == 0 ? 120 : 25));
+    for (int j = 0; j < len; ++j) {
+      if (rng() % 8 == 0) {
+        in.push_back(static_cast<char>(rng() % 128));
+      } else if (rng() % 500 == 0) {
+        in.append(250 + rng() % 20, 'e');  // a run around the 255 cap
+      } else {
+        in += kPieces[rng() % (sizeof(kPieces) / sizeof(kPieces[0]))];
+      }
+    }
+    SCOPED_TRACE(testing::PrintToString(in));
+    normalizer.Normalize(in, &ascii);
+    normalizer.Normalize(in + kEmoji, &general);
+    ASSERT_EQ(ascii.text, general.text);
+    ASSERT_EQ(ascii.orig_begin, general.orig_begin);
+    ASSERT_EQ(ascii.orig_end, general.orig_end);
+    ASSERT_EQ(ascii.runs, general.runs);
+    ASSERT_EQ(ascii.joined, general.joined);
+  }
+}
+
 }  // namespace
 }  // namespace decorum
