@@ -2,6 +2,11 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace decorum {
 namespace {
@@ -101,24 +106,73 @@ void DecodeWord(char* w, size_t n, bool has_letter) {
   }
 }
 
+#if defined(__SSE2__)
+// The fast path of DecodeLeet: most comment bytes are letters and spaces, whose first
+// write is the byte with bit 0x20 set ('A' -> 'a', ' ' stays, NUL -> ' ') and which never
+// make a word need DecodeWord. Lowercases the longest prefix of in[0, 16) made of such
+// bytes into out, and returns its length and, in *spaces, the bitmask of the spaces in it.
+inline size_t LowerSimplePrefix(const char* in, char* out, uint32_t* spaces) {
+  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
+  const __m128i y = _mm_or_si128(x, _mm_set1_epi8(0x20));
+  // Signed compares: a byte >= 0x80 is negative, so it is neither a letter nor a space.
+  const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(y, _mm_set1_epi8('a' - 1)),
+                                       _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), y));
+  const __m128i space = _mm_cmpeq_epi8(y, _mm_set1_epi8(' '));
+  const uint32_t simple = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(letter, space)));
+  if (simple == 0xFFFF) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), y);
+    *spaces = static_cast<uint32_t>(_mm_movemask_epi8(space));
+    return 16;
+  }
+  // Only the prefix may be written: in place, the bytes after it are still input.
+  const size_t n = static_cast<size_t>(__builtin_ctz(~simple));
+  alignas(16) char lowered[16];
+  _mm_store_si128(reinterpret_cast<__m128i*>(lowered), y);
+  std::memcpy(out, lowered, n);
+  *spaces = static_cast<uint32_t>(_mm_movemask_epi8(space)) & ((1u << n) - 1);
+  return n;
+}
+#endif
+
 }  // namespace
 
 void DecodeLeet(const char* in, size_t size, char* out) {
+  size_t start = 0;  // the current word's first byte
+  uint8_t seen = 0;  // kIsLetter | kIsOther over the current word's bytes so far
   size_t i = 0;
   while (i < size) {
-    // Most words are letters only; only the others need a second look.
-    const size_t start = i;
-    uint8_t seen = 0;  // kIsLetter | kIsOther over the word's bytes
-    for (; i < size; ++i) {
-      const unsigned char b = static_cast<unsigned char>(in[i]);
-      const uint8_t bits = kScan[b];
-      out[i] = kFirstWrite[b];
-      if (bits & kEndsWord) break;
+#if defined(__SSE2__)
+    // While the current word needs no second look, letters and spaces go 16 at a time.
+    if (!(seen & kIsOther) && size - i >= 16) {
+      uint32_t spaces = 0;
+      const size_t n = LowerSimplePrefix(in + i, out + i, &spaces);
+      if (spaces) {
+        // Words that ended in the prefix were letters only; the current one starts
+        // after its last space.
+        const size_t last = 31 - static_cast<size_t>(__builtin_clz(spaces));
+        start = i + last + 1;
+        seen = last + 1 == n ? 0 : kIsLetter;
+      } else if (n) {
+        seen |= kIsLetter;
+      }
+      i += n;
+      if (n == 16) continue;
+    }
+#endif
+    const unsigned char b = static_cast<unsigned char>(in[i]);
+    const uint8_t bits = kScan[b];
+    out[i] = kFirstWrite[b];
+    if (bits & kEndsWord) {
+      // Most words are letters only; only the others need a second look.
+      if (seen & kIsOther) DecodeWord(out + start, i - start, (seen & kIsLetter) != 0);
+      seen = 0;
+      start = i + 1;
+    } else {
       seen |= bits;
     }
-    if (seen & kIsOther) DecodeWord(out + start, i - start, (seen & kIsLetter) != 0);
-    ++i;  // past the separator written above (or past the end)
+    ++i;
   }
+  if (seen & kIsOther) DecodeWord(out + start, size - start, (seen & kIsLetter) != 0);
 }
 
 char LeetLetterForDigit(char c) {
