@@ -1,5 +1,6 @@
 #include "normalize/normalizer.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "normalize/codepoint_folder.h"
@@ -190,14 +191,15 @@ void CollapseRepeats(NormalizedText* out) {
   out->runs.resize(w);
 }
 
-// Steps 4 to 6 in one pass for an all-ASCII comment, the common case: the same result as
-// Assemble with IdentityRanges followed by CollapseRepeats, without writing every byte
-// twice (measured: see the commit that added it). Returns false, leaving *out in an
-// unspecified state, when a run of spaced-out letters would be joined: joining moves
-// bytes back and reopens repeats across the removed spaces ("k i l l" -> "kil"), which
-// only the general pair handles — such comments are rare and take that path instead.
-// The two paths are checked against each other by tests/unit/normalize/normalizer_test.cc.
-bool AssembleAsciiCollapsed(const char* g, size_t n, NormalizedText* out) {
+// Steps 4 to 6 in one pass, the common case: the same result as Assemble followed by
+// CollapseRepeats, without writing every byte and both maps twice (measured: see the
+// commits that added it). Returns false, leaving *out in an unspecified state, when a run
+// of spaced-out letters would be joined: joining moves bytes back and reopens repeats
+// across the removed spaces ("k i l l" -> "kil"), which only the general pair handles —
+// such comments are rare and take that path instead. The two paths are checked against
+// each other by tests/unit/normalize/normalizer_test.cc.
+template <class Ranges>
+bool AssembleCollapsed(const char* g, size_t n, const Ranges& ranges, NormalizedText* out) {
   out->text.resize(n);
   out->orig_begin.resize(n);
   out->orig_end.resize(n);
@@ -217,8 +219,8 @@ bool AssembleAsciiCollapsed(const char* g, size_t n, NormalizedText* out) {
     if (i == n) break;
     if (k > 0) {
       text[k] = ' ';
-      begins[k] = static_cast<uint32_t>(sep_start);
-      ends[k] = static_cast<uint32_t>(i);
+      begins[k] = ranges.begin(sep_start);
+      ends[k] = ranges.end(i - 1);
       runs[k] = 1;
       ++k;
     }
@@ -227,28 +229,29 @@ bool AssembleAsciiCollapsed(const char* g, size_t n, NormalizedText* out) {
     for (; i < n && !IsSeparator(g[i]); ++i) {
       const char c = g[i];
       if (c == repeatable) {
-        ends[k - 1] = static_cast<uint32_t>(i + 1);
+        ends[k - 1] = ranges.end(i);
         runs[k - 1] += runs[k - 1] < 255;
         continue;
       }
       text[k] = c;
-      begins[k] = static_cast<uint32_t>(i);
-      ends[k] = static_cast<uint32_t>(i + 1);
+      begins[k] = ranges.begin(i);
+      ends[k] = ranges.end(i);
       runs[k] = 1;
       ++k;
       repeatable = c >= 'a' && c <= 'z' ? c : 0;
     }
-    const char lead = g[word_start];
-    const bool single = i - word_start == 1 && lead != '@';
+    const unsigned char lead = static_cast<unsigned char>(g[word_start]);
+    const bool single = i - word_start == Utf8SequenceLength(lead) && lead != '@';
+    const bool letter = single && !IsAsciiDigit(static_cast<char>(lead));
     const bool continues_run = single && run_count > 0 && sep_start + 3 >= word_start && !newline;
     if (continues_run) {
       ++run_count;
-      run_has_letter |= !IsAsciiDigit(lead);
+      run_has_letter |= letter;
       continue;
     }
     if (run_count >= 3 && run_has_letter) return false;
     run_count = single ? 1 : 0;
-    run_has_letter = single && !IsAsciiDigit(lead);
+    run_has_letter = letter;
   }
   if (run_count >= 3 && run_has_letter) return false;
   out->text.resize(k);
@@ -256,6 +259,14 @@ bool AssembleAsciiCollapsed(const char* g, size_t n, NormalizedText* out) {
   out->orig_end.resize(k);
   out->runs.resize(k);
   return true;
+}
+
+// Steps 4 to 6 over the decoded folded text.
+template <class Ranges>
+void Finish(const std::string& folded, const Ranges& ranges, NormalizedText* out) {
+  if (AssembleCollapsed(folded.data(), folded.size(), ranges, out)) return;
+  Assemble(folded.data(), folded.size(), ranges, out);
+  CollapseRepeats(out);
 }
 
 }  // namespace
@@ -266,17 +277,23 @@ struct Normalizer::Impl {
   std::vector<uint32_t> begins;    // per folded byte, off the ASCII path
   std::vector<uint32_t> ends;
 
+  // Step 2 into `folded`, `begins` and `ends`. ASCII is copied as is (DecodeLeet
+  // lowercases), a run at a time: comments off the ASCII path are still mostly ASCII.
   void FoldUnicode(std::string_view in) {
-    folded.clear();
-    begins.clear();
-    ends.clear();
+    const size_t n = in.size();
+    size_t k = 0;
+    Reserve(n);
     size_t pos = 0;
-    while (pos < in.size()) {
-      if (static_cast<unsigned char>(in[pos]) < 0x80) {
-        folded.push_back(in[pos]);  // DecodeLeet lowercases
-        begins.push_back(static_cast<uint32_t>(pos));
-        ends.push_back(static_cast<uint32_t>(pos + 1));
-        ++pos;
+    while (pos < n) {
+      size_t ascii_end = pos;
+      while (ascii_end < n && static_cast<unsigned char>(in[ascii_end]) < 0x80) ++ascii_end;
+      if (ascii_end > pos) {
+        const size_t len = ascii_end - pos;
+        Reserve(k + len);
+        std::memcpy(folded.data() + k, in.data() + pos, len);
+        IdentityRanges{}.CopyTo(pos, len, begins.data() + k, ends.data() + k);
+        k += len;
+        pos = ascii_end;
         continue;
       }
       const Utf8Decoded d = DecodeUtf8(in, pos);
@@ -284,13 +301,29 @@ struct Normalizer::Impl {
       const std::string_view f =
           d.code_point == kInvalidCodePoint ? std::string_view(" ") : folder.Fold(d.code_point);
       // Every byte of an expansion (ﬁ -> fi) maps to the whole source code point.
+      Reserve(k + f.size());
       for (char c : f) {
-        folded.push_back(c);
-        begins.push_back(static_cast<uint32_t>(pos));
-        ends.push_back(static_cast<uint32_t>(pos + d.length));
+        folded[k] = c;
+        begins[k] = static_cast<uint32_t>(pos);
+        ends[k] = static_cast<uint32_t>(pos + d.length);
+        ++k;
       }
       pos += d.length;
     }
+    folded.resize(k);
+    begins.resize(k);
+    ends.resize(k);
+  }
+
+  // Makes room for at least `size` folded bytes; a code point may fold to more bytes than
+  // it had, so the first guess (the input's length) can be short.
+  // (The ASCII path sizes `folded` alone, so the sizes may differ: both are checked.)
+  void Reserve(size_t size) {
+    if (size <= folded.size() && size <= begins.size()) return;
+    const size_t grown = std::max(size, std::min(folded.size(), begins.size()) * 2);
+    folded.resize(grown);
+    begins.resize(grown);
+    ends.resize(grown);
   }
 };
 
@@ -298,24 +331,21 @@ Normalizer::Normalizer() : impl_(std::make_unique<Impl>()) {}
 Normalizer::~Normalizer() = default;
 
 void Normalizer::Normalize(std::string_view original, NormalizedText* out) {
-  // Not out->clear(): Assemble and CollapseRepeats size text, the maps and runs
-  // themselves and write every byte they keep, so the old contents are dead either way,
-  // while clearing first would make each resize zero-fill the whole comment again.
+  // Not out->clear(): the assembling steps size text, the maps and runs themselves and
+  // write every byte they keep, so the old contents are dead either way, while clearing
+  // first would make each resize zero-fill the whole comment again.
   out->joined.clear();
   Impl& im = *impl_;
   if (IsAscii(original)) {
     // ASCII needs no folding beyond the lowercasing DecodeLeet does.
     im.folded.resize(original.size());
     DecodeLeet(original.data(), original.size(), im.folded.data());
-    if (AssembleAsciiCollapsed(im.folded.data(), im.folded.size(), out)) return;
-    Assemble(im.folded.data(), im.folded.size(), IdentityRanges{}, out);
+    Finish(im.folded, IdentityRanges{}, out);
   } else {
     im.FoldUnicode(original);
     DecodeLeet(im.folded.data(), im.folded.size(), im.folded.data());
-    Assemble(im.folded.data(), im.folded.size(), StoredRanges{im.begins.data(), im.ends.data()},
-             out);
+    Finish(im.folded, StoredRanges{im.begins.data(), im.ends.data()}, out);
   }
-  CollapseRepeats(out);
 }
 
 }  // namespace decorum

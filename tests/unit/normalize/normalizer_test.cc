@@ -375,21 +375,23 @@ TEST(NormalizerReuseTest, ReusedOutputEqualsFreshOutput) {
   }
 }
 
-// An all-ASCII comment takes a one-pass path (normalizer.cc, AssembleAsciiCollapsed); every
-// other comment, and an ASCII one whose spaced-out letters get joined, the general steps.
-// Appending one emoji sends the same ASCII text down the general path without changing
-// the result (the emoji folds to a separator, and trailing separators are dropped), so
-// the two paths must agree byte for byte, map for map.
-TEST(NormalizerAsciiPathTest, AgreesWithTheGeneralPath) {
+// Steps 4 to 6 take one pass (normalizer.cc, AssembleCollapsed) unless spaced-out letters
+// get joined; then the general Assemble + CollapseRepeats run. Appending "\n\na b c" sends
+// any text down the general path — the newlines keep the three letters from joining with
+// anything before them — and only adds " abc" and its joined word at the end, so on the
+// text before it the two paths must agree byte for byte, map for map.
+TEST(NormalizerOnePassTest, AgreesWithTheGeneralPath) {
   static const char* const kPieces[] = {
       "a", "aa", "lll", "I", "K", "d", "o", "t", "0", "1", "3", "7", "$", "@", "@a", "!", "|",
       " ", "  ", "    ", ".", "-", "\n", "\r\n", " k i l l ", " i d 1 o t ", " 5 5 5 ", "a b",
-      " x y ", "\t", "idiot", "zzzz", "b@stard", "wow!!!cool",
+      " x y ", "\t", "idiot", "zzzz", "b@stard", "wow!!!cool", "\xC3\xA9", "\xD1\x96",
+      "\xEF\xBD\x89", "\xEF\xAC\x81", "\xE2\x80\x8B", "\xF0\x9F\x98\x80", "\xD0\xB6", " \xD0\xB6 ",
+      "\xE4\xB8\xAD", "\xFF",
   };
-  const std::string kEmoji = "\xF0\x9F\x98\x80";
+  const std::string kJoinedTail = "\n\na b c";
   std::mt19937 rng(99);
   Normalizer normalizer;
-  NormalizedText ascii, general;
+  NormalizedText one_pass, general;
   for (int iter = 0; iter < 20000; ++iter) {
     std::string in;
     const int len = static_cast<int>(rng() % (iter % 11 == 0 ? 120 : 25));
@@ -403,13 +405,19 @@ TEST(NormalizerAsciiPathTest, AgreesWithTheGeneralPath) {
       }
     }
     SCOPED_TRACE(testing::PrintToString(in));
-    normalizer.Normalize(in, &ascii);
-    normalizer.Normalize(in + kEmoji, &general);
-    ASSERT_EQ(ascii.text, general.text);
-    ASSERT_EQ(ascii.orig_begin, general.orig_begin);
-    ASSERT_EQ(ascii.orig_end, general.orig_end);
-    ASSERT_EQ(ascii.runs, general.runs);
-    ASSERT_EQ(ascii.joined, general.joined);
+    normalizer.Normalize(in, &one_pass);
+    normalizer.Normalize(in + kJoinedTail, &general);
+    ASSERT_FALSE(general.joined.empty());
+    const size_t n = one_pass.text.size();
+    const std::string tail = n == 0 ? "abc" : " abc";
+    ASSERT_EQ(general.text, one_pass.text + tail);
+    ASSERT_EQ(std::vector<uint32_t>(general.orig_begin.begin(), general.orig_begin.begin() + n),
+              one_pass.orig_begin);
+    ASSERT_EQ(std::vector<uint32_t>(general.orig_end.begin(), general.orig_end.begin() + n),
+              one_pass.orig_end);
+    ASSERT_EQ(std::vector<uint8_t>(general.runs.begin(), general.runs.begin() + n), one_pass.runs);
+    using Joined = std::vector<std::pair<uint32_t, uint32_t>>;
+    ASSERT_EQ(Joined(general.joined.begin(), general.joined.end() - 1), one_pass.joined);
   }
 }
 
