@@ -83,8 +83,8 @@ hs_database_t* CompileDatabase(const ExpressionSet& set, uint32_t id_base, const
 
 // Start-of-match tracking makes Hyperscan run its regex engines in a much costlier mode
 // (on the default pack a third of all scan time goes to the one raw e-mail regex), yet
-// regexes match few comments. So next to the full database (which defines what matches
-// and is what the ceiling benchmark scans) `set` also gets:
+// regexes match few comments. So next to the full database (which, with the Scanner's
+// word-boundary checks on literals, defines what matches) `set` also gets:
 //   screen: every expression, same ids, HS_FLAG_SOM_LEFTMOST dropped;
 //   som:    only the SOM expressions, same ids and flags.
 // Hyperscan reports every match of every expression independently of the others in its
@@ -295,6 +295,8 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
       ref.exact_runs = e.pattern.exact_runs;
       ref.literal_length = e.pattern.literal_length;
       ref.som = (e.pattern.flags & HS_FLAG_SOM_LEFTMOST) != 0;
+      ref.word_start = e.pattern.word_start;
+      ref.word_end = e.pattern.word_end;
       ref.runs_offset = static_cast<uint32_t>(gen->runs_.size());
       ref.runs_size = static_cast<uint32_t>(e.pattern.runs.size());
       gen->runs_.insert(gen->runs_.end(), e.pattern.runs.begin(), e.pattern.runs.end());

@@ -4,7 +4,10 @@
 // Every pattern of every rule (match and unless) and every watchlist name, alias and
 // handle is one expression in a single block-mode database over the normalized text, so
 // a comment is scanned once; `raw: true` rules live in a second, usually empty, database
-// over the original bytes. Expression ids index `refs()`.
+// over the original bytes. Expression ids index `refs()`. Words, phrases, names and
+// handles are bare literals there: the word boundaries around them are checked by the
+// Scanner (PatternRef::word_start / word_end, pattern_compiler.h), so for those ids a
+// database reports every occurrence and the Scanner keeps the ones `\b` would have.
 //
 // Thread safety: immutable after Compile(); share it via shared_ptr<const Generation>
 // (a reload publishes a new one; comments in flight keep theirs alive).
@@ -32,6 +35,8 @@ struct PatternRef {
   bool prefix = false;       // extend the match to the end of the word
   bool exact_runs = false;   // letter runs must equal `runs`, not just reach them
   bool som = false;          // compiled with HS_FLAG_SOM_LEFTMOST (regexes)
+  bool word_start = false;   // literals: a word boundary must precede the match (Scanner)
+  bool word_end = false;     // literals: a word boundary must follow the match (Scanner)
   uint32_t index = 0;        // rule index for kMatch / kUnless, target index for kTarget
   uint32_t literal_length = 0;  // literals: start = end - literal_length; 0: SOM reported
   uint32_t runs_offset = 0;  // run requirements: run_requirements()[offset, offset+size)

@@ -61,7 +61,10 @@ Result<CompiledPattern> PatternCompiler::Literal(const std::string& text, bool a
   }
   if (n.size() > 0xFFFF) return Status::InvalidArgument("pattern '" + text.substr(0, 40) + "...' is too long");
 
-  if (IsWordByte(n.front())) p.expression += "\\b";
+  // No \b in the expression: a pure literal is what Hyperscan compiles fastest and into
+  // its cheapest matchers. The Scanner checks the boundaries instead (word_start,
+  // word_end), with exactly \b's meaning.
+  p.word_start = IsWordByte(n.front());
   for (char c : n) {
     if (IsWordByte(c) || c == ' ' || c == '@') {
       p.expression += c;
@@ -71,9 +74,9 @@ Result<CompiledPattern> PatternCompiler::Literal(const std::string& text, bool a
       p.expression += buf;
     }
   }
-  // A prefix word reports its end where the written part ends; the Scanner extends the
-  // span over the rest of the word.
-  if (!p.prefix && IsWordByte(n.back())) p.expression += "\\b";
+  // A prefix word reports its end where the written part ends, with no boundary there;
+  // the Scanner extends the span over the rest of the word.
+  p.word_end = !p.prefix && IsWordByte(n.back());
   p.literal_length = static_cast<uint32_t>(n.size());
   p.exact_runs = exact_runs;
   bool any_run = exact_runs;

@@ -6,9 +6,12 @@
 // normalizer collapses runs of a repeated letter ("killll" -> "kil", with the run length
 // kept aside), every word and phrase becomes a plain literal between word boundaries:
 // Hyperscan's literal engines match thousands of them in one pass, and no start-of-match
-// tracking is needed (start = end - length). What the collapse loses — that `kill` needs
-// two l's and `ass` two s's — is kept as per-byte run requirements, checked by the
-// Scanner on the few literals that matched.
+// tracking is needed (start = end - length). The boundaries are not part of the
+// expression (a `\b` makes Hyperscan compile a lookaround per literal: slower to
+// compile, more memory, a slower scan); the expression is the bare literal and
+// `word_start` / `word_end` tell the Scanner to check them, with `\b`'s exact meaning.
+// What the collapse loses — that `kill` needs two l's and `ass` two s's — is kept as
+// per-byte run requirements, checked by the Scanner on the few literals that matched.
 //
 // Regexes are written against the same normalized text; their literal letter runs are
 // collapsed the same way ("street" -> "stret") so authors can write words naturally.
@@ -32,6 +35,12 @@ struct CompiledPattern {
   // bytes; the match starts at end - literal_length. 0 for regexes (SOM is reported).
   uint32_t literal_length = 0;
   bool prefix = false;           // `word*`: the span extends to the end of the word
+  // For literals: the match must start (end) at a word boundary, as `\b` before (after)
+  // the literal would demand: the byte before the start (after the end) in the scanned
+  // buffer is not a word byte [A-Za-z0-9_], or there is none. Set where the literal's
+  // first (last) byte is a word byte; never at the end of a prefix word.
+  bool word_start = false;
+  bool word_end = false;
   bool exact_runs = false;       // handles: runs must match exactly, not at least
   std::vector<uint8_t> runs;     // per literal byte: run length required (empty: all 1)
 };

@@ -8,27 +8,39 @@
 namespace decorum {
 namespace {
 
-int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, unsigned int /*flags*/,
-            void* ctx) {
-  auto* out = static_cast<std::vector<Match>*>(ctx);
-  out->push_back({id, static_cast<uint32_t>(from), static_cast<uint32_t>(to)});
-  return 0;  // keep scanning
+// A byte Hyperscan's \b (without HS_FLAG_UCP) counts as a word character: [A-Za-z0-9_].
+// The normalized text holds only [a-z0-9@], spaces and non-ASCII bytes, but the check is
+// \b's own, so that dropping \b from the expressions changes nothing.
+bool IsBoundaryWordByte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-struct ScreenContext {
+struct ScanContext {
   std::vector<Match>* out;
   const PatternRef* refs;
+  // The scanned buffer: a literal's boundaries are checked against it, its two ends
+  // counting as boundaries, exactly as a \b in the expression would have been.
+  const char* data;
+  size_t size;
   bool som_fired;
 };
 
-// A screen database's report: kept as is, noting whether it came from a SOM expression
-// (whose report then has no start and is replaced, see Scanner::ScanSpace).
-int OnScreenMatch(unsigned int id, unsigned long long from, unsigned long long to,
-                  unsigned int /*flags*/, void* ctx) {
-  auto* c = static_cast<ScreenContext*>(ctx);
+// Hyperscan's report, kept unless it is a literal whose word boundaries do not hold
+// (PatternRef::word_start / word_end: the \b the expression would have had). Notes
+// whether a SOM expression fired: in a screen database its report has no start and is
+// replaced (see Scanner::ScanSpace).
+int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, unsigned int /*flags*/,
+            void* ctx) {
+  auto* c = static_cast<ScanContext*>(ctx);
+  const PatternRef& ref = c->refs[id];
+  if (ref.word_start) {
+    const unsigned long long start = to - ref.literal_length;  // literal_length <= to
+    if (start > 0 && IsBoundaryWordByte(c->data[start - 1])) return 0;
+  }
+  if (ref.word_end && to < c->size && IsBoundaryWordByte(c->data[to])) return 0;
   c->out->push_back({id, static_cast<uint32_t>(from), static_cast<uint32_t>(to)});
-  c->som_fired |= c->refs[id].som;
-  return 0;
+  c->som_fired |= ref.som;
+  return 0;  // keep scanning
 }
 
 bool IsWordByte(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
@@ -85,8 +97,10 @@ void Scanner::ResolveSpans(const NormalizedText& normalized, std::vector<Match>*
 bool Scanner::ScanSpace(const hs_database* full, const hs_database* screen, const hs_database* som,
                         const char* data, size_t size, uint32_t shift, std::vector<Match>* out) {
   const size_t before = out->size();
+  const PatternRef* refs = gen_->refs().data();
+  ScanContext ctx{out, refs, data, size, false};
   if (!screen) {
-    if (hs_scan(full, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, out) != HS_SUCCESS) {
+    if (hs_scan(full, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
       return false;
     }
   } else {
@@ -94,9 +108,7 @@ bool Scanner::ScanSpace(const hs_database* full, const hs_database* screen, cons
     // no start (generation.cc, CompileSplit). Only when one fired — rarely: regexes
     // match few comments — are those reports swapped for the SOM database's, which are
     // `full`'s own for those expressions.
-    const PatternRef* refs = gen_->refs().data();
-    ScreenContext ctx{out, refs, false};
-    if (hs_scan(screen, data, static_cast<unsigned>(size), 0, scratch_, OnScreenMatch, &ctx) != HS_SUCCESS) {
+    if (hs_scan(screen, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
       return false;
     }
     if (ctx.som_fired) {
@@ -105,7 +117,7 @@ bool Scanner::ScanSpace(const hs_database* full, const hs_database* screen, cons
         if (!refs[(*out)[r].id].som) (*out)[w++] = (*out)[r];
       }
       out->resize(w);
-      if (hs_scan(som, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, out) != HS_SUCCESS) {
+      if (hs_scan(som, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
         return false;
       }
     }
@@ -132,7 +144,10 @@ Status Scanner::Scan(const NormalizedText& normalized, std::string_view original
   // A joined spaced-out word may have swallowed one-letter words before it: "such a
   // l o s e r" normalizes to "such aloser", "I'm a b i t c h" to "imabitch". Scanning the
   // joined word again without its first one, two and three letters finds "loser" and
-  // "bitch" (tiny extra scans, only for comments that space letters out).
+  // "bitch" (tiny extra scans, only for comments that space letters out). Each rescan is
+  // a buffer of its own, and its ends count as word boundaries (as they did when the
+  // expressions held \b): the rescan of "aloser" from its 'l' finds "loser", though in
+  // the whole text an 'a' precedes it.
   if (norm_db) {
     for (const auto& [b, e] : normalized.joined) {
       for (uint32_t skip = 1; skip <= 3 && e - b >= skip + 3; ++skip) {

@@ -51,6 +51,8 @@ class Scanner {
 
   // Appends the matches of one database space (the full database, or its screen/SOM
   // split when `screen` is not null) over data[0, size), their offsets plus `shift`.
+  // Literals whose word boundaries (PatternRef::word_start / word_end) do not hold in
+  // data[0, size) — its ends count as boundaries, as for \b — are dropped here.
   // False when Hyperscan fails.
   bool ScanSpace(const hs_database* full, const hs_database* screen, const hs_database* som,
                  const char* data, size_t size, uint32_t shift, std::vector<Match>* out);
