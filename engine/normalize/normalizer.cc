@@ -274,8 +274,8 @@ void Finish(const std::string& folded, const Ranges& ranges, NormalizedText* out
 struct Normalizer::Impl {
   CodepointFolder folder;
   std::string folded;              // folded, then leet-decoded, text
-  std::vector<uint32_t> begins;    // per folded byte, off the ASCII path
-  std::vector<uint32_t> ends;
+  OffsetMap begins;                // per folded byte, off the ASCII path
+  OffsetMap ends;
 
   // Step 2 into `folded`, `begins` and `ends`. ASCII is copied as is (DecodeLeet
   // lowercases), a run at a time: comments off the ASCII path are still mostly ASCII.

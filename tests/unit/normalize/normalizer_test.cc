@@ -411,9 +411,9 @@ TEST(NormalizerOnePassTest, AgreesWithTheGeneralPath) {
     const size_t n = one_pass.text.size();
     const std::string tail = n == 0 ? "abc" : " abc";
     ASSERT_EQ(general.text, one_pass.text + tail);
-    ASSERT_EQ(std::vector<uint32_t>(general.orig_begin.begin(), general.orig_begin.begin() + n),
+    ASSERT_EQ(OffsetMap(general.orig_begin.begin(), general.orig_begin.begin() + n),
               one_pass.orig_begin);
-    ASSERT_EQ(std::vector<uint32_t>(general.orig_end.begin(), general.orig_end.begin() + n),
+    ASSERT_EQ(OffsetMap(general.orig_end.begin(), general.orig_end.begin() + n),
               one_pass.orig_end);
     ASSERT_EQ(std::vector<uint8_t>(general.runs.begin(), general.runs.begin() + n), one_pass.runs);
     using Joined = std::vector<std::pair<uint32_t, uint32_t>>;
