@@ -2,8 +2,9 @@
 # Daemon benchmark: starts `decorum serve` on a loopback TCP port with the default rules,
 # measures the peak rate with 1, 8 and 64 connections, then the latency (p50/p99/p999)
 # at half of the 8-connection peak, paced. Prints one line per run, plus the server's
-# peak RSS (VmHWM) at the end. decorum-loadgen (bench/daemon/loadgen.cc) shares the
-# machine with the server, so on 2 cores the client takes part of the CPU.
+# peak RSS (VmHWM) at the end. decorum-loadgen (bench/daemon/loadgen.cc: one thread, one
+# epoll loop; paced latency is measured from each comment's scheduled send time) shares
+# the machine with the server, so on 2 cores the client takes part of the CPU.
 #
 # Usage: bench/daemon/run.sh [BUILD_DIR] [COMMENTS_PER_RUN]   (defaults: build, 400000)
 # Environment: BENCH_CORPUS=FILE (its first 200,000 lines are sent, cycled),
@@ -53,4 +54,5 @@ line=$("$LOADGEN" --port "$port" --corpus "$corpus" --connections 8 \
 echo "paced    $line"
 bench_row "daemon paced at half peak, 8 connections" "$(bench_kv comments_per_s "$line")" - - \
   "$(bench_us "$(bench_kv p50_us "$line")")" "$(bench_us "$(bench_kv p99_us "$line")")" \
-  "$(bench_us "$(bench_kv p999_us "$line")")" "$(server_rss)" "rate $half/s for ${secs}s"
+  "$(bench_us "$(bench_kv p999_us "$line")")" "$(server_rss)" \
+  "rate $half/s for ${secs}s; p99 to kernel arrival $(bench_us "$(bench_kv arrival_p99_us "$line")"), client CPU $(bench_kv client_cpu_s "$line") s"
