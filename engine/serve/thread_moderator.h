@@ -1,14 +1,17 @@
 // ThreadModerator: the calling thread's Moderator for a generation.
 //
 // Why thread-local Moderators on the io_context threads instead of a separate worker
-// pool: moderating a comment takes about a microsecond, less than handing it to another
-// thread and back would (a queue push, a wake-up, a post back to the connection's strand,
-// each a cache miss). Each connection's strand already serializes its comments, which is
-// exactly the order guarantee the protocol needs, and the io_context's threads (one per
-// core by default) already spread connections over every core. A chunk of input is at
-// most one read buffer (64 KiB), so one busy connection delays others on that thread by
-// tens of microseconds at worst. The Moderator's scratch buffers are per thread, so
-// nothing here is shared or locked.
+// pool: moderating a comment takes a few microseconds (~3 µs for the generated corpus),
+// about what handing it to another thread and back would cost (a queue push, a wake-up —
+// on a VM an inter-processor interrupt —, a post back to the connection's strand). Each
+// connection's strand already serializes its comments, which is exactly the order
+// guarantee the protocol needs, and the io_context's threads (one per core by default)
+// pick up whichever connection is ready, spreading the work over every core. A chunk of
+// input is at most one read buffer (64 KiB, ~200 comments, ~0.6 ms of moderation), so one
+// busy connection delays others on that thread by up to that much — only when it has a
+// backlog: a paced client's reads are a few comments each. Smaller reads would bound the
+// delay lower but cost peak throughput (16 KiB: -17% with 8 connections, bench/README.md).
+// The Moderator's scratch buffers are per thread, so nothing here is shared or locked.
 //
 // Thread safety: each thread gets its own Moderator; the returned reference is valid
 // until the same thread calls ThreadModerator() again.

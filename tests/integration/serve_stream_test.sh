@@ -3,7 +3,8 @@
 # and exits 0), TCP and Unix sockets with real socat clients: pipelined comments answered
 # in order, two concurrent clients, an over-long line and invalid JSON mid-stream (error
 # records, the stream goes on), a client that vanishes mid-line, the per-connection
-# sequence as fallback id, max connections, idle timeout, owner-only Unix socket.
+# sequence as fallback id, max connections, idle timeout, owner-only Unix socket, lines
+# longer than one read (under and over the limit).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 init "$@"
@@ -120,6 +121,29 @@ kill "$F" 2>/dev/null || true
 wait "$F" 2>/dev/null || true
 stop_serve TERM
 expect_rc 0 limits.log
+
+# --- lines longer than one read ----------------------------------------------------------
+# A session reads at most 64 KiB at a time: a 200 KB line (under the limit) spans many
+# reads and is still one comment, scored whole; a 400 KB one (over it) is one error record,
+# dropped as it streams by; the lines around them are unaffected.
+start_serve big.log --rules rules --listen tcp://127.0.0.1:0 --max-line-bytes 300000
+PORT=$(serve_tcp_port big.log)
+BIG=$(head -c 200000 /dev/zero | tr '\0' a)
+{
+  echo '{"id":"b1","text":"grump"}'
+  printf '{"id":"b2","text":"%s meanie"}\n' "$BIG"
+  printf '{"id":"b3","text":"%s%s"}\n' "$BIG" "$BIG"
+  echo '{"id":"b4","text":"Pat Doe is a meanie"}'
+} >big.ndjson
+timeout 20 socat -t 10 -T 10 - "TCP:127.0.0.1:$PORT" <big.ndjson >big.out || true
+assert_eq "$(line_count big.out)" 4 "long lines: one record per line"
+check_action "$(nth_line big.out 1)" flag "long lines: the line before"
+assert_eq "$(field "$(nth_line big.out 2)" id)" b2 "long lines: a 200 KB line is one comment"
+check_action "$(nth_line big.out 2)" flag "long lines: a 200 KB line is scored whole (its last word hits)"
+check_error_record "$(nth_line big.out 3)" 3 "exceeds" "long lines: a 400 KB line over the limit"
+check_action "$(nth_line big.out 4)" quarantine "long lines: the line after"
+stop_serve TERM
+expect_rc 0 big.log
 
 # --- usage errors --------------------------------------------------------------------------
 run_decorum u.out u.err serve --rules rules
