@@ -70,11 +70,18 @@ start_receiver() {
   echo "$1" >recv/fail_first
   RECV_DIR="$TMP/recv" socat -d -d "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork" "EXEC:$TMP/receiver.sh" 2>socat.log &
   RECV_PID=$!
-  if ! wait_until 10 grep -q 'listening on AF=2 127.0.0.1:' socat.log; then
+  if ! wait_until 10 receiver_listening; then
     show socat.log >&2
     fatal "the receiver did not start"
   fi
-  RECV_PORT=$(grep -oE 'listening on AF=2 127.0.0.1:[0-9]+' socat.log | sed -n 1p | grep -oE '[0-9]+$')
+  RECV_PORT=$(grep -oE 'listening on AF=2 127.0.0.1:[0-9]+$' socat.log | sed -n 1p | grep -oE '[0-9]+$')
+  [ -n "$RECV_PORT" ] || fatal "no receiver port in socat.log"
+}
+# receiver_listening: socat has logged its whole "listening on" line, port included. The
+# log is read while socat writes it: a line not yet ended by its newline may still lack
+# digits of the port.
+receiver_listening() {
+  grep -qE 'listening on AF=2 127.0.0.1:[0-9]+$' socat.log && [ -z "$(tail -c 1 socat.log)" ]
 }
 stop_receiver() {
   if [ -n "$RECV_PID" ]; then kill "$RECV_PID" 2>/dev/null || true; wait "$RECV_PID" 2>/dev/null || true; fi
