@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "normalize/codepoint_folder.h"
 #include "normalize/leet_decoder.h"
 #include "normalize/utf8.h"
@@ -16,7 +20,7 @@ inline bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 // Where folded byte i came from in the original. On the ASCII path folded byte i is
 // original byte i, so no map is stored.
 // CopyTo(j, len, b, e) writes the ranges of folded bytes [j, j + len) to b[0, len) and
-// e[0, len) (a word's bytes are copied in one go).
+// e[0, len) (a word's bytes are copied in one go); Copy16 is CopyTo(j, 16, b, e).
 struct IdentityRanges {
   uint32_t begin(size_t i) const { return static_cast<uint32_t>(i); }
   uint32_t end(size_t i) const { return static_cast<uint32_t>(i + 1); }
@@ -26,6 +30,16 @@ struct IdentityRanges {
       e[x] = static_cast<uint32_t>(j + x + 1);
     }
   }
+#if defined(__SSE2__)
+  void Copy16(size_t j, uint32_t* b, uint32_t* e) const {
+    __m128i v = _mm_add_epi32(_mm_set1_epi32(static_cast<int>(j)), _mm_setr_epi32(0, 1, 2, 3));
+    for (int q = 0; q < 4; ++q) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(b + 4 * q), v);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(e + 4 * q), _mm_add_epi32(v, _mm_set1_epi32(1)));
+      v = _mm_add_epi32(v, _mm_set1_epi32(4));
+    }
+  }
+#endif
 };
 struct StoredRanges {
   const uint32_t* begins;
@@ -36,6 +50,9 @@ struct StoredRanges {
     std::memcpy(b, begins + j, len * sizeof(uint32_t));
     std::memcpy(e, ends + j, len * sizeof(uint32_t));
   }
+#if defined(__SSE2__)
+  void Copy16(size_t j, uint32_t* b, uint32_t* e) const { CopyTo(j, 16, b, e); }
+#endif
 };
 
 // Spaced-out letters (step 5): `count` one-character words at the tail of the output,
@@ -191,6 +208,50 @@ void CollapseRepeats(NormalizedText* out) {
   out->runs.resize(w);
 }
 
+#if defined(__SSE2__)
+// The bulk step of AssembleCollapsed. At a word start g + i with 16 bytes to read (and
+// room for 16 in every output, k <= i), finds the longest prefix of those bytes that the
+// byte-at-a-time loop would copy unchanged: whole ASCII words of two or more bytes with no
+// letter repeated, each pair split by one ' ', ending where a run of separators starts.
+// Such a prefix is copied as it is (text, the byte's ranges, runs 1), and no word in it
+// can join or close a run of one-character words beyond what the caller does before it.
+// Writes all 16 bytes of each output (what lies past the prefix is rewritten later) and
+// returns the prefix length, 0 when the first word already needs the byte loop.
+template <class Ranges>
+inline size_t CopyPlainWords(const char* g, size_t i, const Ranges& ranges, char* text,
+                             uint32_t* begins, uint32_t* ends, uint8_t* runs) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(g + i));
+  const __m128i space = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+  const __m128i newline = _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'));
+  // a-z: the only other ASCII bytes here are digits, '@' and separators, all below 'a'
+  // (and bytes >= 0x80, negative as signed, stop the prefix below).
+  const __m128i letter = _mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1));
+  // v[j] == v[j - 1], a letter: a repeat CollapseRepeats would fold (bit 0 never: the
+  // byte before a word start is a separator or nothing).
+  const __m128i repeat = _mm_and_si128(_mm_cmpeq_epi8(v, _mm_slli_si128(v, 1)), letter);
+  const uint32_t sep = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(space, newline)));
+  const uint32_t word = ~sep & 0xFFFF;
+  // One-byte words: a word byte with a separator (or the start) before it and a separator
+  // after it. Those open or continue a run, which the byte loop tracks.
+  const uint32_t single = word & ((sep << 1) | 1u) & (sep >> 1);
+  const uint32_t sep_run_start = sep & ~(sep << 1);
+  // Where the byte loop must take over: a repeat, a one-byte word, a newline, a second
+  // separator in a row, a non-ASCII byte (one-character words are measured in code points).
+  const uint32_t stop = static_cast<uint32_t>(_mm_movemask_epi8(repeat)) | single |
+                        static_cast<uint32_t>(_mm_movemask_epi8(newline)) | (sep & (sep << 1)) |
+                        static_cast<uint32_t>(_mm_movemask_epi8(v));
+  // The prefix ends at the last run of separators starting at or before the first stop.
+  const uint32_t limit = stop ? (stop & -stop) : 0x10000u;       // lowest stop bit (or 16)
+  const uint32_t ends_at = sep_run_start & ((limit << 1) - 1);  // separator runs up to it
+  if (!ends_at) return 0;
+  const size_t len = 31 - static_cast<size_t>(__builtin_clz(ends_at));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(text), v);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(runs), _mm_set1_epi8(1));
+  ranges.Copy16(i, begins, ends);
+  return len;
+}
+#endif
+
 // Steps 4 to 6 in one pass, the common case: the same result as Assemble followed by
 // CollapseRepeats, without writing every byte and both maps twice (measured: see the
 // commits that added it). Returns false, leaving *out in an unspecified state, when a run
@@ -224,6 +285,20 @@ bool AssembleCollapsed(const char* g, size_t n, const Ranges& ranges, Normalized
       runs[k] = 1;
       ++k;
     }
+#if defined(__SSE2__)
+    if (n - i >= 16) {
+      const size_t len = CopyPlainWords(g, i, ranges, text + k, begins + k, ends + k, runs + k);
+      if (len) {
+        // Every word copied has two or more bytes: the first one closes any run.
+        if (run_count >= 3 && run_has_letter) return false;
+        run_count = 0;
+        run_has_letter = false;
+        k += len;
+        i += len;  // at a separator
+        continue;
+      }
+    }
+#endif
     const size_t word_start = i;
     char repeatable = 0;  // the last letter written, while a copy of it would collapse
     for (; i < n && !IsSeparator(g[i]); ++i) {

@@ -380,6 +380,24 @@ TEST(NormalizerReuseTest, ReusedOutputEqualsFreshOutput) {
 // any text down the general path — the newlines keep the three letters from joining with
 // anything before them — and only adds " abc" and its joined word at the end, so on the
 // text before it the two paths must agree byte for byte, map for map.
+void ExpectOnePassAgreesWithGeneral(Normalizer& normalizer, const std::string& in) {
+  static const std::string kJoinedTail = "\n\na b c";
+  NormalizedText one_pass, general;
+  SCOPED_TRACE(testing::PrintToString(in));
+  normalizer.Normalize(in, &one_pass);
+  normalizer.Normalize(in + kJoinedTail, &general);
+  ASSERT_FALSE(general.joined.empty());
+  const size_t n = one_pass.text.size();
+  const std::string tail = n == 0 ? "abc" : " abc";
+  ASSERT_EQ(general.text, one_pass.text + tail);
+  ASSERT_EQ(OffsetMap(general.orig_begin.begin(), general.orig_begin.begin() + n),
+            one_pass.orig_begin);
+  ASSERT_EQ(OffsetMap(general.orig_end.begin(), general.orig_end.begin() + n), one_pass.orig_end);
+  ASSERT_EQ(std::vector<uint8_t>(general.runs.begin(), general.runs.begin() + n), one_pass.runs);
+  using Joined = std::vector<std::pair<uint32_t, uint32_t>>;
+  ASSERT_EQ(Joined(general.joined.begin(), general.joined.end() - 1), one_pass.joined);
+}
+
 TEST(NormalizerOnePassTest, AgreesWithTheGeneralPath) {
   static const char* const kPieces[] = {
       "a", "aa", "lll", "I", "K", "d", "o", "t", "0", "1", "3", "7", "$", "@", "@a", "!", "|",
@@ -388,10 +406,8 @@ TEST(NormalizerOnePassTest, AgreesWithTheGeneralPath) {
       "\xEF\xBD\x89", "\xEF\xAC\x81", "\xE2\x80\x8B", "\xF0\x9F\x98\x80", "\xD0\xB6", " \xD0\xB6 ",
       "\xE4\xB8\xAD", "\xFF",
   };
-  const std::string kJoinedTail = "\n\na b c";
   std::mt19937 rng(99);
   Normalizer normalizer;
-  NormalizedText one_pass, general;
   for (int iter = 0; iter < 20000; ++iter) {
     std::string in;
     const int len = static_cast<int>(rng() % (iter % 11 == 0 ? 120 : 25));
@@ -404,20 +420,34 @@ TEST(NormalizerOnePassTest, AgreesWithTheGeneralPath) {
         in += kPieces[rng() % (sizeof(kPieces) / sizeof(kPieces[0]))];
       }
     }
-    SCOPED_TRACE(testing::PrintToString(in));
-    normalizer.Normalize(in, &one_pass);
-    normalizer.Normalize(in + kJoinedTail, &general);
-    ASSERT_FALSE(general.joined.empty());
-    const size_t n = one_pass.text.size();
-    const std::string tail = n == 0 ? "abc" : " abc";
-    ASSERT_EQ(general.text, one_pass.text + tail);
-    ASSERT_EQ(OffsetMap(general.orig_begin.begin(), general.orig_begin.begin() + n),
-              one_pass.orig_begin);
-    ASSERT_EQ(OffsetMap(general.orig_end.begin(), general.orig_end.begin() + n),
-              one_pass.orig_end);
-    ASSERT_EQ(std::vector<uint8_t>(general.runs.begin(), general.runs.begin() + n), one_pass.runs);
-    using Joined = std::vector<std::pair<uint32_t, uint32_t>>;
-    ASSERT_EQ(Joined(general.joined.begin(), general.joined.end() - 1), one_pass.joined);
+    ExpectOnePassAgreesWithGeneral(normalizer, in);
+    if (HasFatalFailure()) return;
+  }
+}
+
+// All-ASCII comments take the one pass's 16-bytes-at-a-time copy of plain words
+// (CopyPlainWords): mostly words of two or more letters with single spaces, with every
+// case that must stop it — a repeated letter, a one-letter word, a newline, two
+// separators in a row, a spaced-out run — at every offset in and around a 16-byte block.
+TEST(NormalizerOnePassTest, AsciiPlainWordsAgreeWithTheGeneralPath) {
+  static const char* const kWords[] = {
+      "idiot", "you", "are", "so", "the", "worst", "dancer", "on", "tv", "ab", "ba", "xyz",
+      "see", "all", "tt", "loser", "a", "I", "k", "7", "42", "@anna", "h8", "@", "b@d",
+      "l0ser", "st00pid", "ok", "no", "pls", "go", "home",
+  };
+  static const char* const kSeparators[] = {" ", " ", " ", " ", " ", " ", "  ", "\n", " \n", ". ", "!", ", "};
+  std::mt19937 rng(7);
+  Normalizer normalizer;
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string in;
+    const int words = static_cast<int>(rng() % (iter % 7 == 0 ? 60 : 14));
+    for (int j = 0; j < words; ++j) {
+      if (j) in += kSeparators[rng() % (sizeof(kSeparators) / sizeof(kSeparators[0]))];
+      in += kWords[rng() % (sizeof(kWords) / sizeof(kWords[0]))];
+      if (rng() % 40 == 0) in += " k i l l ";
+    }
+    ExpectOnePassAgreesWithGeneral(normalizer, in);
+    if (HasFatalFailure()) return;
   }
 }
 
