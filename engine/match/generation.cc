@@ -83,33 +83,52 @@ hs_database_t* CompileDatabase(const ExpressionSet& set, uint32_t id_base, const
 
 // Start-of-match tracking makes Hyperscan run its regex engines in a much costlier mode
 // (on the default pack a third of all scan time goes to the one raw e-mail regex), yet
-// regexes match few comments. So next to the full database (which, with the Scanner's
-// word-boundary checks on literals, defines what matches) `set` also gets:
-//   screen: every expression, same ids, HS_FLAG_SOM_LEFTMOST dropped;
+// regexes match few comments; and the regexes that need a digit (phone numbers,
+// addresses, sums: digit_gate.h) cost a quarter of the scan, yet most texts hold no
+// digit. So next to the full database (which, with the Scanner's word-boundary checks on
+// literals, defines what matches) `set` also gets:
+//   screen: every expression but the digit ones, same ids, HS_FLAG_SOM_LEFTMOST dropped;
+//   digit:  the expressions that need a digit, the same way (null if there are none);
 //   som:    only the SOM expressions, same ids and flags.
 // Hyperscan reports every match of every expression independently of the others in its
-// database, and dropping SOM changes only the start it reports, never which ends; so the
-// screen reports exactly the full database's non-SOM matches, plus one report per SOM
-// match end, and the SOM database exactly the full database's SOM matches. The Scanner
-// keeps the former and, only when some SOM expression fired, replaces the latter by a
-// scan of the SOM database. When every expression tracks SOM, the SOM database is `full`
-// itself (not owned by the result). Returns {null, null} when there is no SOM expression
-// or a split database fails to compile (the Scanner then scans the full database).
+// database, and dropping SOM changes only the start it reports, never which ends; so
+// screen and digit together report exactly the full database's non-SOM matches, plus one
+// report per SOM match end, and the SOM database exactly the full database's SOM matches;
+// a digit expression has none in a text without a digit. The Scanner scans the screen,
+// and the digit database only when the text holds a digit; it keeps their non-SOM
+// reports and, only when some SOM expression fired, replaces the others by a scan of
+// the SOM database. When every expression tracks SOM, the SOM database is `full` itself
+// (not owned by the result). Digit expressions are split off only when others remain
+// for the screen. Returns all null when there is nothing to split (no SOM and no digit
+// expression) or a split database fails to compile (the Scanner then scans the full
+// database).
 struct SplitDatabases {
   hs_database_t* screen = nullptr;
   hs_database_t* som = nullptr;
+  hs_database_t* digit = nullptr;
   bool from_cache = true;
 };
 SplitDatabases CompileSplit(const ExpressionSet& set, uint32_t id_base, hs_database_t* full,
                             const DatabaseCache* cache) {
-  std::vector<const char*> screen_exprs, som_exprs;
-  std::vector<unsigned> screen_flags, som_flags, screen_ids, som_ids;
+  bool any_digit = false, any_other = false;
+  for (const auto& e : set.items) (e.pattern.needs_digit ? any_digit : any_other) = true;
+  const bool gate = any_digit && any_other;
+
+  std::vector<const char*> screen_exprs, som_exprs, digit_exprs;
+  std::vector<unsigned> screen_flags, som_flags, digit_flags, screen_ids, som_ids, digit_ids;
   for (size_t i = 0; i < set.items.size(); ++i) {
     const CompiledPattern& p = set.items[i].pattern;
     const unsigned id = id_base + static_cast<unsigned>(i);
-    screen_exprs.push_back(p.expression.c_str());
-    screen_flags.push_back(p.flags & ~static_cast<unsigned>(HS_FLAG_SOM_LEFTMOST));
-    screen_ids.push_back(id);
+    const unsigned screen_flag = p.flags & ~static_cast<unsigned>(HS_FLAG_SOM_LEFTMOST);
+    if (gate && p.needs_digit) {
+      digit_exprs.push_back(p.expression.c_str());
+      digit_flags.push_back(screen_flag);
+      digit_ids.push_back(id);
+    } else {
+      screen_exprs.push_back(p.expression.c_str());
+      screen_flags.push_back(screen_flag);
+      screen_ids.push_back(id);
+    }
     if (p.flags & HS_FLAG_SOM_LEFTMOST) {
       som_exprs.push_back(p.expression.c_str());
       som_flags.push_back(p.flags);
@@ -117,22 +136,31 @@ SplitDatabases CompileSplit(const ExpressionSet& set, uint32_t id_base, hs_datab
     }
   }
   SplitDatabases out;
-  if (som_exprs.empty()) return out;
+  if (som_exprs.empty() && digit_exprs.empty()) return out;
   int error_index = -1;
   std::string error;
   bool cached = false;
+  bool ok = true;
   out.screen = CompileArrays(screen_exprs, screen_flags, screen_ids, cache, &cached, &error_index, &error);
   out.from_cache = cached;
-  if (out.screen && som_exprs.size() == set.items.size()) {
+  ok = out.screen != nullptr;
+  if (ok && som_exprs.size() == set.items.size()) {
     out.som = full;
-  } else if (out.screen) {
+  } else if (ok && !som_exprs.empty()) {
     out.som = CompileArrays(som_exprs, som_flags, som_ids, cache, &cached, &error_index, &error);
     out.from_cache = out.from_cache && cached;
+    ok = out.som != nullptr;
   }
-  if (!out.screen || !out.som) {
+  if (ok && !digit_exprs.empty()) {
+    out.digit = CompileArrays(digit_exprs, digit_flags, digit_ids, cache, &cached, &error_index, &error);
+    out.from_cache = out.from_cache && cached;
+    ok = out.digit != nullptr;
+  }
+  if (!ok) {
     spdlog::warn("split database does not compile ({}); scanning the full database", error);
     hs_free_database(out.screen);
     if (out.som != full) hs_free_database(out.som);
+    hs_free_database(out.digit);
     return SplitDatabases{};
   }
   return out;
@@ -167,6 +195,7 @@ Generation::~Generation() {
   for (const Split* split : {&normalized_split_, &raw_split_}) {
     hs_free_database(split->screen);
     if (split->som != normalized_db_ && split->som != raw_db_) hs_free_database(split->som);
+    hs_free_database(split->digit);
   }
   hs_free_database(normalized_db_);
   hs_free_database(raw_db_);
@@ -280,12 +309,12 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
   gen->raw_id_base_ = raw_base;
   if (gen->normalized_db_) {
     const SplitDatabases split = CompileSplit(normalized, 0, gen->normalized_db_, cache);
-    gen->normalized_split_ = {split.screen, split.som};
+    gen->normalized_split_ = {split.screen, split.som, split.digit};
     gen->from_cache_ = gen->from_cache_ && split.from_cache;
   }
   if (gen->raw_db_) {
     const SplitDatabases split = CompileSplit(raw, raw_base, gen->raw_db_, cache);
-    gen->raw_split_ = {split.screen, split.som};
+    gen->raw_split_ = {split.screen, split.som, split.digit};
     gen->from_cache_ = gen->from_cache_ && split.from_cache;
   }
   for (const ExpressionSet* es : {&normalized, &raw}) {

@@ -64,16 +64,22 @@ class Generation {
   // Null when the set has no pattern of that kind.
   const hs_database* normalized_db() const { return normalized_db_; }
   const hs_database* raw_db() const { return raw_db_; }
-  // The same two databases split for speed (scanner.h): the screen holds every expression
-  // of its database with start-of-match tracking dropped, and the SOM database only the
-  // expressions that track it, under the same ids. Both null when the database has no
-  // SOM expression (or they could not be compiled): the Scanner then uses the full one.
-  // When every expression tracks SOM (the raw database, usually) the SOM database is the
-  // full one itself.
+  // The same two databases split for speed (generation.cc, CompileSplit): the screen
+  // holds every expression of its database but those that need a digit, the digit
+  // database those (every match of theirs holds a digit, digit_gate.h: it is scanned
+  // only over text that has one), both with start-of-match tracking dropped; the SOM
+  // database only the expressions that track it. All under the same ids. All null when
+  // the database has nothing to split (no SOM and no digit expression, or they could not
+  // be compiled): the Scanner then uses the full one. The SOM (digit) database is null
+  // when no expression tracks SOM (needs a digit, or when every one does); when every
+  // expression tracks SOM (the raw database, usually) the SOM database is the full one
+  // itself.
   const hs_database* normalized_screen_db() const { return normalized_split_.screen; }
   const hs_database* normalized_som_db() const { return normalized_split_.som; }
+  const hs_database* normalized_digit_db() const { return normalized_split_.digit; }
   const hs_database* raw_screen_db() const { return raw_split_.screen; }
   const hs_database* raw_som_db() const { return raw_split_.som; }
+  const hs_database* raw_digit_db() const { return raw_split_.digit; }
   // Number of expressions in the normalized and raw databases; raw ids start at
   // raw_id_base() in refs().
   uint32_t raw_id_base() const { return raw_id_base_; }
@@ -96,6 +102,7 @@ class Generation {
   struct Split {
     hs_database* screen = nullptr;
     hs_database* som = nullptr;
+    hs_database* digit = nullptr;
   };
   Split normalized_split_;
   Split raw_split_;

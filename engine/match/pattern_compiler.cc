@@ -5,6 +5,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "match/digit_gate.h"
+
 namespace decorum {
 namespace {
 
@@ -90,6 +92,7 @@ CompiledPattern PatternCompiler::Regex(const std::string& text, bool raw) {
   p.flags = HS_FLAG_SOM_LEFTMOST | HS_FLAG_CASELESS;
   if (raw) {
     p.expression = text;
+    p.needs_digit = RegexNeedsDigit(p.expression);
     return p;
   }
   // Collapse runs of one literal letter, as the normalizer does to the text. Escapes
@@ -123,6 +126,7 @@ CompiledPattern PatternCompiler::Regex(const std::string& text, bool raw) {
     else if (c == '}' && class_depth == 0) in_quantifier = false;
     out += c;
   }
+  p.needs_digit = RegexNeedsDigit(p.expression);
   return p;
 }
 

@@ -43,6 +43,9 @@ struct CompiledPattern {
   bool word_end = false;
   bool exact_runs = false;       // handles: runs must match exactly, not at least
   std::vector<uint8_t> runs;     // per literal byte: run length required (empty: all 1)
+  // Regexes: every match contains an ASCII digit (digit_gate.h), so a text without one
+  // need not be scanned for it.
+  bool needs_digit = false;
 };
 
 class PatternCompiler {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "match/digit_gate.h"
+
 namespace decorum {
 namespace {
 
@@ -62,7 +64,8 @@ bool RunsSatisfied(const NormalizedText& n, uint32_t from, const PatternRef& ref
 
 Scanner::Scanner(std::shared_ptr<const Generation> gen) : gen_(std::move(gen)) {
   for (const hs_database* db : {gen_->normalized_db(), gen_->raw_db(), gen_->normalized_screen_db(),
-                                gen_->normalized_som_db(), gen_->raw_screen_db(), gen_->raw_som_db()}) {
+                                gen_->normalized_som_db(), gen_->normalized_digit_db(),
+                                gen_->raw_screen_db(), gen_->raw_som_db(), gen_->raw_digit_db()}) {
     if (db && hs_alloc_scratch(db, &scratch_) != HS_SUCCESS) {
       // Only an allocation failure gets here; nothing sensible can continue.
       std::abort();
@@ -94,21 +97,27 @@ void Scanner::ResolveSpans(const NormalizedText& normalized, std::vector<Match>*
   matches->resize(w);
 }
 
-bool Scanner::ScanSpace(const hs_database* full, const hs_database* screen, const hs_database* som,
-                        const char* data, size_t size, uint32_t shift, std::vector<Match>* out) {
+bool Scanner::ScanSpace(const Space& space, const char* data, size_t size, uint32_t shift,
+                        std::vector<Match>* out) {
   const size_t before = out->size();
   const PatternRef* refs = gen_->refs().data();
   ScanContext ctx{out, refs, data, size, false};
-  if (!screen) {
-    if (hs_scan(full, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
+  if (!space.screen) {
+    if (hs_scan(space.full, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
       return false;
     }
   } else {
-    // The screen reports what `full` would, except that a SOM expression's reports carry
-    // no start (generation.cc, CompileSplit). Only when one fired — rarely: regexes
-    // match few comments — are those reports swapped for the SOM database's, which are
-    // `full`'s own for those expressions.
-    if (hs_scan(screen, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
+    // The screen (with the digit database) reports what `full` would, except that a SOM
+    // expression's reports carry no start (generation.cc, CompileSplit). Only when one
+    // fired — rarely: regexes match few comments — are those reports swapped for the SOM
+    // database's, which are `full`'s own for those expressions.
+    if (hs_scan(space.screen, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
+      return false;
+    }
+    // The digit database is the rest of the screen, split off because its expressions
+    // cannot match without a digit (digit_gate.h).
+    if (space.digit && HasAsciiDigit(data, size) &&
+        hs_scan(space.digit, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
       return false;
     }
     if (ctx.som_fired) {
@@ -117,7 +126,7 @@ bool Scanner::ScanSpace(const hs_database* full, const hs_database* screen, cons
         if (!refs[(*out)[r].id].som) (*out)[w++] = (*out)[r];
       }
       out->resize(w);
-      if (hs_scan(som, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
+      if (hs_scan(space.som, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
         return false;
       }
     }
@@ -133,11 +142,10 @@ bool Scanner::ScanSpace(const hs_database* full, const hs_database* screen, cons
 
 Status Scanner::Scan(const NormalizedText& normalized, std::string_view original, std::vector<Match>* out) {
   out->clear();
-  const hs_database* norm_db = gen_->normalized_db();
-  const hs_database* norm_screen = gen_->normalized_screen_db();
-  const hs_database* norm_som = gen_->normalized_som_db();
-  if (norm_db && !normalized.text.empty()) {
-    if (!ScanSpace(norm_db, norm_screen, norm_som, normalized.text.data(), normalized.text.size(), 0, out)) {
+  const Space norm{gen_->normalized_db(), gen_->normalized_screen_db(), gen_->normalized_som_db(),
+                   gen_->normalized_digit_db()};
+  if (norm.full && !normalized.text.empty()) {
+    if (!ScanSpace(norm, normalized.text.data(), normalized.text.size(), 0, out)) {
       return Status::Internal("Hyperscan scan failed");
     }
   }
@@ -148,19 +156,18 @@ Status Scanner::Scan(const NormalizedText& normalized, std::string_view original
   // a buffer of its own, and its ends count as word boundaries (as they did when the
   // expressions held \b): the rescan of "aloser" from its 'l' finds "loser", though in
   // the whole text an 'a' precedes it.
-  if (norm_db) {
+  if (norm.full) {
     for (const auto& [b, e] : normalized.joined) {
       for (uint32_t skip = 1; skip <= 3 && e - b >= skip + 3; ++skip) {
-        if (!ScanSpace(norm_db, norm_screen, norm_som, normalized.text.data() + b + skip, e - b - skip,
-                       b + skip, out)) {
+        if (!ScanSpace(norm, normalized.text.data() + b + skip, e - b - skip, b + skip, out)) {
           return Status::Internal("Hyperscan scan failed");
         }
       }
     }
   }
-  if (gen_->raw_db() && !original.empty()) {
-    if (!ScanSpace(gen_->raw_db(), gen_->raw_screen_db(), gen_->raw_som_db(), original.data(),
-                   original.size(), 0, out)) {
+  const Space raw{gen_->raw_db(), gen_->raw_screen_db(), gen_->raw_som_db(), gen_->raw_digit_db()};
+  if (raw.full && !original.empty()) {
+    if (!ScanSpace(raw, original.data(), original.size(), 0, out)) {
       return Status::Internal("Hyperscan scan failed");
     }
   }

@@ -1,14 +1,16 @@
-// The screen/SOM split of each database (generation.h, CompileSplit) must report exactly
-// what the full database reports; the Scanner relies on it to skip start-of-match
+// The screen/digit/SOM split of each database (generation.h, CompileSplit) must report
+// exactly what the full database reports; the Scanner relies on it to skip start-of-match
 // tracking on the comments no regex matches.
 #include <gtest/gtest.h>
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <random>
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "match/digit_gate.h"
 #include "match/scanner.h"
 #include "normalize/normalizer.h"
 #include "testing/rule_fixture.h"
@@ -35,11 +37,15 @@ std::vector<Report> ScanDb(const hs_database* db, const std::string& text) {
   return out;
 }
 
-// What the Scanner makes of a split: the screen's reports of non-SOM expressions, plus
-// the SOM database's reports when (and only when) the screen saw a SOM expression fire.
+// What the Scanner makes of a split: the reports of non-SOM expressions by the screen and,
+// when the text holds a digit, the digit database, plus the SOM database's reports when
+// (and only when) one of those saw a SOM expression fire.
 std::vector<Report> ScanSplit(const Generation& gen, const hs_database* screen, const hs_database* som,
-                              const std::string& text) {
+                              const hs_database* digit, const std::string& text) {
   std::vector<Report> screened = ScanDb(screen, text);
+  if (digit && HasAsciiDigit(text.data(), text.size())) {
+    for (const Report& r : ScanDb(digit, text)) screened.push_back(r);
+  }
   std::vector<Report> out;
   bool som_fired = false;
   for (const Report& r : screened) {
@@ -88,6 +94,10 @@ TEST(ScannerSplitTest, SplitReportsWhatTheFullDatabaseReports) {
   ASSERT_NE(gen->raw_screen_db(), nullptr);
   // Every raw expression tracks SOM: the full raw database doubles as the SOM one.
   EXPECT_EQ(gen->raw_som_db(), gen->raw_db());
+  // The phone and duration regexes need a digit; the raw database has only the e-mail
+  // regex, which does not (and nothing would be left for its screen if it did).
+  ASSERT_NE(gen->normalized_digit_db(), nullptr);
+  EXPECT_EQ(gen->raw_digit_db(), nullptr);
 
   const std::string texts[] = {
       "",
@@ -106,9 +116,41 @@ TEST(ScannerSplitTest, SplitReportsWhatTheFullDatabaseReports) {
   for (const std::string& text : texts) {
     SCOPED_TRACE(text);
     normalizer.Normalize(text, &n);
-    EXPECT_EQ(ScanSplit(*gen, gen->normalized_screen_db(), gen->normalized_som_db(), n.text),
+    EXPECT_EQ(ScanSplit(*gen, gen->normalized_screen_db(), gen->normalized_som_db(),
+                        gen->normalized_digit_db(), n.text),
               ScanDb(gen->normalized_db(), n.text));
-    EXPECT_EQ(ScanSplit(*gen, gen->raw_screen_db(), gen->raw_som_db(), text), ScanDb(gen->raw_db(), text));
+    EXPECT_EQ(ScanSplit(*gen, gen->raw_screen_db(), gen->raw_som_db(), gen->raw_digit_db(), text),
+              ScanDb(gen->raw_db(), text));
+  }
+}
+
+// The same over generated texts mixing the regexes' matches and near misses with digits
+// in every role: phone numbers, addresses, durations, digits inside words and none.
+TEST(ScannerSplitTest, SplitReportsWhatTheFullDatabaseReportsOnGeneratedTexts) {
+  auto gen = test::CompileYaml(kRules);
+  ASSERT_NE(gen, nullptr);
+  static const char* const kPieces[] = {
+      "call", "212", "555", "0134", "07700", "900123", "44", "7", "2", "hours", "days",
+      "hope", "that", "delvey", "gets", "hurt", "killed", "idiot", "moron", "kill", "ass",
+      "a@b.co", "anna.s@example.com", "@handle", "h8", "1d10t", "l0ser", "x", "(212)", "-",
+  };
+  std::mt19937 rng(5);
+  Normalizer normalizer;
+  NormalizedText n;
+  for (int iter = 0; iter < 3000; ++iter) {
+    std::string text;
+    const int words = static_cast<int>(rng() % 14);
+    for (int j = 0; j < words; ++j) {
+      if (j) text += rng() % 5 ? " " : "";
+      text += kPieces[rng() % (sizeof(kPieces) / sizeof(kPieces[0]))];
+    }
+    SCOPED_TRACE(text);
+    normalizer.Normalize(text, &n);
+    ASSERT_EQ(ScanSplit(*gen, gen->normalized_screen_db(), gen->normalized_som_db(),
+                        gen->normalized_digit_db(), n.text),
+              ScanDb(gen->normalized_db(), n.text));
+    ASSERT_EQ(ScanSplit(*gen, gen->raw_screen_db(), gen->raw_som_db(), gen->raw_digit_db(), text),
+              ScanDb(gen->raw_db(), text));
   }
 }
 

@@ -1,0 +1,88 @@
+// RegexNeedsDigit may answer "no" when unsure, never "yes" wrongly: a regex put behind the
+// digit gate is not scanned over text without a digit (generation.cc, CompileSplit).
+#include "match/digit_gate.h"
+
+#include <gtest/gtest.h>
+#include <hs/hs.h>
+
+#include <string>
+
+namespace decorum {
+namespace {
+
+TEST(DigitGateTest, MandatoryDigitsAtTheTopLevelNeedADigit) {
+  for (const char* re : {
+           "\\d", "7", "\\b\\d{3} ?\\d{3} ?\\d{4}\\b", "\\b(44 ?|0)7\\d{3} ?\\d{6}\\b",
+           "\\bearn \\d+ (a|per) (day|week|hour)\\b", "\\b\\d{1,5} ([a-z]+ ){1,2}(st|street)\\b",
+           "\\b\\d+ (hour|hours|hr)\\b", "a\\d+?", "a\\d++b", "\\d{2,}", "x\\d{1}y",
+           "[a-z]+ 2", "(?:ab)+ 4", "(?=x)1", "\\.5", "\\d?1",
+       }) {
+    EXPECT_TRUE(RegexNeedsDigit(re)) << re;
+  }
+}
+
+TEST(DigitGateTest, OptionalOrUnreadDigitsDoNot) {
+  for (const char* re : {
+           "", "abc", "\\d?", "\\d*", "\\d{0,3}", "\\d{0}", "\\d*?x", "(\\d)", "(\\d)+",
+           "(\\d+|x)", "a|\\d", "\\d|a", "[0-9]", "[\\d]", "[[:digit:]]", "\\D", "\\w+",
+           // Escapes that are, or may be, a digit written another way or swallow what follows.
+           "\\x31", "\\x{31}", "\\061", "\\12", "\\Q1\\E", "\\p{Nd}", "\\cA1",
+           // Option settings change how the rest reads: (?x) makes "#" start a comment.
+           "(?x)a#\\d", "(?i)1", "(?#c)1",
+           // Syntax not read: unbalanced, braces that are not {m}, {m,} or {m,n}.
+           "(\\d", "\\d)", "]1", "\\d{,3}", "\\d{a}", "{1}", "*1", "\\d{1}{2}", "\\",
+       }) {
+    EXPECT_FALSE(RegexNeedsDigit(re)) << re;
+  }
+}
+
+// Every regex the gate claims needs a digit is checked against Hyperscan itself over
+// texts without one: it must never match there.
+TEST(DigitGateTest, HyperscanFindsNoMatchWithoutADigit) {
+  const std::string texts[] = {
+      "",
+      "call me at five five five",
+      "earn lots a day",
+      "hours and days and hours",
+      "a b c d e f g h i j k l m n o p",
+      "x.y x.y \\d d{3} [0-9] 44 no",
+  };
+  for (const char* re : {"\\b\\d{3} ?\\d{3} ?\\d{4}\\b", "\\d?1", "[a-z]+ 2", "\\.5", "a\\d+?"}) {
+    ASSERT_TRUE(RegexNeedsDigit(re)) << re;
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* err = nullptr;
+    ASSERT_EQ(hs_compile(re, HS_FLAG_CASELESS, HS_MODE_BLOCK, nullptr, &db, &err), HS_SUCCESS) << re;
+    hs_scratch_t* scratch = nullptr;
+    ASSERT_EQ(hs_alloc_scratch(db, &scratch), HS_SUCCESS);
+    for (const std::string& t : texts) {
+      int matches = 0;
+      hs_scan(db, t.data(), static_cast<unsigned>(t.size()), 0, scratch,
+              [](unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) {
+                ++*static_cast<int*>(ctx);
+                return 0;
+              },
+              &matches);
+      EXPECT_EQ(matches, 0) << re << " on '" << t << "'";
+    }
+    hs_free_scratch(scratch);
+    hs_free_database(db);
+  }
+}
+
+TEST(DigitGateTest, HasAsciiDigitLooksAtEveryByte) {
+  EXPECT_FALSE(HasAsciiDigit("", 0));
+  const std::string none = "no digits here, not even \xD9\xA3 (Arabic-Indic three) or /:";
+  EXPECT_FALSE(HasAsciiDigit(none.data(), none.size()));
+  // A digit at every position of texts long and short, across the 16-byte blocks.
+  for (size_t len = 1; len <= 40; ++len) {
+    for (size_t at = 0; at < len; ++at) {
+      std::string t(len, 'a');
+      t[at] = static_cast<char>('0' + at % 10);
+      EXPECT_TRUE(HasAsciiDigit(t.data(), t.size())) << len << " " << at;
+      EXPECT_FALSE(HasAsciiDigit(t.data(), at)) << len << " " << at;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace decorum
