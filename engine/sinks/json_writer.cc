@@ -52,6 +52,14 @@ void AppendJsonNumber(std::string* out, double v) {
   v = std::round(v * 1000) / 1000;
   if (v == 0) v = 0;  // no "-0"
   char buf[32];
+  // Most scores are whole numbers (0 above all); below 1e5 printing those as integers
+  // gives the same text as the shortest double form ("100000" would be "1e+05"), at a
+  // fraction of its cost.
+  if (v == std::trunc(v) && std::fabs(v) < 1e5) {
+    auto res = std::to_chars(buf, buf + sizeof(buf), static_cast<int64_t>(v));
+    out->append(buf, res.ptr);
+    return;
+  }
   auto res = std::to_chars(buf, buf + sizeof(buf), v);
   out->append(buf, res.ptr);
 }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -119,6 +120,15 @@ TEST(JsonNumberTest, NoNegativeZeroOrNonFinite) {
   EXPECT_EQ(Num(std::numeric_limits<double>::quiet_NaN()), "0");
   EXPECT_EQ(Num(std::numeric_limits<double>::infinity()), "0");
   EXPECT_EQ(Num(-std::numeric_limits<double>::infinity()), "0");
+}
+
+// Whole numbers take a shortcut; it must print what the shortest double form prints.
+TEST(JsonNumberTest, WholeNumbersPrintAsTheShortestDoubleForm) {
+  for (double v : {1.0, -1.0, 7.0, -42.0, 99999.0, -99999.0, 100000.0, 1e6, 123456789.0}) {
+    char buf[32];
+    const auto res = std::to_chars(buf, buf + sizeof(buf), v);
+    EXPECT_EQ(Num(v), std::string(buf, res.ptr)) << v;
+  }
 }
 
 TEST(JsonNumberTest, LargeValuesStayValidJsonNumbers) {
