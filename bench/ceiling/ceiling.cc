@@ -1,10 +1,8 @@
 // decorum-bench-ceiling: the pipeline against its ceiling, in one run (SPEC §10, issue 5).
 //
 // The ceiling is a bare hs_scan of every comment text with the very databases the
-// Scanner scans each comment with (the normalized and, when the rule set has raw rules,
-// the raw database — their SOM-free screens when the set has start-tracking regexes, and
-// the databases of the regexes that need a digit over the texts that have one), a
-// no-op match callback and one scratch: what matching alone would cost if decoding,
+// Scanner scans each comment with (BareScan, harness/bare_scan.h), a no-op match
+// callback and one scratch: what matching alone would cost if decoding,
 // normalization, evaluation, the decision and its encoding were free. The pipeline is
 // Moderator::ModerateLine — everything `decorum score` does per line, on one thread —
 // over the same lines, its records written to /dev/null in 64 KiB chunks.
@@ -21,15 +19,14 @@
 //
 // Usage: decorum-bench-ceiling --corpus FILE [--rules DIR] [--cache-dir DIR]
 //                              [--limit N] [--rounds R] [--label NAME]
-#include <hs/hs.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <string>
 
+#include "bare_scan.h"
 #include "harness.h"
 #include "ingest/line_reader.h"
-#include "match/digit_gate.h"
 #include "normalize/normalizer.h"
 #include "pipeline/moderator.h"
 #include "sinks/run_stats.h"
@@ -50,30 +47,9 @@ constexpr char kUsage[] =
     "  --rounds R      interleaved rounds; the best of each is reported (default 3)\n"
     "  --label NAME    the rules label printed in the output (default: default or DIR)\n";
 
-int NoOp(unsigned, unsigned long long, unsigned long long, unsigned, void*) { return 0; }
-
-// The databases the Scanner scans a text with in one space: `db` always, `digit` (when
-// not null) only when the text holds a digit (match/digit_gate.h).
-struct Gated {
-  const hs_database* db = nullptr;
-  const hs_database* digit = nullptr;
-};
-
-void ScanGated(const Gated& g, const std::string& t, hs_scratch* scratch) {
-  if (g.db == nullptr) return;
-  hs_scan(g.db, t.data(), static_cast<unsigned>(t.size()), 0, scratch, NoOp, nullptr);
-  if (g.digit != nullptr && HasAsciiDigit(t.data(), t.size())) {
-    hs_scan(g.digit, t.data(), static_cast<unsigned>(t.size()), 0, scratch, NoOp, nullptr);
-  }
-}
-
-// One pass of hs_scan over `texts` with `norm` and `raw`.
-void ScanAll(const std::vector<std::string>& texts, const Gated& norm, const Gated& raw,
-             hs_scratch* scratch) {
-  for (const std::string& t : texts) {
-    ScanGated(norm, t, scratch);
-    ScanGated(raw, t, scratch);
-  }
+// One pass of the bare scan over `texts`.
+void ScanAll(const std::vector<std::string>& texts, const BareScan& scan, bool with_raw) {
+  for (const std::string& t : texts) scan.Scan(t, with_raw);
 }
 
 int Main(int argc, char** argv) {
@@ -84,22 +60,7 @@ int Main(int argc, char** argv) {
   const Corpus corpus = LoadCorpus(args.get("--corpus"), args.get_u64("--limit", 1000000));
   const auto gen = LoadGeneration(rules, args.get("--cache-dir"));
 
-  // The databases the Scanner scans every comment with: the SOM-free screens when the set
-  // has regexes that track match starts or need a digit (generation.h), plus the digit
-  // databases over the texts with a digit; else the full databases. The SOM rescans the
-  // Scanner does after a regex fired count as pipeline cost, not ceiling.
-  const Gated norm = gen->normalized_screen_db()
-                         ? Gated{gen->normalized_screen_db(), gen->normalized_digit_db()}
-                         : Gated{gen->normalized_db(), nullptr};
-  const Gated raw = gen->raw_screen_db() ? Gated{gen->raw_screen_db(), gen->raw_digit_db()}
-                                         : Gated{gen->raw_db(), nullptr};
-  hs_scratch* scratch = nullptr;
-  for (const hs_database* db : {norm.db, norm.digit, raw.db, raw.digit}) {
-    if (db != nullptr && hs_alloc_scratch(db, &scratch) != HS_SUCCESS) {
-      std::fprintf(stderr, "hs_alloc_scratch failed\n");
-      return 1;
-    }
-  }
+  const BareScan bare(*gen);
 
   // The normalized texts, for the informational scan of what the engine really scans.
   std::vector<std::string> normalized;
@@ -124,12 +85,12 @@ int Main(int argc, char** argv) {
   uint64_t decided = 0;
   for (uint64_t r = 0; r < rounds; ++r) {
     double t0 = Now(), c0 = ThreadCpu();
-    ScanAll(corpus.texts, norm, raw, scratch);
+    ScanAll(corpus.texts, bare, /*with_raw=*/true);
     best_scan = std::min(best_scan, Now() - t0);
     cpu_scan = std::min(cpu_scan, ThreadCpu() - c0);
 
     t0 = Now();
-    ScanAll(normalized, norm, Gated{}, scratch);
+    ScanAll(normalized, bare, /*with_raw=*/false);
     best_norm_scan = std::min(best_norm_scan, Now() - t0);
 
     RunStats stats;
@@ -148,7 +109,6 @@ int Main(int argc, char** argv) {
     cpu_pipeline = std::min(cpu_pipeline, ThreadCpu() - c0);
     decided = stats.comments - stats.errors;
   }
-  hs_free_scratch(scratch);
 
   const double texts = static_cast<double>(corpus.texts.size());
   const double lines = static_cast<double>(corpus.lines.size());

@@ -1,0 +1,44 @@
+#include "bare_scan.h"
+
+#include <hs/hs.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "match/digit_gate.h"
+
+namespace decorum::bench {
+namespace {
+
+int NoOp(unsigned, unsigned long long, unsigned long long, unsigned, void*) { return 0; }
+
+}  // namespace
+
+BareScan::BareScan(const Generation& gen) {
+  norm_ = gen.normalized_screen_db() ? Space{gen.normalized_screen_db(), gen.normalized_digit_db()}
+                                     : Space{gen.normalized_db(), nullptr};
+  raw_ = gen.raw_screen_db() ? Space{gen.raw_screen_db(), gen.raw_digit_db()} : Space{gen.raw_db(), nullptr};
+  for (const hs_database* db : {norm_.db, norm_.digit, raw_.db, raw_.digit}) {
+    if (db != nullptr && hs_alloc_scratch(db, &scratch_) != HS_SUCCESS) {
+      std::fprintf(stderr, "hs_alloc_scratch failed\n");
+      std::exit(1);
+    }
+  }
+}
+
+BareScan::~BareScan() { hs_free_scratch(scratch_); }
+
+void BareScan::ScanSpace(const Space& space, std::string_view text) const {
+  if (space.db == nullptr) return;
+  hs_scan(space.db, text.data(), static_cast<unsigned>(text.size()), 0, scratch_, NoOp, nullptr);
+  if (space.digit != nullptr && HasAsciiDigit(text.data(), text.size())) {
+    hs_scan(space.digit, text.data(), static_cast<unsigned>(text.size()), 0, scratch_, NoOp, nullptr);
+  }
+}
+
+void BareScan::Scan(std::string_view text, bool with_raw) const {
+  ScanSpace(norm_, text);
+  if (with_raw) ScanSpace(raw_, text);
+}
+
+}  // namespace decorum::bench
