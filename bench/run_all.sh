@@ -7,11 +7,12 @@
 #   --quick     small sizes, for a smoke run in a few minutes (no 50k rule set, no
 #               memory-growth run)
 #   --plugins-config FILE
-#               HOOK "plugins on": also run the batch scenario with
-#               `decorum score --config FILE` (same as DECORUM_BENCH_PLUGINS_CONFIG=FILE)
+#               the batch scenario's plugins-on runs use `decorum score --config FILE`
+#               instead of pile_on + repeat_offender + quarantine_sqlite (same as
+#               DECORUM_BENCH_PLUGINS_CONFIG=FILE; `off` skips those runs)
 #
 # Scenarios, in order (each also runs alone; see bench/README.md): ceiling, batch (1 and
-# 2 threads, plugins off [and on]), daemon (1/8/64 connections, latency at half peak),
+# 2 threads, plugins off and on), daemon (1/8/64 connections, latency at half peak),
 # scale + start-up (default, 10k[, 50k] patterns), micro-benchmarks, memory growth (full
 # run only: RSS after 1M vs after 10M comments). A scenario that fails is reported in the
 # table and the others still run; the exit status is then 1.
@@ -40,7 +41,8 @@ bench_build_dir "$build"
 bench_need "$DECORUM" "$GEN_CORPUS" "$LOADGEN" "$CEILING" "$READY" "$MEMORY" "$GEN_RULES"
 [ -x /usr/bin/time ] || bench_die "/usr/bin/time is missing (Debian package 'time')"
 if [ -n "$plugins_config" ]; then
-  [ -r "$plugins_config" ] || bench_die "--plugins-config '$plugins_config' is not readable"
+  [ "$plugins_config" = off ] || [ -r "$plugins_config" ] ||
+    bench_die "--plugins-config '$plugins_config' is not readable"
   export DECORUM_BENCH_PLUGINS_CONFIG=$plugins_config
 fi
 
@@ -67,7 +69,7 @@ machine() {
 }
 machine
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) at start (above ~0.5 on this machine, rates are disturbed)"
-echo "mode:    $([ "$quick" = 1 ] && echo quick || echo full); plugins-on runs: ${DECORUM_BENCH_PLUGINS_CONFIG:-none (hook unset)}"
+echo "mode:    $([ "$quick" = 1 ] && echo quick || echo full); plugins-on runs: ${DECORUM_BENCH_PLUGINS_CONFIG:-pile_on, repeat_offender, quarantine_sqlite}"
 
 failed=0
 scenario() {  # scenario NAME SCRIPT ARGS... (environment given by the caller)

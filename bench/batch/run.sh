@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Batch end-to-end benchmark: `decorum score` on a generated corpus with the default
-# rules, output written to /dev/null, on 1 and 2 threads, plugins off. Prints comments/s
-# and MB/s per run (from decorum's own summary, which excludes start-up), peak RSS, and the
-# ratio to the ceiling: comments/s divided by (threads x the bare-scan rate of the same
-# corpus on one thread, bench/ceiling).
+# rules, output written to /dev/null, on 1 and 2 threads, plugins off and on. Prints
+# comments/s and MB/s per run (from decorum's own summary, which excludes start-up), peak
+# RSS, and the ratio to the ceiling: comments/s divided by (threads x the bare-scan rate
+# of the same corpus on one thread, bench/ceiling).
+#
+# "Plugins on" runs `decorum score --config FILE` with the shipped plugins that act on
+# every comment of a batch run: pile_on, repeat_offender and quarantine_sqlite (a real
+# SQLite file in the work directory). escalate is left out: it would post to a receiver.
 #
 # Usage: bench/batch/run.sh [BUILD_DIR] [COUNT]     (defaults: build, 1000000)
 # Environment:
@@ -11,11 +15,10 @@
 #   BENCH_CORPUS=FILE        score this corpus instead of generating COUNT comments
 #   BENCH_CEILING_CPS=N      the ceiling's comments/s, if already measured (else measured here)
 #   DECORUM_BENCH_PLUGINS_CONFIG=FILE
-#       HOOK "plugins on": also runs every thread count with `decorum score --config FILE`
-#       (a deploy/decorum.yaml-style file whose `plugins:` section loads the plugins). The
-#       lead fills in the file once plugins land; unset, only plugins-off runs are made.
-#       The file's rules and cache settings are overridden (--rules rules/, the
-#       benchmark's --cache-dir, -t), so both kinds of run score with the same rules.
+#       the plugins-on runs use FILE (a deploy/decorum.yaml-style file whose `plugins:`
+#       section loads the plugins) instead of the three above; `off` skips them. The
+#       file's rules and cache settings are overridden (--rules rules/, the benchmark's
+#       --cache-dir, -t), so both kinds of run score with the same rules.
 set -euo pipefail
 . "$(dirname "$0")/../harness/lib.sh"
 bench_build_dir "${1:-build}"
@@ -23,10 +26,22 @@ count=${2:-1000000}
 bench_positive_int COUNT "$count"
 bench_need "$DECORUM" "$GEN_CORPUS" "$CEILING"
 plugins_config=${DECORUM_BENCH_PLUGINS_CONFIG:-}
-[ -z "$plugins_config" ] || [ -r "$plugins_config" ] ||
+[ -z "$plugins_config" ] || [ "$plugins_config" = off ] || [ -r "$plugins_config" ] ||
   bench_die "DECORUM_BENCH_PLUGINS_CONFIG='$plugins_config' is not readable"
 
 bench_workdir
+if [ -z "$plugins_config" ]; then
+  for p in pile_on repeat_offender quarantine_sqlite; do
+    [ -r "$BENCH_BUILD/plugins/$p.so" ] || bench_die "$BENCH_BUILD/plugins/$p.so is missing (ninja -C BUILD bench)"
+  done
+  plugins_config=$BENCH_WORK/plugins.yaml
+  cat >"$plugins_config" <<YAML
+plugins:
+  - {name: pile_on, path: $BENCH_BUILD/plugins/pile_on.so}
+  - {name: repeat_offender, path: $BENCH_BUILD/plugins/repeat_offender.so}
+  - {name: quarantine, path: $BENCH_BUILD/plugins/quarantine_sqlite.so, config: {path: $BENCH_WORK/quarantine.db}}
+YAML
+fi
 corpus=$(bench_corpus "$count" 42)
 cache=$BENCH_WORK/cache
 echo "batch: corpus $(wc -l <"$corpus") comments, $(du -m "$corpus" | cut -f1) MB, $(nproc) cores, default rules"
@@ -55,8 +70,7 @@ run() {  # run THREADS LABEL [extra decorum args...]
 for t in ${BENCH_THREADS:-1 2}; do
   run "$t" "plugins off"
 done
-if [ -n "$plugins_config" ]; then
-  # HOOK "plugins on": see the header.
+if [ "$plugins_config" != off ]; then
   for t in ${BENCH_THREADS:-1 2}; do
     run "$t" "plugins on" --config "$plugins_config" --rules "$BENCH_SRC/rules"
   done
