@@ -69,9 +69,13 @@ size_t SkipGroup(std::string_view s, size_t i) {
 
 // Whether the expression only uses syntax the walk understands: every escape simple,
 // every "(?" a plain group or a lookaround (not an option setting such as (?x), which
-// changes how the rest reads, nor a comment).
+// changes how the rest reads, nor a comment), no control verb ("(*UCP)" makes \d match
+// every Unicode decimal digit), and no NUL (Hyperscan reads the expression as a C
+// string: it would compile less than what was analysed).
 bool OnlyKnownSyntax(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\0') return false;
+    if (s[i] == '(' && i + 1 < s.size() && s[i + 1] == '*') return false;
     if (s[i] == '\\') {
       if (i + 1 >= s.size() || !IsSimpleEscape(s[i + 1])) return false;
       ++i;

@@ -13,7 +13,8 @@
 // level — outside every group and class — and answers yes when it finds there a `\d` or
 // a literal digit that is not made optional by its quantifier (`?`, `*`, `{0,n}`), with
 // no top-level alternation. Anything it does not fully understand (option settings
-// `(?i)`, `\Q..\E`, unusual escapes, unbalanced syntax) answers no.
+// `(?i)`, control verbs `(*UCP)`, `\Q..\E`, unusual escapes, a NUL, unbalanced syntax)
+// answers no.
 #pragma once
 
 #include <cstddef>

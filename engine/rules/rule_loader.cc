@@ -332,6 +332,13 @@ class Loader {
           ok = false;
           continue;
         }
+        // YAML can spell a NUL ("\0"); Hyperscan reads patterns as C strings and would
+        // silently compile only what precedes it.
+        if (s.find('\0') != std::string::npos) {
+          Error(n[name], id, "pattern in '" + std::string(key) + "." + name + "' contains a NUL byte");
+          ok = false;
+          continue;
+        }
         out->push_back({kind, std::move(s), Where(n[name])});
       }
     }

@@ -27,13 +27,16 @@ TEST(DigitGateTest, OptionalOrUnreadDigitsDoNot) {
            "(\\d+|x)", "a|\\d", "\\d|a", "[0-9]", "[\\d]", "[[:digit:]]", "\\D", "\\w+",
            // Escapes that are, or may be, a digit written another way or swallow what follows.
            "\\x31", "\\x{31}", "\\061", "\\12", "\\Q1\\E", "\\p{Nd}", "\\cA1",
-           // Option settings change how the rest reads: (?x) makes "#" start a comment.
-           "(?x)a#\\d", "(?i)1", "(?#c)1",
+           // Option settings change how the rest reads: (?x) makes "#" start a comment;
+           // the control verb (*UCP) makes \d match every Unicode decimal digit.
+           "(?x)a#\\d", "(?i)1", "(?#c)1", "(*UCP)\\d", "(*UTF8)(*UCP)\\d{3}", "a(*UCP)\\d",
            // Syntax not read: unbalanced, braces that are not {m}, {m,} or {m,n}.
            "(\\d", "\\d)", "]1", "\\d{,3}", "\\d{a}", "{1}", "*1", "\\d{1}{2}", "\\",
        }) {
     EXPECT_FALSE(RegexNeedsDigit(re)) << re;
   }
+  // Hyperscan compiles the expression as a C string: after a NUL it sees nothing.
+  EXPECT_FALSE(RegexNeedsDigit(std::string_view("ab\0\\d", 5)));
 }
 
 // Every regex the gate claims needs a digit is checked against Hyperscan itself over

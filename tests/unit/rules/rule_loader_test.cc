@@ -150,6 +150,13 @@ const BadCase kBadCases[] = {
      "    match:\n"
      "      words: ['!!!']\n",
      "bad.yaml:10:14: rule bad.rule: pattern '!!!' has no letter or digit", true},
+    {"RegexWithANulByte",  // Hyperscan would compile only "ab"
+     "  - id: bad.rule\n"
+     "    category: insult\n"
+     "    score: 2\n"
+     "    match:\n"
+     "      regex: [\"ab\\0\\\\d\"]\n",
+     "bad.yaml:10:14: rule bad.rule: pattern in 'match.regex' contains a NUL byte", true},
 };
 
 class BadRuleTest : public ::testing::TestWithParam<BadCase> {};
