@@ -192,15 +192,17 @@ void BM_Evaluate(benchmark::State& state) {
   state.SetBytesProcessed(bytes);
 }
 
-// AppendDecisionRecord into a reused buffer (cleared every 64 KiB, as a writer would).
+// DecisionEncoder::Append into a reused buffer (cleared every 64 KiB, as a writer would),
+// with one encoder for the generation, as the Moderator has.
 void BM_Encode(benchmark::State& state) {
   const Sample& s = *g_sample;
+  const DecisionEncoder encoder(*s.gen);
   std::string out;
   out.reserve(1 << 17);
   size_t i = 0;
   int64_t bytes = 0;
   for (auto _ : state) {
-    AppendDecisionRecord(*s.gen, s.comments[i].View(i + 1), s.decisions[i], i + 1, &out);
+    encoder.Append(s.comments[i].View(i + 1), s.decisions[i], i + 1, &out);
     if (out.size() >= (1 << 16)) {
       bytes += static_cast<int64_t>(out.size());
       benchmark::DoNotOptimize(out.data());

@@ -9,6 +9,7 @@ Moderator::Moderator(std::shared_ptr<const Generation> gen, FieldMap map, size_t
                      std::shared_ptr<PluginChain> plugins)
     : decoder_(std::move(map)),
       scanner_(std::move(gen)),
+      encoder_(scanner_.generation()),
       max_line_bytes_(max_line_bytes),
       plugins_(plugins && plugins->size() ? std::move(plugins) : nullptr) {}
 
@@ -64,7 +65,7 @@ void Moderator::ModerateLine(const Line& line, uint64_t fallback_id, std::string
   const bool viewed = plugins_ && ScoreWithPlugins(fallback_id);
   stats->Count(scanner_.generation(), decision_);
   const size_t start = out->size();
-  AppendDecisionRecord(scanner_.generation(), comment_, decision_, fallback_id, out);
+  encoder_.Append(comment_, decision_, fallback_id, out);
   if (plugins_ && plugins_->acts_on(decision_.action)) {
     // Plugins never change hits or targets, so a view built for scoring still holds.
     if (!viewed) abi_.Build(scanner_.generation(), comment_, fallback_id, decision_);

@@ -21,6 +21,7 @@
 #include "normalize/normalizer.h"
 #include "plugin_host/abi_view.h"
 #include "plugin_host/plugin_chain.h"
+#include "sinks/decision_encoder.h"
 #include "sinks/run_stats.h"
 
 namespace decorum {
@@ -55,6 +56,7 @@ class Moderator {
   CommentDecoder decoder_;
   Normalizer normalizer_;
   Scanner scanner_;
+  DecisionEncoder encoder_;  // after scanner_: built from its generation
   Evaluator evaluator_;
   size_t max_line_bytes_;
   std::shared_ptr<PluginChain> plugins_;

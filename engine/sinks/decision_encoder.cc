@@ -23,33 +23,6 @@ void AppendSpan(Span s, std::string* out) {
   out->push_back(']');
 }
 
-void AppendHits(const Generation& gen, std::string_view text, const std::vector<Hit>& hits,
-                std::string* out) {
-  const RuleSet& set = gen.rules();
-  out->push_back('[');
-  for (size_t i = 0; i < hits.size(); ++i) {
-    const Hit& h = hits[i];
-    const Rule& rule = set.rules[h.rule];
-    if (i) out->push_back(',');
-    out->append("{\"rule\":");
-    AppendJsonString(out, rule.id);
-    out->append(",\"category\":");
-    AppendJsonString(out, CategoryName(rule.category));
-    out->append(",\"score\":");
-    AppendJsonNumber(out, h.score);
-    out->push_back(',');
-    AppendSpan(h.span, out);
-    out->append(",\"match\":");
-    AppendJsonString(out, text.substr(h.span.begin, h.span.end - h.span.begin));
-    if (h.target >= 0) {
-      out->append(",\"target\":");
-      AppendJsonString(out, set.targets[h.target].id);
-    }
-    out->push_back('}');
-  }
-  out->push_back(']');
-}
-
 // {"name":…,"score":delta,"labels":[…],"action":floor,"ceiling":…,"reason":…,"error":…},
 // each field only when it says something.
 void AppendPlugins(const std::vector<PluginResult>& results, std::string* out) {
@@ -105,31 +78,75 @@ void AppendPlugins(const std::vector<PluginResult>& results, std::string* out) {
 
 }  // namespace
 
-void AppendDecisionRecord(const Generation& gen, const Comment& comment, const Decision& d,
-                          uint64_t fallback_id, std::string* out) {
+DecisionEncoder::DecisionEncoder(const Generation& gen) {
+  const RuleSet& set = gen.rules();
+  for (const Rule& rule : set.rules) {
+    std::string& h = hit_heads_.emplace_back("{\"rule\":");
+    AppendJsonString(&h, rule.id);
+    h += ",\"category\":";
+    AppendJsonString(&h, CategoryName(rule.category));
+    h += ",\"score\":";
+  }
+  for (const Target& target : set.targets) {
+    std::string& entry = target_entries_.emplace_back("{\"id\":");
+    AppendJsonString(&entry, target.id);
+    entry += ',';
+    std::string& hit = hit_targets_.emplace_back(",\"target\":");
+    AppendJsonString(&hit, target.id);
+  }
+  for (Action a : {Action::kAllow, Action::kFlag, Action::kQuarantine, Action::kEscalate}) {
+    std::string& s = actions_[static_cast<size_t>(a)];
+    s = ",\"action\":\"";
+    s += ActionName(a);
+    s += "\",\"score\":";
+  }
+  tail_ = ",\"ruleset\":";
+  AppendJsonString(&tail_, gen.id());
+  tail_ += "}\n";
+}
+
+void DecisionEncoder::AppendHits(std::string_view text, const std::vector<Hit>& hits,
+                                 std::string* out) const {
+  out->push_back('[');
+  for (size_t i = 0; i < hits.size(); ++i) {
+    const Hit& h = hits[i];
+    if (i) out->push_back(',');
+    out->append(hit_heads_[h.rule]);
+    AppendJsonNumber(out, h.score);
+    out->push_back(',');
+    AppendSpan(h.span, out);
+    out->append(",\"match\":");
+    AppendJsonString(out, text.substr(h.span.begin, h.span.end - h.span.begin));
+    if (h.target >= 0) out->append(hit_targets_[h.target]);
+    out->push_back('}');
+  }
+  out->push_back(']');
+}
+
+void DecisionEncoder::Append(const Comment& comment, const Decision& d, uint64_t fallback_id,
+                             std::string* out) const {
   AppendId(comment, fallback_id, out);
-  out->append(",\"action\":\"");
-  out->append(ActionName(d.action));
-  out->append("\",\"score\":");
+  out->append(actions_[static_cast<size_t>(d.action)]);
   AppendJsonNumber(out, d.score);
   out->append(",\"targets\":[");
   for (size_t i = 0; i < d.targets.size(); ++i) {
     if (i) out->push_back(',');
-    out->append("{\"id\":");
-    AppendJsonString(out, gen.rules().targets[d.targets[i].target].id);
-    out->push_back(',');
+    out->append(target_entries_[d.targets[i].target]);
     AppendSpan(d.targets[i].span, out);
     out->push_back('}');
   }
   out->append("],\"hits\":");
-  AppendHits(gen, comment.text, d.hits, out);
+  AppendHits(comment.text, d.hits, out);
   out->append(",\"plugins\":");
   AppendPlugins(d.plugins, out);
   out->append(",\"shadow\":");
-  AppendHits(gen, comment.text, d.shadow, out);
-  out->append(",\"ruleset\":\"");
-  out->append(gen.id());
-  out->append("\"}\n");
+  AppendHits(comment.text, d.shadow, out);
+  out->append(tail_);
+}
+
+void AppendDecisionRecord(const Generation& gen, const Comment& comment, const Decision& d,
+                          uint64_t fallback_id, std::string* out) {
+  DecisionEncoder(gen).Append(comment, d, fallback_id, out);
 }
 
 void AppendErrorRecord(const Comment& comment, uint64_t fallback_id, std::string_view message,

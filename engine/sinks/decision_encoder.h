@@ -1,11 +1,18 @@
 // DecisionEncoder: writes decision and error records as NDJSON lines (SPEC §5).
 //
-// Thread safety: stateless; each call appends to the caller's buffer.
+// Why a class: the names every record repeats — rule ids and categories, target ids,
+// the ruleset id — belong to one generation. A DecisionEncoder escapes them once, into
+// the JSON fragments that carry them, instead of on every record (the encoder runs once
+// per comment, on the hot path).
+//
+// Thread safety: immutable after construction; Append only writes the caller's buffer.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "decorum/comment.h"
 #include "decorum/decision.h"
@@ -13,9 +20,29 @@
 
 namespace decorum {
 
-// Appends one decision line, '\n'-terminated. `comment.text` must be the text the
-// decision's spans index. A comment without an id is given `fallback_id` (the batch
-// line number, or the daemon's per-connection sequence) as a JSON number.
+class DecisionEncoder {
+ public:
+  // Encodes decisions made with `gen`; keeps no reference to it.
+  explicit DecisionEncoder(const Generation& gen);
+
+  // Appends one decision line, '\n'-terminated. `comment.text` must be the text the
+  // decision's spans index. A comment without an id is given `fallback_id` (the batch
+  // line number, or the daemon's per-connection sequence) as a JSON number.
+  // REQUIRES: `decision` was made with the generation given to the constructor.
+  void Append(const Comment& comment, const Decision& decision, uint64_t fallback_id,
+              std::string* out) const;
+
+ private:
+  void AppendHits(std::string_view text, const std::vector<Hit>& hits, std::string* out) const;
+
+  std::vector<std::string> hit_heads_;       // per rule: {"rule":…,"category":…,"score":
+  std::vector<std::string> target_entries_;  // per target: {"id":…,
+  std::vector<std::string> hit_targets_;     // per target: ,"target":…
+  std::array<std::string, 4> actions_;       // per Action: ,"action":"…","score":
+  std::string tail_;                         // ,"ruleset":"…"}\n
+};
+
+// DecisionEncoder(gen).Append(...), for one-off records (explain, tests).
 void AppendDecisionRecord(const Generation& gen, const Comment& comment, const Decision& decision,
                           uint64_t fallback_id, std::string* out);
 
