@@ -176,6 +176,7 @@ struct CommentDecoder::Impl {
     sources[kParent] = &map.parent;
     sources[kLang] = &map.lang;
     sources[kMeta] = &map.meta;
+    for (int slot = 0; slot < kSlotCount; ++slot) keys[slot] = *sources[slot];
   }
 
   // Parses `len` bytes at `data`, which must be followed by SIMDJSON_PADDING writable bytes;
@@ -231,8 +232,11 @@ struct CommentDecoder::Impl {
     // of keys. A repeated key takes its last value, as in JavaScript's JSON.parse and
     // Python's json, so we score the text that the producer's own tools would show.
     for (simdjson::dom::key_value_pair kv : obj) {
+      const std::string_view key = kv.key;
       for (int slot = 0; slot < kSlotCount; ++slot) {
-        if (kv.key == *sources[slot]) {
+        // Length and first byte first: most keys differ from most slots right there.
+        const std::string_view want = keys[slot];
+        if (key.size() == want.size() && (key.empty() || key[0] == want[0]) && key == want) {
           values[slot] = kv.value;
           present[slot] = true;
         }
@@ -282,6 +286,7 @@ struct CommentDecoder::Impl {
 
   FieldMap map;
   const std::string* sources[kSlotCount];
+  std::string_view keys[kSlotCount];  // *sources[slot], for the per-key comparisons
   simdjson::dom::parser parser;
   PaddedBuffer line_buf;
   simdjson::internal::string_builder<> meta_builder;
