@@ -43,24 +43,9 @@ rules:
     match: {words: ['moron*']}
 )";
 
-class MatchingTest : public ::testing::Test {
+class MatchingTest : public test::RuleSetTest {
  protected:
-  void SetUp() override {
-    gen_ = CompileYaml(kRules);
-    ASSERT_NE(gen_, nullptr);
-    m_ = std::make_unique<TextModerator>(gen_);
-  }
-
-  // The original text cut out by each hit of `rule` in `text`.
-  std::vector<std::string> MatchesOf(const std::string& text, const std::string& rule) {
-    const Decision d = m_->Moderate(text);
-    std::vector<std::string> out;
-    for (const Hit& h : m_->HitsOf(d, rule)) out.push_back(Cut(text, h.span));
-    return out;
-  }
-
-  std::shared_ptr<const Generation> gen_;
-  std::unique_ptr<TextModerator> m_;
+  void SetUp() override { Use(kRules); }
 };
 
 struct Evasion {

@@ -23,7 +23,6 @@ namespace {
 
 using test::CompileYaml;
 using test::Cut;
-using test::TextModerator;
 
 constexpr char kRules[] = R"(
 targets:
@@ -49,21 +48,9 @@ rules:
     match: {words: ['moron*']}
 )";
 
-class WordBoundaryTest : public ::testing::Test {
+class WordBoundaryTest : public test::RuleSetTest {
  protected:
-  void SetUp() override {
-    gen_ = CompileYaml(kRules);
-    ASSERT_NE(gen_, nullptr);
-    m_ = std::make_unique<TextModerator>(gen_);
-  }
-
-  // The original text cut out by each hit of `rule` in `text`.
-  std::vector<std::string> MatchesOf(const std::string& text, const std::string& rule) {
-    const Decision d = m_->Moderate(text);
-    std::vector<std::string> out;
-    for (const Hit& h : m_->HitsOf(d, rule)) out.push_back(Cut(text, h.span));
-    return out;
-  }
+  void SetUp() override { Use(kRules); }
 
   // The original text of the watchlist mention in `text`, or "" when there is none.
   std::string MentionOf(const std::string& text) {
@@ -71,9 +58,6 @@ class WordBoundaryTest : public ::testing::Test {
     if (d.targets.empty()) return "";
     return Cut(text, d.targets[0].span);
   }
-
-  std::shared_ptr<const Generation> gen_;
-  std::unique_ptr<TextModerator> m_;
 };
 
 using Strings = std::vector<std::string>;

@@ -103,6 +103,14 @@ class TextModerator {
     return out;
   }
 
+  // Moderates `text` and returns the original text each hit of rule `id` cuts out of it.
+  std::vector<std::string> MatchesOf(std::string_view text, std::string_view id) {
+    const Decision d = Moderate(text);
+    std::vector<std::string> out;
+    for (const Hit& h : HitsOf(d, id)) out.push_back(Cut(text, h.span));
+    return out;
+  }
+
   Moderator& moderator() { return moderator_; }
 
  private:
@@ -114,6 +122,25 @@ class TextModerator {
 
   std::shared_ptr<const Generation> gen_;
   Moderator moderator_;
+};
+
+// A fixture over one inline rule set: Use(yaml) in SetUp compiles it (the test fails if it
+// does not compile); m_ moderates with it.
+class RuleSetTest : public ::testing::Test {
+ protected:
+  void Use(std::string yaml) {
+    gen_ = CompileYaml(std::move(yaml));
+    ASSERT_NE(gen_, nullptr);
+    m_ = std::make_unique<TextModerator>(gen_);
+  }
+
+  // The original text cut out by each hit of `rule` in `text`.
+  std::vector<std::string> MatchesOf(std::string_view text, std::string_view rule) {
+    return m_->MatchesOf(text, rule);
+  }
+
+  std::shared_ptr<const Generation> gen_;
+  std::unique_ptr<TextModerator> m_;
 };
 
 // A fresh directory under the system temp dir, removed with everything in it.
