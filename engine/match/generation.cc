@@ -140,10 +140,9 @@ SplitDatabases CompileSplit(const ExpressionSet& set, uint32_t id_base, hs_datab
   int error_index = -1;
   std::string error;
   bool cached = false;
-  bool ok = true;
   out.screen = CompileArrays(screen_exprs, screen_flags, screen_ids, cache, &cached, &error_index, &error);
   out.from_cache = cached;
-  ok = out.screen != nullptr;
+  bool ok = out.screen != nullptr;
   if (ok && som_exprs.size() == set.items.size()) {
     out.som = full;
   } else if (ok && !som_exprs.empty()) {
