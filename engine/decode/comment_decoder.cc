@@ -176,7 +176,6 @@ struct CommentDecoder::Impl {
     sources[kParent] = &map.parent;
     sources[kLang] = &map.lang;
     sources[kMeta] = &map.meta;
-    for (int slot = 0; slot < kSlotCount; ++slot) keys[slot] = *sources[slot];
   }
 
   // Parses `len` bytes at `data`, which must be followed by SIMDJSON_PADDING writable bytes;
@@ -235,7 +234,7 @@ struct CommentDecoder::Impl {
       const std::string_view key = kv.key;
       for (int slot = 0; slot < kSlotCount; ++slot) {
         // Length and first byte first: most keys differ from most slots right there.
-        const std::string_view want = keys[slot];
+        const std::string& want = *sources[slot];
         if (key.size() == want.size() && (key.empty() || key[0] == want[0]) && key == want) {
           values[slot] = kv.value;
           present[slot] = true;
@@ -286,7 +285,6 @@ struct CommentDecoder::Impl {
 
   FieldMap map;
   const std::string* sources[kSlotCount];
-  std::string_view keys[kSlotCount];  // *sources[slot], for the per-key comparisons
   simdjson::dom::parser parser;
   PaddedBuffer line_buf;
   simdjson::internal::string_builder<> meta_builder;

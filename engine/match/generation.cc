@@ -36,15 +36,29 @@ struct ExpressionSet {
   }
 };
 
-// Compiles the parallel arrays into a block-mode database, through `cache` when given.
+// A database's expressions in Hyperscan's parallel-array form.
+struct HsArrays {
+  std::vector<const char*> exprs;
+  std::vector<unsigned> flags;
+  std::vector<unsigned> ids;
+
+  void Add(const std::string& expression, unsigned f, unsigned id) {
+    exprs.push_back(expression.c_str());
+    flags.push_back(f);
+    ids.push_back(id);
+  }
+  bool empty() const { return exprs.empty(); }
+  size_t size() const { return exprs.size(); }
+};
+
+// Compiles `a` into a block-mode database, through `cache` when given.
 // On failure returns null and, when Hyperscan names one, sets *error_index to the index of
 // the expression it blamed (-1 for a database-wide error) with its message.
-hs_database_t* CompileArrays(const std::vector<const char*>& exprs, const std::vector<unsigned>& flags,
-                             const std::vector<unsigned>& ids, const DatabaseCache* cache,
-                             bool* from_cache, int* error_index, std::string* error) {
+hs_database_t* CompileArrays(const HsArrays& a, const DatabaseCache* cache, bool* from_cache,
+                             int* error_index, std::string* error) {
   uint64_t key = 0;
   if (cache) {
-    key = DatabaseCache::Key(exprs, flags, ids);
+    key = DatabaseCache::Key(a.exprs, a.flags, a.ids);
     if (hs_database_t* cached = cache->Load(key)) {
       *from_cache = true;
       return cached;
@@ -53,7 +67,7 @@ hs_database_t* CompileArrays(const std::vector<const char*>& exprs, const std::v
   *from_cache = false;
   hs_database_t* db = nullptr;
   hs_compile_error_t* err = nullptr;
-  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()),
+  if (hs_compile_multi(a.exprs.data(), a.flags.data(), a.ids.data(), static_cast<unsigned>(a.size()),
                        HS_MODE_BLOCK, nullptr, &db, &err) != HS_SUCCESS) {
     *error_index = err ? err->expression : -1;
     *error = err && err->message ? err->message : "unknown Hyperscan error";
@@ -70,15 +84,11 @@ hs_database_t* CompileArrays(const std::vector<const char*>& exprs, const std::v
 // Compiles `set` into a database; ids are `id_base + position`. Failure as CompileArrays.
 hs_database_t* CompileDatabase(const ExpressionSet& set, uint32_t id_base, const DatabaseCache* cache,
                                bool* from_cache, int* error_index, std::string* error) {
-  std::vector<const char*> exprs;
-  std::vector<unsigned> flags;
-  std::vector<unsigned> ids;
+  HsArrays a;
   for (size_t i = 0; i < set.items.size(); ++i) {
-    exprs.push_back(set.items[i].pattern.expression.c_str());
-    flags.push_back(set.items[i].pattern.flags);
-    ids.push_back(id_base + static_cast<unsigned>(i));
+    a.Add(set.items[i].pattern.expression, set.items[i].pattern.flags, id_base + static_cast<unsigned>(i));
   }
-  return CompileArrays(exprs, flags, ids, cache, from_cache, error_index, error);
+  return CompileArrays(a, cache, from_cache, error_index, error);
 }
 
 // Start-of-match tracking makes Hyperscan run its regex engines in a much costlier mode
@@ -114,44 +124,31 @@ SplitDatabases CompileSplit(const ExpressionSet& set, uint32_t id_base, hs_datab
   for (const auto& e : set.items) (e.pattern.needs_digit ? any_digit : any_other) = true;
   const bool gate = any_digit && any_other;
 
-  std::vector<const char*> screen_exprs, som_exprs, digit_exprs;
-  std::vector<unsigned> screen_flags, som_flags, digit_flags, screen_ids, som_ids, digit_ids;
+  HsArrays screen, som, digit;
   for (size_t i = 0; i < set.items.size(); ++i) {
     const CompiledPattern& p = set.items[i].pattern;
     const unsigned id = id_base + static_cast<unsigned>(i);
-    const unsigned screen_flag = p.flags & ~static_cast<unsigned>(HS_FLAG_SOM_LEFTMOST);
-    if (gate && p.needs_digit) {
-      digit_exprs.push_back(p.expression.c_str());
-      digit_flags.push_back(screen_flag);
-      digit_ids.push_back(id);
-    } else {
-      screen_exprs.push_back(p.expression.c_str());
-      screen_flags.push_back(screen_flag);
-      screen_ids.push_back(id);
-    }
-    if (p.flags & HS_FLAG_SOM_LEFTMOST) {
-      som_exprs.push_back(p.expression.c_str());
-      som_flags.push_back(p.flags);
-      som_ids.push_back(id);
-    }
+    const unsigned screen_flags = p.flags & ~static_cast<unsigned>(HS_FLAG_SOM_LEFTMOST);
+    (gate && p.needs_digit ? digit : screen).Add(p.expression, screen_flags, id);
+    if (p.flags & HS_FLAG_SOM_LEFTMOST) som.Add(p.expression, p.flags, id);
   }
   SplitDatabases out;
-  if (som_exprs.empty() && digit_exprs.empty()) return out;
+  if (som.empty() && digit.empty()) return out;
   int error_index = -1;
   std::string error;
   bool cached = false;
-  out.screen = CompileArrays(screen_exprs, screen_flags, screen_ids, cache, &cached, &error_index, &error);
+  out.screen = CompileArrays(screen, cache, &cached, &error_index, &error);
   out.from_cache = cached;
   bool ok = out.screen != nullptr;
-  if (ok && som_exprs.size() == set.items.size()) {
+  if (ok && som.size() == set.items.size()) {
     out.som = full;
-  } else if (ok && !som_exprs.empty()) {
-    out.som = CompileArrays(som_exprs, som_flags, som_ids, cache, &cached, &error_index, &error);
+  } else if (ok && !som.empty()) {
+    out.som = CompileArrays(som, cache, &cached, &error_index, &error);
     out.from_cache = out.from_cache && cached;
     ok = out.som != nullptr;
   }
-  if (ok && !digit_exprs.empty()) {
-    out.digit = CompileArrays(digit_exprs, digit_flags, digit_ids, cache, &cached, &error_index, &error);
+  if (ok && !digit.empty()) {
+    out.digit = CompileArrays(digit, cache, &cached, &error_index, &error);
     out.from_cache = out.from_cache && cached;
     ok = out.digit != nullptr;
   }

@@ -90,14 +90,15 @@ Result<CompiledPattern> PatternCompiler::Literal(const std::string& text, bool a
 CompiledPattern PatternCompiler::Regex(const std::string& text, bool raw) {
   CompiledPattern p;
   p.flags = HS_FLAG_SOM_LEFTMOST | HS_FLAG_CASELESS;
-  if (raw) {
-    p.expression = text;
-    p.needs_digit = RegexNeedsDigit(p.expression);
-    return p;
-  }
+  p.expression = raw ? text : CollapseLiteralRuns(text);
+  p.needs_digit = RegexNeedsDigit(p.expression);
+  return p;
+}
+
+std::string PatternCompiler::CollapseLiteralRuns(const std::string& text) {
   // Collapse runs of one literal letter, as the normalizer does to the text. Escapes
   // (and \x.. / \p{..} bodies), [classes] and {quantifiers} are copied untouched.
-  std::string& out = p.expression;
+  std::string out;
   int class_depth = 0;
   bool in_quantifier = false;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -126,8 +127,7 @@ CompiledPattern PatternCompiler::Regex(const std::string& text, bool raw) {
     else if (c == '}' && class_depth == 0) in_quantifier = false;
     out += c;
   }
-  p.needs_digit = RegexNeedsDigit(p.expression);
-  return p;
+  return out;
 }
 
 }  // namespace decorum

@@ -67,6 +67,8 @@ class PatternCompiler {
 
  private:
   Result<CompiledPattern> Literal(const std::string& text, bool allow_prefix, bool exact_runs);
+  // A regex's literal letter runs collapsed (see Regex).
+  static std::string CollapseLiteralRuns(const std::string& text);
 
   Normalizer normalizer_;
   NormalizedText scratch_;
