@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -18,7 +19,14 @@ namespace {
 namespace fs = std::filesystem;
 
 // Bumped when the entry layout or the meaning of a key changes.
-constexpr std::string_view kMagic = "decorum-hsdb-1\n";
+// Layout: kMagic, then per database its serialized size (uint64_t, host order: the key
+// covers the platform) followed by Hyperscan's serialized bytes.
+constexpr std::string_view kMagic = "decorum-hsdb-2\n";
+
+void FreeAll(std::vector<hs_database*>* dbs) {
+  for (hs_database* db : *dbs) hs_free_database(db);
+  dbs->clear();
+}
 
 uint64_t HashPod(uint64_t h, uint64_t v) {
   return Fnv1a64(h, std::string_view(reinterpret_cast<const char*>(&v), sizeof(v)));
@@ -55,42 +63,68 @@ std::string DatabaseCache::PathFor(uint64_t key) const {
   return (fs::path(dir_) / name).string();
 }
 
-hs_database* DatabaseCache::Load(uint64_t key) const {
+std::vector<hs_database*> DatabaseCache::LoadAll(uint64_t key) const {
+  std::vector<hs_database*> dbs;
   const std::string path = PathFor(key);
   std::ifstream in(path, std::ios::binary);
-  if (!in) return nullptr;
+  if (!in) return dbs;
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (bytes.size() <= kMagic.size() || bytes.compare(0, kMagic.size(), kMagic) != 0) return nullptr;
-  hs_database_t* db = nullptr;
-  if (hs_deserialize_database(bytes.data() + kMagic.size(), bytes.size() - kMagic.size(), &db) !=
-      HS_SUCCESS) {
-    return nullptr;
+  if (bytes.size() <= kMagic.size() || bytes.compare(0, kMagic.size(), kMagic) != 0) return dbs;
+  size_t pos = kMagic.size();
+  while (pos < bytes.size()) {
+    uint64_t size = 0;
+    if (bytes.size() - pos < sizeof(size)) {
+      FreeAll(&dbs);
+      return dbs;
+    }
+    std::memcpy(&size, bytes.data() + pos, sizeof(size));
+    pos += sizeof(size);
+    hs_database_t* db = nullptr;
+    if (size == 0 || size > bytes.size() - pos ||
+        hs_deserialize_database(bytes.data() + pos, size, &db) != HS_SUCCESS) {
+      FreeAll(&dbs);
+      return dbs;
+    }
+    dbs.push_back(db);
+    pos += size;
   }
   // Mark the entry as recently used, for Prune().
   std::error_code ec;
   fs::last_write_time(path, fs::file_time_type::clock::now(), ec);
-  return db;
+  return dbs;
 }
 
-Status DatabaseCache::Store(uint64_t key, const hs_database* db) const {
+hs_database* DatabaseCache::Load(uint64_t key) const {
+  std::vector<hs_database*> dbs = LoadAll(key);
+  if (dbs.size() == 1) return dbs[0];
+  FreeAll(&dbs);
+  return nullptr;
+}
+
+Status DatabaseCache::StoreAll(uint64_t key, const std::vector<const hs_database*>& dbs) const {
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) return Status::IoError("cannot create cache directory '" + dir_ + "': " + ec.message());
-  char* bytes = nullptr;
-  size_t size = 0;
-  if (hs_serialize_database(db, &bytes, &size) != HS_SUCCESS) {
-    return Status::Internal("Hyperscan could not serialize a database");
+  std::string entry(kMagic);
+  for (const hs_database* db : dbs) {
+    char* bytes = nullptr;
+    size_t size = 0;
+    if (hs_serialize_database(db, &bytes, &size) != HS_SUCCESS) {
+      return Status::Internal("Hyperscan could not serialize a database");
+    }
+    const uint64_t size64 = size;
+    entry.append(reinterpret_cast<const char*>(&size64), sizeof(size64));
+    entry.append(bytes, size);
+    std::free(bytes);  // hs_serialize_database allocates with the default misc allocator
   }
   const std::string path = PathFor(key);
   const std::string tmp = path + ".tmp." + std::to_string(std::random_device{}());
   bool ok = false;
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(kMagic.data(), static_cast<std::streamsize>(kMagic.size()));
-    out.write(bytes, static_cast<std::streamsize>(size));
+    out.write(entry.data(), static_cast<std::streamsize>(entry.size()));
     ok = static_cast<bool>(out.flush());
   }
-  std::free(bytes);  // hs_serialize_database allocates with the default misc allocator
   if (!ok) {
     fs::remove(tmp, ec);
     return Status::IoError("cannot write cache entry '" + tmp + "'");

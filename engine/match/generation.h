@@ -35,6 +35,7 @@ struct PatternRef {
   bool prefix = false;       // extend the match to the end of the word
   bool exact_runs = false;   // letter runs must equal `runs`, not just reach them
   bool som = false;          // compiled with HS_FLAG_SOM_LEFTMOST (regexes)
+  uint32_t som_group = 0;    // SOM expressions of a split database: their group in *_som_dbs()
   bool word_start = false;   // literals: a word boundary must precede the match (Scanner)
   bool word_end = false;     // literals: a word boundary must follow the match (Scanner)
   uint32_t index = 0;        // rule index for kMatch / kUnless, target index for kTarget
@@ -45,6 +46,11 @@ struct PatternRef {
 
 class Generation {
  public:
+  // At most this many SOM groups a database: a rule set of thousands of regexes shares
+  // them out (consecutive expressions, so a rule's regexes stay together) rather than
+  // compiling and loading thousands of databases.
+  static constexpr size_t kMaxSomGroups = 32;
+
   ~Generation();
   Generation(const Generation&) = delete;
   Generation& operator=(const Generation&) = delete;
@@ -68,17 +74,19 @@ class Generation {
   // holds every expression of its database but those that need a digit, the digit
   // database those (every match of theirs holds a digit, digit_gate.h: it is scanned
   // only over text that has one), both with start-of-match tracking dropped; the SOM
-  // database only the expressions that track it. All under the same ids. All null when
-  // the database has nothing to split (no SOM and no digit expression, or they could not
-  // be compiled): the Scanner then uses the full one. The SOM (digit) database is null
-  // when no expression tracks SOM (needs a digit, or when every one does); when every
-  // expression tracks SOM (the raw database, usually) the SOM database is the full one
-  // itself.
+  // groups the expressions that track it, each in exactly one group database
+  // (PatternRef::som_group), so that a SOM expression that fired is rescanned with few
+  // others. All under the same ids. All null (empty) when the database has nothing to
+  // split (no SOM and no digit expression, or they could not be compiled): the Scanner
+  // then uses the full one. The digit database is null when no expression needs a digit
+  // (or every one does), the SOM groups empty when none tracks SOM; when every expression
+  // tracks SOM and they make one group (the raw database, usually), that group is the
+  // full database itself.
   const hs_database* normalized_screen_db() const { return normalized_split_.screen; }
-  const hs_database* normalized_som_db() const { return normalized_split_.som; }
+  const std::vector<hs_database*>& normalized_som_dbs() const { return normalized_split_.som; }
   const hs_database* normalized_digit_db() const { return normalized_split_.digit; }
   const hs_database* raw_screen_db() const { return raw_split_.screen; }
-  const hs_database* raw_som_db() const { return raw_split_.som; }
+  const std::vector<hs_database*>& raw_som_dbs() const { return raw_split_.som; }
   const hs_database* raw_digit_db() const { return raw_split_.digit; }
   // Number of expressions in the normalized and raw databases; raw ids start at
   // raw_id_base() in refs().
@@ -101,7 +109,7 @@ class Generation {
   hs_database* raw_db_ = nullptr;
   struct Split {
     hs_database* screen = nullptr;
-    hs_database* som = nullptr;
+    std::vector<hs_database*> som;
     hs_database* digit = nullptr;
   };
   Split normalized_split_;

@@ -63,9 +63,12 @@ bool RunsSatisfied(const NormalizedText& n, uint32_t from, const PatternRef& ref
 }  // namespace
 
 Scanner::Scanner(std::shared_ptr<const Generation> gen) : gen_(std::move(gen)) {
-  for (const hs_database* db : {gen_->normalized_db(), gen_->raw_db(), gen_->normalized_screen_db(),
-                                gen_->normalized_som_db(), gen_->normalized_digit_db(),
-                                gen_->raw_screen_db(), gen_->raw_som_db(), gen_->raw_digit_db()}) {
+  std::vector<const hs_database*> dbs = {gen_->normalized_db(), gen_->raw_db(),
+                                         gen_->normalized_screen_db(), gen_->normalized_digit_db(),
+                                         gen_->raw_screen_db(), gen_->raw_digit_db()};
+  dbs.insert(dbs.end(), gen_->normalized_som_dbs().begin(), gen_->normalized_som_dbs().end());
+  dbs.insert(dbs.end(), gen_->raw_som_dbs().begin(), gen_->raw_som_dbs().end());
+  for (const hs_database* db : dbs) {
     if (db && hs_alloc_scratch(db, &scratch_) != HS_SUCCESS) {
       // Only an allocation failure gets here; nothing sensible can continue.
       std::abort();
@@ -109,8 +112,8 @@ bool Scanner::ScanSpace(const Space& space, const char* data, size_t size, uint3
   } else {
     // The screen (with the digit database) reports what `full` would, except that a SOM
     // expression's reports carry no start (generation.cc, CompileSplit). Only when one
-    // fired — rarely: regexes match few comments — are those reports swapped for the SOM
-    // database's, which are `full`'s own for those expressions.
+    // fired — rarely: regexes match few comments — are those reports swapped for its SOM
+    // group's, which are `full`'s own for the group's expressions.
     if (hs_scan(space.screen, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
       return false;
     }
@@ -121,13 +124,23 @@ bool Scanner::ScanSpace(const Space& space, const char* data, size_t size, uint3
       return false;
     }
     if (ctx.som_fired) {
+      static_assert(Generation::kMaxSomGroups <= 64, "one bit a group");
+      uint64_t fired_groups = 0;
       size_t w = before;
       for (size_t r = before; r < out->size(); ++r) {
-        if (!refs[(*out)[r].id].som) (*out)[w++] = (*out)[r];
+        const PatternRef& ref = refs[(*out)[r].id];
+        if (ref.som) {
+          fired_groups |= uint64_t{1} << ref.som_group;
+        } else {
+          (*out)[w++] = (*out)[r];
+        }
       }
       out->resize(w);
-      if (hs_scan(space.som, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
-        return false;
+      for (; fired_groups; fired_groups &= fired_groups - 1) {
+        const hs_database* group = (*space.som)[static_cast<size_t>(__builtin_ctzll(fired_groups))];
+        if (hs_scan(group, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
+          return false;
+        }
       }
     }
   }
@@ -142,7 +155,7 @@ bool Scanner::ScanSpace(const Space& space, const char* data, size_t size, uint3
 
 Status Scanner::Scan(const NormalizedText& normalized, std::string_view original, std::vector<Match>* out) {
   out->clear();
-  const Space norm{gen_->normalized_db(), gen_->normalized_screen_db(), gen_->normalized_som_db(),
+  const Space norm{gen_->normalized_db(), gen_->normalized_screen_db(), &gen_->normalized_som_dbs(),
                    gen_->normalized_digit_db()};
   if (norm.full && !normalized.text.empty()) {
     if (!ScanSpace(norm, normalized.text.data(), normalized.text.size(), 0, out)) {
@@ -165,7 +178,7 @@ Status Scanner::Scan(const NormalizedText& normalized, std::string_view original
       }
     }
   }
-  const Space raw{gen_->raw_db(), gen_->raw_screen_db(), gen_->raw_som_db(), gen_->raw_digit_db()};
+  const Space raw{gen_->raw_db(), gen_->raw_screen_db(), &gen_->raw_som_dbs(), gen_->raw_digit_db()};
   if (raw.full && !original.empty()) {
     if (!ScanSpace(raw, original.data(), original.size(), 0, out)) {
       return Status::Internal("Hyperscan scan failed");

@@ -50,17 +50,17 @@ class Scanner {
   void ResolveSpans(const NormalizedText& normalized, std::vector<Match>* matches) const;
 
   // One database space, normalized or raw: the full database and its split
-  // (Generation::*_screen_db / _som_db / _digit_db; screen null: no split).
+  // (Generation::*_screen_db / _som_dbs / _digit_db; screen null: no split).
   struct Space {
     const hs_database* full;
     const hs_database* screen;
-    const hs_database* som;
+    const std::vector<hs_database*>* som;
     const hs_database* digit;
   };
 
   // Appends the matches of `space` over data[0, size), their offsets plus `shift`: the
-  // full database's, or the split's (the screen; the SOM database when a SOM expression
-  // fired; the digit database when the data hold a digit). Literals whose word
+  // full database's, or the split's (the screen; the digit database when the data hold a
+  // digit; the SOM group of each SOM expression that fired). Literals whose word
   // boundaries (PatternRef::word_start / word_end) do not hold in data[0, size) — its
   // ends count as boundaries, as for \b — are dropped here. False when Hyperscan fails.
   bool ScanSpace(const Space& space, const char* data, size_t size, uint32_t shift,

@@ -58,6 +58,30 @@ TEST_F(DatabaseCacheTest, StoreThenLoadRoundTrips) {
   hs_free_database(loaded);
 }
 
+// An entry of several databases (a split's SOM groups) comes back whole and in order; a
+// truncated one not at all, and it is no single-database entry either.
+TEST_F(DatabaseCacheTest, EntryOfSeveralDatabasesRoundTrips) {
+  DatabaseCache cache(dir_.string());
+  hs_database_t* a = Compile("idiot");
+  hs_database_t* b = Compile("moron[a-z]+");
+  ASSERT_TRUE(cache.StoreAll(9, {a, b, a}).ok());
+  std::vector<hs_database*> loaded = cache.LoadAll(9);
+  ASSERT_EQ(loaded.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    size_t want = 0, got = 0;
+    hs_database_size(i == 1 ? b : a, &want);
+    hs_database_size(loaded[i], &got);
+    EXPECT_EQ(want, got) << i;
+    hs_free_database(loaded[i]);
+  }
+  EXPECT_EQ(cache.Load(9), nullptr);  // not exactly one database
+  const fs::path entry = dir_ / "0000000000000009.hsdb";
+  fs::resize_file(entry, fs::file_size(entry) - 1);
+  EXPECT_TRUE(cache.LoadAll(9).empty());
+  hs_free_database(a);
+  hs_free_database(b);
+}
+
 TEST_F(DatabaseCacheTest, CorruptOrTruncatedEntryIsNotUsed) {
   DatabaseCache cache(dir_.string());
   hs_database_t* db = Compile("idiot");
@@ -105,7 +129,7 @@ TEST_F(DatabaseCacheTest, GenerationsFromTheCacheDecideTheSame) {
   EXPECT_EQ(first.value()->id(), second.value()->id());
 
   for (const auto& e : fs::directory_iterator(dir_)) {
-    std::ofstream(e.path(), std::ios::binary | std::ios::trunc) << "decorum-hsdb-1\nbroken";
+    std::ofstream(e.path(), std::ios::binary | std::ios::trunc) << "decorum-hsdb-2\nbroken";
   }
   auto third = BuildGeneration(request, &report);
   ASSERT_TRUE(third.ok());

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <random>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -38,22 +39,26 @@ std::vector<Report> ScanDb(const hs_database* db, const std::string& text) {
 }
 
 // What the Scanner makes of a split: the reports of non-SOM expressions by the screen and,
-// when the text holds a digit, the digit database, plus the SOM database's reports when
-// (and only when) one of those saw a SOM expression fire.
-std::vector<Report> ScanSplit(const Generation& gen, const hs_database* screen, const hs_database* som,
-                              const hs_database* digit, const std::string& text) {
+// when the text holds a digit, the digit database, plus the reports of the SOM group of
+// each SOM expression those saw fire (and of no other group).
+std::vector<Report> ScanSplit(const Generation& gen, const hs_database* screen,
+                              const std::vector<hs_database*>& som_groups, const hs_database* digit,
+                              const std::string& text) {
   std::vector<Report> screened = ScanDb(screen, text);
   if (digit && HasAsciiDigit(text.data(), text.size())) {
     for (const Report& r : ScanDb(digit, text)) screened.push_back(r);
   }
   std::vector<Report> out;
-  bool som_fired = false;
+  std::set<uint32_t> fired_groups;
   for (const Report& r : screened) {
-    if (gen.refs()[std::get<0>(r)].som) som_fired = true;
+    const PatternRef& ref = gen.refs()[std::get<0>(r)];
+    if (ref.som) fired_groups.insert(ref.som_group);
     else out.push_back(r);
   }
-  if (som_fired) {
-    for (const Report& r : ScanDb(som, text)) out.push_back(r);
+  for (uint32_t g : fired_groups) {
+    EXPECT_LT(g, som_groups.size());
+    if (g >= som_groups.size()) continue;
+    for (const Report& r : ScanDb(som_groups[g], text)) out.push_back(r);
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -90,10 +95,13 @@ TEST(ScannerSplitTest, SplitReportsWhatTheFullDatabaseReports) {
   auto gen = test::CompileYaml(kRules);
   ASSERT_NE(gen, nullptr);
   ASSERT_NE(gen->normalized_screen_db(), nullptr);
-  ASSERT_NE(gen->normalized_som_db(), nullptr);
+  // Each of the four normalized regexes (two phone, one hope, one duration) in a group of
+  // its own.
+  EXPECT_EQ(gen->normalized_som_dbs().size(), 4u);
   ASSERT_NE(gen->raw_screen_db(), nullptr);
-  // Every raw expression tracks SOM: the full raw database doubles as the SOM one.
-  EXPECT_EQ(gen->raw_som_db(), gen->raw_db());
+  // Every raw expression tracks SOM: the full raw database doubles as the one SOM group.
+  ASSERT_EQ(gen->raw_som_dbs().size(), 1u);
+  EXPECT_EQ(gen->raw_som_dbs()[0], gen->raw_db());
   // The phone and duration regexes need a digit; the raw database has only the e-mail
   // regex, which does not (and nothing would be left for its screen if it did).
   ASSERT_NE(gen->normalized_digit_db(), nullptr);
@@ -116,10 +124,10 @@ TEST(ScannerSplitTest, SplitReportsWhatTheFullDatabaseReports) {
   for (const std::string& text : texts) {
     SCOPED_TRACE(text);
     normalizer.Normalize(text, &n);
-    EXPECT_EQ(ScanSplit(*gen, gen->normalized_screen_db(), gen->normalized_som_db(),
+    EXPECT_EQ(ScanSplit(*gen, gen->normalized_screen_db(), gen->normalized_som_dbs(),
                         gen->normalized_digit_db(), n.text),
               ScanDb(gen->normalized_db(), n.text));
-    EXPECT_EQ(ScanSplit(*gen, gen->raw_screen_db(), gen->raw_som_db(), gen->raw_digit_db(), text),
+    EXPECT_EQ(ScanSplit(*gen, gen->raw_screen_db(), gen->raw_som_dbs(), gen->raw_digit_db(), text),
               ScanDb(gen->raw_db(), text));
   }
 }
@@ -146,10 +154,10 @@ TEST(ScannerSplitTest, SplitReportsWhatTheFullDatabaseReportsOnGeneratedTexts) {
     }
     SCOPED_TRACE(text);
     normalizer.Normalize(text, &n);
-    ASSERT_EQ(ScanSplit(*gen, gen->normalized_screen_db(), gen->normalized_som_db(),
+    ASSERT_EQ(ScanSplit(*gen, gen->normalized_screen_db(), gen->normalized_som_dbs(),
                         gen->normalized_digit_db(), n.text),
               ScanDb(gen->normalized_db(), n.text));
-    ASSERT_EQ(ScanSplit(*gen, gen->raw_screen_db(), gen->raw_som_db(), gen->raw_digit_db(), text),
+    ASSERT_EQ(ScanSplit(*gen, gen->raw_screen_db(), gen->raw_som_dbs(), gen->raw_digit_db(), text),
               ScanDb(gen->raw_db(), text));
   }
 }
@@ -167,6 +175,43 @@ TEST(ScannerSplitTest, RegexSpansStartWhereTheRegexMatched) {
   EXPECT_EQ(email, std::vector<std::string>{"anna.s@example.com"});
 }
 
+// More regexes than Generation::kMaxSomGroups: consecutive ones share a group, every group
+// is used, and the split still reports exactly what the full database does.
+TEST(ScannerSplitTest, ManyRegexesShareSomGroups) {
+  constexpr int kRegexes = 70;
+  auto word = [](int i) { return std::string("q") + char('a' + i / 26) + char('a' + i % 26); };
+  std::string yaml = "rules:\n  - id: threat.many\n    category: threat\n    score: 5\n"
+                     "    match:\n      words: [idiot]\n      regex:\n";
+  for (int i = 0; i < kRegexes; ++i) yaml += "        - '\\b" + word(i) + " (her|him) [a-z]+ now\\b'\n";
+  auto gen = test::CompileYaml(yaml);
+  ASSERT_NE(gen, nullptr);
+  const auto& groups = gen->normalized_som_dbs();
+  // 70 regexes, 3 a group: 24 groups.
+  ASSERT_LE(groups.size(), Generation::kMaxSomGroups);
+  ASSERT_GT(groups.size(), 1u);
+  std::set<uint32_t> used;
+  for (const PatternRef& ref : gen->refs()) {
+    if (ref.som) used.insert(ref.som_group);
+  }
+  EXPECT_EQ(used.size(), groups.size());
+
+  std::mt19937 rng(7);
+  Normalizer normalizer;
+  NormalizedText n;
+  const char* const kFill[] = {"her", "him", "idiot", "now", "go", "x"};
+  for (int iter = 0; iter < 500; ++iter) {
+    std::string text;
+    for (int j = 0, words = static_cast<int>(rng() % 12); j < words; ++j) {
+      if (j) text += ' ';
+      text += rng() % 3 ? kFill[rng() % 6] : word(static_cast<int>(rng() % kRegexes));
+    }
+    SCOPED_TRACE(text);
+    normalizer.Normalize(text, &n);
+    ASSERT_EQ(ScanSplit(*gen, gen->normalized_screen_db(), groups, gen->normalized_digit_db(), n.text),
+              ScanDb(gen->normalized_db(), n.text));
+  }
+}
+
 // A rule set without regexes has nothing to split: the Scanner uses the full database.
 TEST(ScannerSplitTest, NoSplitWithoutRegexes) {
   auto gen = test::CompileYaml(R"(
@@ -178,7 +223,7 @@ rules:
 )");
   ASSERT_NE(gen, nullptr);
   EXPECT_EQ(gen->normalized_screen_db(), nullptr);
-  EXPECT_EQ(gen->normalized_som_db(), nullptr);
+  EXPECT_TRUE(gen->normalized_som_dbs().empty());
   EXPECT_EQ(gen->raw_db(), nullptr);
 }
 
