@@ -4,10 +4,10 @@
 // An entry holds one database or a group of them (a split's SOM groups: generation.cc),
 // stored and loaded together. It is keyed by everything that decides its bytes: the
 // expressions, their flags and ids, the Hyperscan version, the platform (CPU features and
-// tuning) and our format version. A key therefore never names a stale database; an entry that fails to load
-// (truncated, corrupt, another platform) is simply compiled again and overwritten. Writes
-// go to a temporary file renamed into place, so a reader never sees half an entry. Only
-// the most recently used entries are kept (Prune).
+// tuning) and our format version. A key therefore never names a stale database; an
+// entry that fails to load (truncated, corrupt, another platform) is simply compiled
+// again and overwritten. Writes go to a temporary file renamed into place, so a reader
+// never sees half an entry. Only the most recently used entries are kept (Prune).
 //
 // Thread safety: Load and Store may run concurrently from different processes and threads:
 // each touches one file, and rename() is atomic.
