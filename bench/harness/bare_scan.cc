@@ -4,8 +4,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
-#include "match/digit_gate.h"
+#include "match/byte_gate.h"
 
 namespace decorum::bench {
 namespace {
@@ -15,9 +16,11 @@ int NoOp(unsigned, unsigned long long, unsigned long long, unsigned, void*) { re
 }  // namespace
 
 BareScan::BareScan(const Generation& gen) {
-  norm_ = gen.normalized_screen_db() ? Space{gen.normalized_screen_db(), gen.normalized_digit_db()}
-                                     : Space{gen.normalized_db(), nullptr};
-  raw_ = gen.raw_screen_db() ? Space{gen.raw_screen_db(), gen.raw_digit_db()} : Space{gen.raw_db(), nullptr};
+  norm_ = gen.normalized_screen_db()
+              ? Space{gen.normalized_screen_db(), gen.normalized_screen_gate(), gen.normalized_digit_db()}
+              : Space{gen.normalized_db(), -1, nullptr};
+  raw_ = gen.raw_screen_db() ? Space{gen.raw_screen_db(), gen.raw_screen_gate(), gen.raw_digit_db()}
+                             : Space{gen.raw_db(), -1, nullptr};
   for (const hs_database* db : {norm_.db, norm_.digit, raw_.db, raw_.digit}) {
     if (db != nullptr && hs_alloc_scratch(db, &scratch_) != HS_SUCCESS) {
       std::fprintf(stderr, "hs_alloc_scratch failed\n");
@@ -30,7 +33,9 @@ BareScan::~BareScan() { hs_free_scratch(scratch_); }
 
 void BareScan::ScanSpace(const Space& space, std::string_view text) const {
   if (space.db == nullptr) return;
-  hs_scan(space.db, text.data(), static_cast<unsigned>(text.size()), 0, scratch_, NoOp, nullptr);
+  if (space.gate < 0 || std::memchr(text.data(), space.gate, text.size())) {
+    hs_scan(space.db, text.data(), static_cast<unsigned>(text.size()), 0, scratch_, NoOp, nullptr);
+  }
   if (space.digit != nullptr && HasAsciiDigit(text.data(), text.size())) {
     hs_scan(space.digit, text.data(), static_cast<unsigned>(text.size()), 0, scratch_, NoOp, nullptr);
   }

@@ -2,8 +2,9 @@
 // every comment with, a no-op callback and one scratch, nothing else.
 //
 // Those databases (generation.h): per space (normalized, raw) the SOM-free screen when
-// the set has start-tracking regexes or regexes that need a digit, plus the digit
-// database over texts that hold a digit (match/digit_gate.h); else the full database.
+// the set has start-tracking regexes or regexes that need a digit — skipped, as the
+// Scanner skips it, over a text without its gate byte — plus the digit database over
+// texts that hold a digit (match/byte_gate.h); else the full database.
 // The SOM rescans the Scanner does after a regex fired are pipeline cost, not ceiling.
 // decorum-bench-ceiling and the HsScanBare micro-benchmark share this, so they measure
 // the same thing.
@@ -34,6 +35,7 @@ class BareScan {
  private:
   struct Space {
     const hs_database* db = nullptr;     // screen or full; null when the space is empty
+    int gate = -1;                       // the screen's gate byte: scanned only over text with it
     const hs_database* digit = nullptr;  // scanned only over text with a digit
   };
   void ScanSpace(const Space& space, std::string_view text) const;

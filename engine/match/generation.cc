@@ -2,12 +2,14 @@
 
 #include <hs/hs.h>
 
+#include <bitset>
 #include <chrono>
 #include <cstdio>
 #include <set>
 
 #include <spdlog/spdlog.h>
 
+#include "match/byte_gate.h"
 #include "match/database_cache.h"
 #include "match/pattern_compiler.h"
 #include "rules/source_hash.h"
@@ -94,7 +96,7 @@ hs_database_t* CompileDatabase(const ExpressionSet& set, uint32_t id_base, const
 // Start-of-match tracking makes Hyperscan run its regex engines in a much costlier mode
 // (on the default pack a third of all scan time goes to the one raw e-mail regex), yet
 // regexes match few comments; and the regexes that need a digit (phone numbers,
-// addresses, sums: digit_gate.h) cost a quarter of the scan, yet most texts hold no
+// addresses, sums: byte_gate.h) cost a quarter of the scan, yet most texts hold no
 // digit. So next to the full database (which, with the Scanner's word-boundary checks on
 // literals, defines what matches) `set` also gets:
 //   screen: every expression but the digit ones, same ids, HS_FLAG_SOM_LEFTMOST dropped;
@@ -111,11 +113,14 @@ hs_database_t* CompileDatabase(const ExpressionSet& set, uint32_t id_base, const
 // that fired (and only those: a SOM scan over the whole group cost 2.4 times as much as
 // over the one expression that fired, on the default pack). When every expression tracks
 // SOM and they make one group, that group is `full` itself (not owned by the result).
-// Digit expressions are split off only when others remain for the screen. Returns no
+// Digit expressions are split off only when others remain for the screen. When every
+// screen expression needs one byte (the raw e-mail regex an '@'), the Scanner skips the
+// screen over text without it, as it skips the digit database. Returns no
 // databases when there is nothing to split (no SOM and no digit expression) or a split
 // database fails to compile (the Scanner then scans the full database).
 struct SplitDatabases {
   hs_database_t* screen = nullptr;
+  int screen_gate = -1;  // a byte every screen expression needs (byte_gate.h), or -1
   std::vector<hs_database_t*> som;
   hs_database_t* digit = nullptr;
   std::vector<uint32_t> som_group;  // per expression of `set`: its group (SOM ones only)
@@ -187,13 +192,21 @@ SplitDatabases CompileSplit(const ExpressionSet& set, uint32_t id_base, hs_datab
   const bool gate = any_digit && any_other;
 
   HsArrays screen, digit;
+  std::bitset<128> screen_needs;
+  screen_needs.set();
   for (size_t i = 0; i < set.items.size(); ++i) {
     const CompiledPattern& p = set.items[i].pattern;
     const unsigned id = id_base + static_cast<unsigned>(i);
     const unsigned screen_flags = p.flags & ~static_cast<unsigned>(HS_FLAG_SOM_LEFTMOST);
-    (gate && p.needs_digit ? digit : screen).Add(p.expression, screen_flags, id);
+    if (gate && p.needs_digit) {
+      digit.Add(p.expression, screen_flags, id);
+    } else {
+      screen.Add(p.expression, screen_flags, id);
+      screen_needs &= p.needs_bytes;
+    }
   }
   SplitDatabases out;
+  out.screen_gate = GateByte(screen_needs);
   const std::vector<HsArrays> som = SomGroups(set, id_base, &out);
   if (som.empty() && digit.empty()) return out;
   int error_index = -1;
@@ -371,12 +384,13 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
   SplitDatabases normalized_split, raw_split;
   if (gen->normalized_db_) {
     normalized_split = CompileSplit(normalized, 0, gen->normalized_db_, cache);
-    gen->normalized_split_ = {normalized_split.screen, normalized_split.som, normalized_split.digit};
+    gen->normalized_split_ = {normalized_split.screen, normalized_split.screen_gate, normalized_split.som,
+                              normalized_split.digit};
     gen->from_cache_ = gen->from_cache_ && normalized_split.from_cache;
   }
   if (gen->raw_db_) {
     raw_split = CompileSplit(raw, raw_base, gen->raw_db_, cache);
-    gen->raw_split_ = {raw_split.screen, raw_split.som, raw_split.digit};
+    gen->raw_split_ = {raw_split.screen, raw_split.screen_gate, raw_split.som, raw_split.digit};
     gen->from_cache_ = gen->from_cache_ && raw_split.from_cache;
   }
   for (const auto& [es, split] : {std::pair{&normalized, &normalized_split}, std::pair{&raw, &raw_split}}) {

@@ -72,7 +72,7 @@ class Generation {
   const hs_database* raw_db() const { return raw_db_; }
   // The same two databases split for speed (generation.cc, CompileSplit): the screen
   // holds every expression of its database but those that need a digit, the digit
-  // database those (every match of theirs holds a digit, digit_gate.h: it is scanned
+  // database those (every match of theirs holds a digit, byte_gate.h: it is scanned
   // only over text that has one), both with start-of-match tracking dropped; the SOM
   // groups the expressions that track it, each in exactly one group database
   // (PatternRef::som_group), so that a SOM expression that fired is rescanned with few
@@ -82,6 +82,10 @@ class Generation {
   // (or every one does), the SOM groups empty when none tracks SOM; when every expression
   // tracks SOM and they make one group (the raw database, usually), that group is the
   // full database itself.
+  // A byte every expression of the screen needs (byte_gate.h): the screen need not be
+  // scanned over text without it. -1: none.
+  int normalized_screen_gate() const { return normalized_split_.screen_gate; }
+  int raw_screen_gate() const { return raw_split_.screen_gate; }
   const hs_database* normalized_screen_db() const { return normalized_split_.screen; }
   const std::vector<hs_database*>& normalized_som_dbs() const { return normalized_split_.som; }
   const hs_database* normalized_digit_db() const { return normalized_split_.digit; }
@@ -109,6 +113,7 @@ class Generation {
   hs_database* raw_db_ = nullptr;
   struct Split {
     hs_database* screen = nullptr;
+    int screen_gate = -1;
     std::vector<hs_database*> som;
     hs_database* digit = nullptr;
   };

@@ -5,7 +5,7 @@
 #include <cctype>
 #include <cstdio>
 
-#include "match/digit_gate.h"
+#include "match/byte_gate.h"
 
 namespace decorum {
 namespace {
@@ -91,7 +91,9 @@ CompiledPattern PatternCompiler::Regex(const std::string& text, bool raw) {
   CompiledPattern p;
   p.flags = HS_FLAG_SOM_LEFTMOST | HS_FLAG_CASELESS;
   p.expression = raw ? text : CollapseLiteralRuns(text);
-  p.needs_digit = RegexNeedsDigit(p.expression);
+  const RegexNeeds needs = AnalyzeRegex(p.expression);
+  p.needs_digit = needs.digit;
+  p.needs_bytes = needs.bytes;
   return p;
 }
 

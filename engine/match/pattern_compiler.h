@@ -19,6 +19,7 @@
 // Thread safety: none (it owns a Normalizer); used while compiling a generation.
 #pragma once
 
+#include <bitset>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -43,9 +44,10 @@ struct CompiledPattern {
   bool word_end = false;
   bool exact_runs = false;       // handles: runs must match exactly, not at least
   std::vector<uint8_t> runs;     // per literal byte: run length required (empty: all 1)
-  // Regexes: every match contains an ASCII digit (digit_gate.h), so a text without one
-  // need not be scanned for it.
+  // Regexes: every match contains an ASCII digit, and each of `needs_bytes` (byte_gate.h),
+  // so a text without them need not be scanned for it. Literals: nothing (not analysed).
   bool needs_digit = false;
+  std::bitset<128> needs_bytes;
 };
 
 class PatternCompiler {

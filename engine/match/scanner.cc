@@ -4,8 +4,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
-#include "match/digit_gate.h"
+#include "match/byte_gate.h"
 
 namespace decorum {
 namespace {
@@ -114,11 +115,12 @@ bool Scanner::ScanSpace(const Space& space, const char* data, size_t size, uint3
     // expression's reports carry no start (generation.cc, CompileSplit). Only when one
     // fired — rarely: regexes match few comments — are those reports swapped for its SOM
     // group's, which are `full`'s own for the group's expressions.
-    if (hs_scan(space.screen, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
+    if ((space.screen_gate < 0 || std::memchr(data, space.screen_gate, size)) &&
+        hs_scan(space.screen, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
       return false;
     }
     // The digit database is the rest of the screen, split off because its expressions
-    // cannot match without a digit (digit_gate.h).
+    // cannot match without a digit (byte_gate.h).
     if (space.digit && HasAsciiDigit(data, size) &&
         hs_scan(space.digit, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
       return false;
@@ -155,8 +157,8 @@ bool Scanner::ScanSpace(const Space& space, const char* data, size_t size, uint3
 
 Status Scanner::Scan(const NormalizedText& normalized, std::string_view original, std::vector<Match>* out) {
   out->clear();
-  const Space norm{gen_->normalized_db(), gen_->normalized_screen_db(), &gen_->normalized_som_dbs(),
-                   gen_->normalized_digit_db()};
+  const Space norm{gen_->normalized_db(), gen_->normalized_screen_db(), gen_->normalized_screen_gate(),
+                   &gen_->normalized_som_dbs(), gen_->normalized_digit_db()};
   if (norm.full && !normalized.text.empty()) {
     if (!ScanSpace(norm, normalized.text.data(), normalized.text.size(), 0, out)) {
       return Status::Internal("Hyperscan scan failed");
@@ -178,7 +180,8 @@ Status Scanner::Scan(const NormalizedText& normalized, std::string_view original
       }
     }
   }
-  const Space raw{gen_->raw_db(), gen_->raw_screen_db(), &gen_->raw_som_dbs(), gen_->raw_digit_db()};
+  const Space raw{gen_->raw_db(), gen_->raw_screen_db(), gen_->raw_screen_gate(), &gen_->raw_som_dbs(),
+                  gen_->raw_digit_db()};
   if (raw.full && !original.empty()) {
     if (!ScanSpace(raw, original.data(), original.size(), 0, out)) {
       return Status::Internal("Hyperscan scan failed");

@@ -54,13 +54,15 @@ class Scanner {
   struct Space {
     const hs_database* full;
     const hs_database* screen;
+    int screen_gate;  // -1, or a byte without which the screen cannot match
     const std::vector<hs_database*>* som;
     const hs_database* digit;
   };
 
   // Appends the matches of `space` over data[0, size), their offsets plus `shift`: the
-  // full database's, or the split's (the screen; the digit database when the data hold a
-  // digit; the SOM group of each SOM expression that fired). Literals whose word
+  // full database's, or the split's (the screen, unless the data lack its gate byte; the
+  // digit database when the data hold a digit; the SOM group of each SOM expression that
+  // fired). Literals whose word
   // boundaries (PatternRef::word_start / word_end) do not hold in data[0, size) — its
   // ends count as boundaries, as for \b — are dropped here. False when Hyperscan fails.
   bool ScanSpace(const Space& space, const char* data, size_t size, uint32_t shift,

@@ -11,7 +11,7 @@
 #include <tuple>
 #include <vector>
 
-#include "match/digit_gate.h"
+#include "match/byte_gate.h"
 #include "match/scanner.h"
 #include "normalize/normalizer.h"
 #include "testing/rule_fixture.h"
@@ -38,13 +38,17 @@ std::vector<Report> ScanDb(const hs_database* db, const std::string& text) {
   return out;
 }
 
-// What the Scanner makes of a split: the reports of non-SOM expressions by the screen and,
-// when the text holds a digit, the digit database, plus the reports of the SOM group of
-// each SOM expression those saw fire (and of no other group).
-std::vector<Report> ScanSplit(const Generation& gen, const hs_database* screen,
+// What the Scanner makes of a split: the reports of non-SOM expressions by the screen
+// (unless the text lacks its gate byte) and, when the text holds a digit, the digit
+// database, plus the reports of the SOM group of each SOM expression those saw fire (and
+// of no other group).
+std::vector<Report> ScanSplit(const Generation& gen, const hs_database* screen, int screen_gate,
                               const std::vector<hs_database*>& som_groups, const hs_database* digit,
                               const std::string& text) {
-  std::vector<Report> screened = ScanDb(screen, text);
+  std::vector<Report> screened;
+  if (screen_gate < 0 || text.find(static_cast<char>(screen_gate)) != std::string::npos) {
+    screened = ScanDb(screen, text);
+  }
   if (digit && HasAsciiDigit(text.data(), text.size())) {
     for (const Report& r : ScanDb(digit, text)) screened.push_back(r);
   }
@@ -102,6 +106,10 @@ TEST(ScannerSplitTest, SplitReportsWhatTheFullDatabaseReports) {
   // Every raw expression tracks SOM: the full raw database doubles as the one SOM group.
   ASSERT_EQ(gen->raw_som_dbs().size(), 1u);
   EXPECT_EQ(gen->raw_som_dbs()[0], gen->raw_db());
+  // The e-mail regex needs an '@' (and a '.'): texts without one skip the raw screen. The
+  // normalized screen holds words, which claim nothing.
+  EXPECT_EQ(gen->raw_screen_gate(), '@');
+  EXPECT_EQ(gen->normalized_screen_gate(), -1);
   // The phone and duration regexes need a digit; the raw database has only the e-mail
   // regex, which does not (and nothing would be left for its screen if it did).
   ASSERT_NE(gen->normalized_digit_db(), nullptr);
@@ -124,10 +132,11 @@ TEST(ScannerSplitTest, SplitReportsWhatTheFullDatabaseReports) {
   for (const std::string& text : texts) {
     SCOPED_TRACE(text);
     normalizer.Normalize(text, &n);
-    EXPECT_EQ(ScanSplit(*gen, gen->normalized_screen_db(), gen->normalized_som_dbs(),
-                        gen->normalized_digit_db(), n.text),
+    EXPECT_EQ(ScanSplit(*gen, gen->normalized_screen_db(), gen->normalized_screen_gate(),
+                        gen->normalized_som_dbs(), gen->normalized_digit_db(), n.text),
               ScanDb(gen->normalized_db(), n.text));
-    EXPECT_EQ(ScanSplit(*gen, gen->raw_screen_db(), gen->raw_som_dbs(), gen->raw_digit_db(), text),
+    EXPECT_EQ(ScanSplit(*gen, gen->raw_screen_db(), gen->raw_screen_gate(), gen->raw_som_dbs(),
+                        gen->raw_digit_db(), text),
               ScanDb(gen->raw_db(), text));
   }
 }
@@ -154,10 +163,11 @@ TEST(ScannerSplitTest, SplitReportsWhatTheFullDatabaseReportsOnGeneratedTexts) {
     }
     SCOPED_TRACE(text);
     normalizer.Normalize(text, &n);
-    ASSERT_EQ(ScanSplit(*gen, gen->normalized_screen_db(), gen->normalized_som_dbs(),
-                        gen->normalized_digit_db(), n.text),
+    ASSERT_EQ(ScanSplit(*gen, gen->normalized_screen_db(), gen->normalized_screen_gate(),
+                        gen->normalized_som_dbs(), gen->normalized_digit_db(), n.text),
               ScanDb(gen->normalized_db(), n.text));
-    ASSERT_EQ(ScanSplit(*gen, gen->raw_screen_db(), gen->raw_som_dbs(), gen->raw_digit_db(), text),
+    ASSERT_EQ(ScanSplit(*gen, gen->raw_screen_db(), gen->raw_screen_gate(), gen->raw_som_dbs(),
+                        gen->raw_digit_db(), text),
               ScanDb(gen->raw_db(), text));
   }
 }
@@ -207,7 +217,8 @@ TEST(ScannerSplitTest, ManyRegexesShareSomGroups) {
     }
     SCOPED_TRACE(text);
     normalizer.Normalize(text, &n);
-    ASSERT_EQ(ScanSplit(*gen, gen->normalized_screen_db(), groups, gen->normalized_digit_db(), n.text),
+    ASSERT_EQ(ScanSplit(*gen, gen->normalized_screen_db(), gen->normalized_screen_gate(), groups,
+                        gen->normalized_digit_db(), n.text),
               ScanDb(gen->normalized_db(), n.text));
   }
 }

@@ -1,4 +1,4 @@
-#include "match/digit_gate.h"
+#include "match/byte_gate.h"
 
 #include <cstddef>
 
@@ -12,6 +12,7 @@ namespace {
 constexpr size_t kNone = std::string_view::npos;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // Escapes whose meaning is one character or one class, which the walk below may treat
 // as one atom: \d (a digit), the other classes and assertions, control characters, and
@@ -26,6 +27,12 @@ bool IsSimpleEscape(char e) {
     default:
       return !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || IsDigit(e)) && e != '\0';
   }
+}
+
+// An escape that stands for the punctuation byte itself (\. \@ \- ...): IsSimpleEscape's
+// non-alphanumeric case.
+bool IsEscapedPunctuation(char e) {
+  return static_cast<unsigned char>(e) < 0x80 && e != '\0' && !IsAsciiLetter(e) && !IsDigit(e);
 }
 
 // The index after the [class] opening at s[i], or kNone when it does not close or holds
@@ -91,20 +98,24 @@ bool OnlyKnownSyntax(std::string_view s) {
 
 }  // namespace
 
-bool RegexNeedsDigit(std::string_view s) {
-  if (!OnlyKnownSyntax(s)) return false;
-  bool needs_digit = false;
+RegexNeeds AnalyzeRegex(std::string_view s) {
+  const RegexNeeds nothing;
+  if (!OnlyKnownSyntax(s)) return nothing;
+  RegexNeeds needs;
   size_t i = 0;
   while (i < s.size()) {
-    // One atom at the top level.
+    // One atom at the top level, and the byte it stands for when it is a literal one.
     bool digit = false;
+    int byte = -1;
     const char c = s[i];
-    if (c == '|') return false;  // top-level alternation: one branch may have no digit
+    if (c == '|') return nothing;  // top-level alternation: one branch may lack anything
     if (c == ')' || c == ']' || c == '?' || c == '*' || c == '+' || c == '{') {
-      return false;  // unbalanced, or a quantifier with nothing to repeat: not analysed
+      return nothing;  // unbalanced, or a quantifier with nothing to repeat: not analysed
     }
     if (c == '\\') {
-      digit = s[i + 1] == 'd';  // OnlyKnownSyntax: s[i + 1] exists
+      const char e = s[i + 1];  // OnlyKnownSyntax: s[i + 1] exists, a simple escape
+      digit = e == 'd';
+      if (IsEscapedPunctuation(e)) byte = static_cast<unsigned char>(e);
       i += 2;
     } else if (c == '[') {
       i = SkipClass(s, i);
@@ -112,9 +123,14 @@ bool RegexNeedsDigit(std::string_view s) {
       i = SkipGroup(s, i);
     } else {
       digit = IsDigit(c);
+      // '.', '^' and '$' are any byte and anchors, not themselves.
+      const bool meta = c == '.' || c == '^' || c == '$';
+      if (static_cast<unsigned char>(c) < 0x80 && !IsAsciiLetter(c) && !meta) {
+        byte = static_cast<unsigned char>(c);
+      }
       ++i;
     }
-    if (i == kNone) return false;
+    if (i == kNone) return nothing;
 
     // Its quantifier, if any: does the atom have to occur at least once?
     bool required = true;
@@ -133,12 +149,12 @@ bool RegexNeedsDigit(std::string_view s) {
         min = min * 10 + static_cast<size_t>(s[j++] - '0');
         ++digits;
       }
-      if (digits == 0 || digits == 6) return false;
+      if (digits == 0 || digits == 6) return nothing;
       if (j < s.size() && s[j] == ',') {
         ++j;
         while (j < s.size() && IsDigit(s[j])) ++j;
       }
-      if (j >= s.size() || s[j] != '}') return false;
+      if (j >= s.size() || s[j] != '}') return nothing;
       required = min > 0;
       i = j + 1;
     } else {
@@ -147,9 +163,29 @@ bool RegexNeedsDigit(std::string_view s) {
     // A lazy or possessive mark changes how often, never whether, the atom must occur. (A
     // second quantifier after it is not analysed: the next atom would start with it.)
     if (quantified && i < s.size() && (s[i] == '?' || s[i] == '+')) ++i;
-    needs_digit |= digit && required;
+    if (required) {
+      needs.digit |= digit;
+      if (byte >= 0) needs.bytes.set(static_cast<size_t>(byte));
+    }
   }
-  return needs_digit;
+  return needs;
+}
+
+int GateByte(const std::bitset<128>& needs) {
+  // Rarest first in comments, roughly; anything not listed comes before all of these.
+  static constexpr std::string_view kCommonLast = "0123456789'-?!,. ";
+  int best = -1;
+  size_t best_rank = 0;
+  for (size_t b = 0; b < needs.size(); ++b) {
+    if (!needs.test(b)) continue;
+    const size_t at = kCommonLast.find(static_cast<char>(b));
+    const size_t rank = at == std::string_view::npos ? 0 : at + 1;
+    if (best < 0 || rank < best_rank) {
+      best = static_cast<int>(b);
+      best_rank = rank;
+    }
+  }
+  return best;
 }
 
 bool HasAsciiDigit(const char* data, size_t size) {
