@@ -9,7 +9,7 @@
 // regexes in a database of their own that the Scanner scans only over text with a digit.
 // Likewise the raw space's e-mail regex needs an '@', which 9% of comments hold: when
 // every expression of a screen needs one byte, the Scanner skips the screen over text
-// without it (3% of the pipeline's instructions on the default pack).
+// without it (2.5% of the pipeline's instructions on the default pack).
 //
 // The answer must never be a false "yes" (that would lose matches); a false "no" only
 // costs speed. So the analysis is deliberately small: it reads the expression's top

@@ -110,7 +110,7 @@ hs_database_t* CompileDatabase(const ExpressionSet& set, uint32_t id_base, const
 // expressions; a digit expression has none in a text without a digit. The Scanner scans
 // the screen, and the digit database only when the text holds a digit; it keeps their
 // non-SOM reports and replaces the others by a scan of the groups of the SOM expressions
-// that fired (and only those: a SOM scan over the whole group cost 2.4 times as much as
+// that fired (and only those: a SOM scan over the whole group cost 2.2 times as much as
 // over the one expression that fired, on the default pack). When every expression tracks
 // SOM and they make one group, that group is `full` itself (not owned by the result).
 // Digit expressions are split off only when others remain for the screen. When every
