@@ -223,6 +223,77 @@ TEST(ScannerSplitTest, ManyRegexesShareSomGroups) {
   }
 }
 
+// The Scanner rescans a fired SOM group only up to two bytes past the last end the screen
+// reported (scanner.cc). Its regex matches must still be the full database's, start and
+// end — with regexes ending in \b, \B, $ and nothing, matches early, late and at the end
+// of texts that go on after them. 'ba\B' fails if the rescan stops at the last end (its
+// \B reads the byte there), 'z away$|away' if it stops one byte past it: on "z away\nok"
+// that would put a newline last and let $ pull the start of "away" back to "z"; 'o$|bye'
+// if the ends past the last one were kept: on "bye ok" the rescan of "bye o" ends in 'o'.
+TEST(ScannerSplitTest, ShortenedSomRescansFindTheFullDatabasesStarts) {
+  auto gen = test::CompileYaml(R"(
+rules:
+  - id: threat.hope
+    category: threat
+    score: 5
+    match:
+      words: [idiot]
+      regex: ['\bhope (that )?[a-z]+( [a-z]+)? gets (hurt|killed)\b', 'go+ away$', 'bad+ [a-z]+',
+              'ba\B']
+  - id: doxxing.email
+    category: doxxing
+    score: 3
+    raw: true
+    match:
+      regex: ['[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}', 'bye[!.]*$', 'z away$|away',
+              'o$|bye']
+)");
+  ASSERT_NE(gen, nullptr);
+  ASSERT_FALSE(gen->normalized_som_dbs().empty());
+  static const char* const kPieces[] = {
+      "hope", "that", "delvey", "gets", "hurt", "killed", "go", "goo", "away", "bad", "baddd",
+      "idiot", "anna.s@example.com", "a@b.co", "bye", "bye!", "ok", "\n", "now", "z", "away\n",
+  };
+  std::mt19937 rng(11);
+  Scanner scanner(gen);
+  Normalizer normalizer;
+  NormalizedText n;
+  std::vector<Match> got;
+  for (int iter = 0; iter < 3000; ++iter) {
+    std::string text;
+    for (int j = 0, words = static_cast<int>(rng() % 12); j < words; ++j) {
+      if (j) text += ' ';
+      text += kPieces[rng() % (sizeof(kPieces) / sizeof(kPieces[0]))];
+    }
+    SCOPED_TRACE(text);
+    normalizer.Normalize(text, &n);
+    ASSERT_TRUE(scanner.Scan(n, text, &got).ok());
+    // The regexes' reports of the full databases, merged per expression as the Scanner
+    // merges overlapping ones.
+    std::vector<Report> want;
+    for (const auto& [db, scanned] : {std::pair{gen->normalized_db(), n.text}, std::pair{gen->raw_db(), text}}) {
+      for (const Report& r : ScanDb(db, scanned)) {
+        if (gen->refs()[std::get<0>(r)].som) want.push_back(r);
+      }
+    }
+    std::sort(want.begin(), want.end());
+    std::vector<Report> merged;
+    for (const Report& r : want) {
+      if (!merged.empty() && std::get<0>(merged.back()) == std::get<0>(r) &&
+          std::get<1>(r) < std::get<2>(merged.back())) {
+        std::get<2>(merged.back()) = std::max(std::get<2>(merged.back()), std::get<2>(r));
+      } else {
+        merged.push_back(r);
+      }
+    }
+    std::vector<Report> have;
+    for (const Match& m : got) {
+      if (gen->refs()[m.id].som) have.emplace_back(m.id, m.from, m.to);
+    }
+    ASSERT_EQ(have, merged);
+  }
+}
+
 // A rule set without regexes has nothing to split: the Scanner uses the full database.
 TEST(ScannerSplitTest, NoSplitWithoutRegexes) {
   auto gen = test::CompileYaml(R"(
