@@ -83,7 +83,7 @@ Result<CompiledPattern> PatternCompiler::Literal(const std::string& text, bool a
   p.exact_runs = exact_runs;
   bool any_run = exact_runs;
   for (uint8_t r : scratch_.runs) any_run |= r > 1;
-  if (any_run) p.runs = scratch_.runs;
+  if (any_run) p.runs.assign(scratch_.runs.begin(), scratch_.runs.end());
   return p;
 }
 

@@ -59,14 +59,16 @@ namespace decorum {
 // Invariant: text.size() == orig_begin.size() == orig_end.size() == runs.size(); for every i,
 // orig_begin[i] < orig_end[i] <= original size, and both lie on UTF-8 code point
 // boundaries of the original; orig_begin is non-decreasing.
-// The offset maps' type: resize() leaves new elements unset (default_init_allocator.h).
+// The offset maps' and the run lengths' types: resize() leaves new elements unset
+// (default_init_allocator.h); the assembling steps write every element they keep.
 using OffsetMap = std::vector<uint32_t, DefaultInitAllocator<uint32_t>>;
+using RunLengths = std::vector<uint8_t, DefaultInitAllocator<uint8_t>>;
 
 struct NormalizedText {
   std::string text;                  // lowercase; words separated by single spaces
   OffsetMap orig_begin;              // per normalized byte: start of its source in the original
   OffsetMap orig_end;                // per normalized byte: end of its source in the original
-  std::vector<uint8_t> runs;         // per normalized byte: copies collapsed into it (1..255)
+  RunLengths runs;                   // per normalized byte: copies collapsed into it (1..255)
   // Words that step 5 joined from spaced-out letters, as [begin, end) in `text`. Their
   // first letter may have been a word of its own ("a l o s e r" -> "aloser"); the
   // Scanner looks inside them for that reason.

@@ -333,7 +333,7 @@ TEST(CollapseRepeatsTest, RunsAtTheEdgesOfTheUnmovedPrefix) {
     normalizer.Normalize(c.in, &n);
     ExpectInvariants(c.in, n);
     EXPECT_EQ(n.text, c.text);
-    EXPECT_EQ(n.runs, c.runs);
+    EXPECT_EQ(std::vector<uint8_t>(n.runs.begin(), n.runs.end()), c.runs);
   }
   // A run longer than 255 keeps 255 and still spans all of it.
   const std::string in = "x " + std::string(300, 'a') + " y";
@@ -393,7 +393,7 @@ void ExpectOnePassAgreesWithGeneral(Normalizer& normalizer, const std::string& i
   ASSERT_EQ(OffsetMap(general.orig_begin.begin(), general.orig_begin.begin() + n),
             one_pass.orig_begin);
   ASSERT_EQ(OffsetMap(general.orig_end.begin(), general.orig_end.begin() + n), one_pass.orig_end);
-  ASSERT_EQ(std::vector<uint8_t>(general.runs.begin(), general.runs.begin() + n), one_pass.runs);
+  ASSERT_EQ(RunLengths(general.runs.begin(), general.runs.begin() + n), one_pass.runs);
   using Joined = std::vector<std::pair<uint32_t, uint32_t>>;
   ASSERT_EQ(Joined(general.joined.begin(), general.joined.end() - 1), one_pass.joined);
 }
