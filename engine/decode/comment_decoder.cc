@@ -163,6 +163,7 @@ Status ReadTs(simdjson::dom::element value, const std::string& source, int64_t s
 
 // An index per Comment field, for the per-line table of where each was found.
 enum Slot { kText, kId, kAuthor, kTs, kThread, kParent, kLang, kMeta, kSlotCount };
+static_assert(kSlotCount <= 32, "slot sets are 32-bit masks");
 
 }  // namespace
 
@@ -176,6 +177,10 @@ struct CommentDecoder::Impl {
     sources[kParent] = &map.parent;
     sources[kLang] = &map.lang;
     sources[kMeta] = &map.meta;
+    for (int slot = 0; slot < kSlotCount; ++slot) {
+      const std::string& key = *sources[slot];
+      slots_by_first_byte[key.empty() ? 0 : static_cast<unsigned char>(key[0])] |= 1u << slot;
+    }
   }
 
   // Parses `len` bytes at `data`, which must be followed by SIMDJSON_PADDING writable bytes;
@@ -232,10 +237,12 @@ struct CommentDecoder::Impl {
     // Python's json, so we score the text that the producer's own tools would show.
     for (simdjson::dom::key_value_pair kv : obj) {
       const std::string_view key = kv.key;
-      for (int slot = 0; slot < kSlotCount; ++slot) {
-        // Length and first byte first: most keys differ from most slots right there.
-        const std::string& want = *sources[slot];
-        if (key.size() == want.size() && (key.empty() || key[0] == want[0]) && key == want) {
+      // Only the slots whose field name starts with the key's first byte (usually none or
+      // one) are compared. Two slots may name the same field: each takes the value.
+      uint32_t candidates = slots_by_first_byte[key.empty() ? 0 : static_cast<unsigned char>(key[0])];
+      for (; candidates; candidates &= candidates - 1) {
+        const int slot = __builtin_ctz(candidates);
+        if (key == *sources[slot]) {
           values[slot] = kv.value;
           present[slot] = true;
         }
@@ -285,6 +292,9 @@ struct CommentDecoder::Impl {
 
   FieldMap map;
   const std::string* sources[kSlotCount];
+  // Per first byte of a field name (0 for the empty name): the slots whose name starts
+  // with it, one bit a slot.
+  uint32_t slots_by_first_byte[256] = {};
   simdjson::dom::parser parser;
   PaddedBuffer line_buf;
   simdjson::internal::string_builder<> meta_builder;
