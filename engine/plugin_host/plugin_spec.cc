@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <set>
+#include <string_view>
 
 #include "sinks/json_writer.h"
 
@@ -61,6 +62,16 @@ Status AppendJson(const YAML::Node& node, int depth, std::string* out) {
         } else if (IsReal(v, &d)) {
           char buf[32];  // shortest round-trip form, always valid JSON for a finite double
           auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), d);
+          // A large whole value comes out as a long integer ("123456789012345683968"),
+          // which JSON readers with 64-bit integers (simdjson, plugins') reject: written
+          // with an exponent it stays the double it is.
+          const bool whole = std::string_view(buf, end - buf).find_first_of(".eE") == std::string_view::npos;
+          if (ec == std::errc() && whole && std::fabs(d) >= 9.2e18) {
+            const std::to_chars_result r =
+                std::to_chars(buf, buf + sizeof(buf), d, std::chars_format::scientific);
+            end = r.ptr;
+            ec = r.ec;
+          }
           if (ec == std::errc()) {
             out->append(buf, end);
             return Status::Ok();

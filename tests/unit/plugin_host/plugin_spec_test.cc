@@ -20,6 +20,10 @@ TEST(YamlToJsonTest, ScalarsFollowTheCoreSchemaAndQuotedStaysString) {
   EXPECT_EQ(Json("{n: +7, z: 007, big: 99999999999999999999}"),
             R"({"n":7,"z":7,"big":"99999999999999999999"})");
   EXPECT_EQ(Json("{x: .inf, y: 0.0001}"), R"({"x":".inf","y":1e-04})");
+  // A real too large for a 64-bit integer keeps an exponent, so JSON readers with 64-bit
+  // integers still read it (found by fuzz_plugin_config); smaller whole reals do not.
+  EXPECT_EQ(Json("{a: 123456789012345678901.5, b: -1.0e19, c: 1234567.0}"),
+            R"({"a":1.2345678901234568e+20,"b":-1e+19,"c":1234567})");
 }
 
 TEST(YamlToJsonTest, RefusesDuplicateKeysAndDeepNesting) {
