@@ -82,16 +82,16 @@ class Generation {
   // (or every one does), the SOM groups empty when none tracks SOM; when every expression
   // tracks SOM and they make one group (the raw database, usually), that group is the
   // full database itself.
-  // A byte every expression of the screen needs (byte_gate.h): the screen need not be
-  // scanned over text without it. -1: none.
-  int normalized_screen_gate() const { return normalized_split_.screen_gate; }
-  int raw_screen_gate() const { return raw_split_.screen_gate; }
   const hs_database* normalized_screen_db() const { return normalized_split_.screen; }
   const std::vector<hs_database*>& normalized_som_dbs() const { return normalized_split_.som; }
   const hs_database* normalized_digit_db() const { return normalized_split_.digit; }
   const hs_database* raw_screen_db() const { return raw_split_.screen; }
   const std::vector<hs_database*>& raw_som_dbs() const { return raw_split_.som; }
   const hs_database* raw_digit_db() const { return raw_split_.digit; }
+  // A byte every expression of the screen needs (byte_gate.h): the screen need not be
+  // scanned over text without it. -1: none.
+  int normalized_screen_gate() const { return normalized_split_.screen_gate; }
+  int raw_screen_gate() const { return raw_split_.screen_gate; }
   // Number of expressions in the normalized and raw databases; raw ids start at
   // raw_id_base() in refs().
   uint32_t raw_id_base() const { return raw_id_base_; }

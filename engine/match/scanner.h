@@ -62,9 +62,9 @@ class Scanner {
   // Appends the matches of `space` over data[0, size), their offsets plus `shift`: the
   // full database's, or the split's (the screen, unless the data lack its gate byte; the
   // digit database when the data hold a digit; the SOM group of each SOM expression that
-  // fired). Literals whose word
-  // boundaries (PatternRef::word_start / word_end) do not hold in data[0, size) — its
-  // ends count as boundaries, as for \b — are dropped here. False when Hyperscan fails.
+  // fired). Literals whose word boundaries (PatternRef::word_start / word_end) do not
+  // hold in data[0, size) — its ends count as boundaries, as for \b — are dropped here.
+  // False when Hyperscan fails.
   bool ScanSpace(const Space& space, const char* data, size_t size, uint32_t shift,
                  std::vector<Match>* out);
 
