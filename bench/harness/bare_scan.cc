@@ -16,11 +16,11 @@ int NoOp(unsigned, unsigned long long, unsigned long long, unsigned, void*) { re
 }  // namespace
 
 BareScan::BareScan(const Generation& gen) {
-  norm_ = gen.normalized_screen_db()
-              ? Space{gen.normalized_screen_db(), gen.normalized_screen_gate(), gen.normalized_digit_db()}
-              : Space{gen.normalized_db(), -1, nullptr};
-  raw_ = gen.raw_screen_db() ? Space{gen.raw_screen_db(), gen.raw_screen_gate(), gen.raw_digit_db()}
-                             : Space{gen.raw_db(), -1, nullptr};
+  auto space = [](const Generation::Databases& d) {
+    return d.screen ? Space{d.screen, d.screen_gate, d.digit} : Space{d.full, -1, nullptr};
+  };
+  norm_ = space(gen.normalized());
+  raw_ = space(gen.raw());
   for (const hs_database* db : {norm_.db, norm_.digit, raw_.db, raw_.digit}) {
     if (db != nullptr && hs_alloc_scratch(db, &scratch_) != HS_SUCCESS) {
       std::fprintf(stderr, "hs_alloc_scratch failed\n");

@@ -5,7 +5,8 @@
 // the set has start-tracking regexes or regexes that need a digit — skipped, as the
 // Scanner skips it, over a text without its gate byte — plus the digit database over
 // texts that hold a digit (match/byte_gate.h); else the full database.
-// The SOM rescans the Scanner does after a regex fired are pipeline cost, not ceiling.
+// The SOM rescans the Scanner does after a regex fired, and the unless groups it scans
+// after a rule with unless patterns matched, are pipeline cost, not ceiling.
 // decorum-bench-ceiling and the HsScanBare micro-benchmark share this, so they measure
 // the same thing.
 //

@@ -62,10 +62,15 @@ std::shared_ptr<const Generation> LoadGeneration(const std::string& rules_dir,
   return gen.value();
 }
 
-uint64_t DatabaseBytes(const hs_database* db) {
-  size_t size = 0;
-  if (db == nullptr || hs_database_size(db, &size) != HS_SUCCESS) return 0;
-  return size;
+uint64_t SpaceBytes(const Generation::Databases& space) {
+  uint64_t total = 0;
+  std::vector<const hs_database*> dbs = {space.full};
+  for (const Generation::Databases& group : space.unless) dbs.push_back(group.full);
+  for (const hs_database* db : dbs) {
+    size_t size = 0;
+    if (db != nullptr && hs_database_size(db, &size) == HS_SUCCESS) total += size;
+  }
+  return total;
 }
 
 double Now() {

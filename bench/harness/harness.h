@@ -39,8 +39,10 @@ Corpus LoadCorpus(const std::string& path, uint64_t limit);
 std::shared_ptr<const Generation> LoadGeneration(const std::string& rules_dir,
                                                  const std::string& cache_dir);
 
-// Bytes of a compiled Hyperscan database (hs_database_size); 0 for null.
-uint64_t DatabaseBytes(const hs_database* db);
+// Bytes of a space's compiled databases (hs_database_size): the full one and the unless
+// groups, every expression once (the split's screen, digit and SOM databases, the same
+// expressions again, are not counted).
+uint64_t SpaceBytes(const Generation::Databases& space);
 
 // Monotonic seconds since an arbitrary start.
 double Now();

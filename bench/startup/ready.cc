@@ -46,8 +46,8 @@ int Main(int argc, char** argv) {
       args.get("--label", rules.empty() ? "default" : rules).c_str(), gen->pattern_count(),
       gen->rules().rules.size(), gen->rules().targets.size(), gen->from_cache() ? 1 : 0, built,
       gen->compile_seconds(), ready,
-      static_cast<unsigned long long>(DatabaseBytes(gen->normalized_db())),
-      static_cast<unsigned long long>(DatabaseBytes(gen->raw_db())),
+      static_cast<unsigned long long>(SpaceBytes(gen->normalized())),
+      static_cast<unsigned long long>(SpaceBytes(gen->raw())),
       static_cast<double>(PeakRssKb()) / 1024);
   return 0;
 }

@@ -2,10 +2,12 @@
 
 #include <hs/hs.h>
 
+#include <algorithm>
 #include <bitset>
 #include <chrono>
 #include <cstdio>
 #include <set>
+#include <span>
 
 #include <spdlog/spdlog.h>
 
@@ -83,12 +85,14 @@ hs_database_t* CompileArrays(const HsArrays& a, const DatabaseCache* cache, bool
   return db;
 }
 
+using Expressions = std::span<const Expression>;
+
 // Compiles `set` into a database; ids are `id_base + position`. Failure as CompileArrays.
-hs_database_t* CompileDatabase(const ExpressionSet& set, uint32_t id_base, const DatabaseCache* cache,
+hs_database_t* CompileDatabase(Expressions set, uint32_t id_base, const DatabaseCache* cache,
                                bool* from_cache, int* error_index, std::string* error) {
   HsArrays a;
-  for (size_t i = 0; i < set.items.size(); ++i) {
-    a.Add(set.items[i].pattern.expression, set.items[i].pattern.flags, id_base + static_cast<unsigned>(i));
+  for (size_t i = 0; i < set.size(); ++i) {
+    a.Add(set[i].pattern.expression, set[i].pattern.flags, id_base + static_cast<unsigned>(i));
   }
   return CompileArrays(a, cache, from_cache, error_index, error);
 }
@@ -129,17 +133,17 @@ struct SplitDatabases {
 
 // The SOM groups' expressions: group g of `groups` holds the SOM expressions of `set` whose
 // som_group is g, in order. Fills split->som_group.
-std::vector<HsArrays> SomGroups(const ExpressionSet& set, uint32_t id_base, SplitDatabases* split) {
+std::vector<HsArrays> SomGroups(Expressions set, uint32_t id_base, SplitDatabases* split) {
   size_t som_count = 0;
-  for (const auto& e : set.items) som_count += (e.pattern.flags & HS_FLAG_SOM_LEFTMOST) != 0;
+  for (const auto& e : set) som_count += (e.pattern.flags & HS_FLAG_SOM_LEFTMOST) != 0;
   std::vector<HsArrays> groups;
   if (som_count == 0) return groups;
   const size_t per_group = (som_count + Generation::kMaxSomGroups - 1) / Generation::kMaxSomGroups;
   groups.resize((som_count + per_group - 1) / per_group);
-  split->som_group.assign(set.items.size(), 0);
+  split->som_group.assign(set.size(), 0);
   size_t k = 0;
-  for (size_t i = 0; i < set.items.size(); ++i) {
-    const CompiledPattern& p = set.items[i].pattern;
+  for (size_t i = 0; i < set.size(); ++i) {
+    const CompiledPattern& p = set[i].pattern;
     if (!(p.flags & HS_FLAG_SOM_LEFTMOST)) continue;
     const uint32_t g = static_cast<uint32_t>(k++ / per_group);
     split->som_group[i] = g;
@@ -148,19 +152,21 @@ std::vector<HsArrays> SomGroups(const ExpressionSet& set, uint32_t id_base, Spli
   return groups;
 }
 
-// Compiles the SOM groups, through `cache` as one entry (a generation's dozens of small
-// databases would otherwise crowd every other entry out of the cache).
-bool CompileSomGroups(const std::vector<HsArrays>& groups, const DatabaseCache* cache,
-                      std::vector<hs_database_t*>* out, bool* from_cache, std::string* error) {
+// Compiles `groups` (SOM or unless groups: `kind` names which), one database each, through
+// `cache` as one entry (a generation's dozens of small databases would otherwise crowd
+// every other entry out of the cache).
+bool CompileGroups(const std::vector<HsArrays>& groups, std::string_view kind, const DatabaseCache* cache,
+                   std::vector<hs_database_t*>* out, bool* from_cache, std::string* error) {
   uint64_t key = 0;
   if (cache) {
     HsArrays all;
+    std::string layout(kind);
     for (const HsArrays& g : groups) {
       all.exprs.insert(all.exprs.end(), g.exprs.begin(), g.exprs.end());
       all.flags.insert(all.flags.end(), g.flags.begin(), g.flags.end());
       all.ids.insert(all.ids.end(), g.ids.begin(), g.ids.end());
+      layout += ' ' + std::to_string(g.size());
     }
-    const std::string layout = "som groups of " + std::to_string(groups.front().size());
     key = Fnv1a64(DatabaseCache::Key(all.exprs, all.flags, all.ids), layout);
     *out = cache->LoadAll(key);
     if (out->size() == groups.size()) {
@@ -185,17 +191,17 @@ bool CompileSomGroups(const std::vector<HsArrays>& groups, const DatabaseCache* 
   return true;
 }
 
-SplitDatabases CompileSplit(const ExpressionSet& set, uint32_t id_base, hs_database_t* full,
+SplitDatabases CompileSplit(Expressions set, uint32_t id_base, hs_database_t* full,
                             const DatabaseCache* cache) {
   bool any_digit = false, any_other = false;
-  for (const auto& e : set.items) (e.pattern.needs_digit ? any_digit : any_other) = true;
+  for (const auto& e : set) (e.pattern.needs_digit ? any_digit : any_other) = true;
   const bool gate = any_digit && any_other;
 
   HsArrays screen, digit;
   std::bitset<128> screen_needs;
   screen_needs.set();
-  for (size_t i = 0; i < set.items.size(); ++i) {
-    const CompiledPattern& p = set.items[i].pattern;
+  for (size_t i = 0; i < set.size(); ++i) {
+    const CompiledPattern& p = set[i].pattern;
     const unsigned id = id_base + static_cast<unsigned>(i);
     const unsigned screen_flags = p.flags & ~static_cast<unsigned>(HS_FLAG_SOM_LEFTMOST);
     if (gate && p.needs_digit) {
@@ -215,10 +221,10 @@ SplitDatabases CompileSplit(const ExpressionSet& set, uint32_t id_base, hs_datab
   out.screen = CompileArrays(screen, cache, &cached, &error_index, &error);
   out.from_cache = cached;
   bool ok = out.screen != nullptr;
-  if (ok && som.size() == 1 && som[0].size() == set.items.size()) {
+  if (ok && som.size() == 1 && som[0].size() == set.size()) {
     out.som.push_back(full);
   } else if (ok && !som.empty()) {
-    ok = CompileSomGroups(som, cache, &out.som, &cached, &error);
+    ok = CompileGroups(som, "som", cache, &out.som, &cached, &error);
     out.from_cache = out.from_cache && cached;
   }
   if (ok && !digit.empty()) {
@@ -236,6 +242,82 @@ SplitDatabases CompileSplit(const ExpressionSet& set, uint32_t id_base, hs_datab
     return SplitDatabases{};
   }
   return out;
+}
+
+// An unless regex: kept out of the space's databases, in its rule's unless group. (Unless
+// words and phrases stay in: literals cost next to nothing in the screen's literal
+// matcher, while a scan of their own costs a few hundred cycles, and rules with them fire
+// on a fair share of comments — insult.generic on 7% of the bench corpus.)
+bool IsUnlessRegex(const Expression& e) {
+  return e.ref.kind == PatternRef::Kind::kUnless && e.pattern.literal_length == 0;
+}
+
+// Moves the unless regexes of `set` after the others, keeping each kind's order; returns
+// how many others there are.
+size_t MoveUnlessRegexesLast(ExpressionSet* set) {
+  const auto unless_from = std::stable_partition(set->items.begin(), set->items.end(),
+                                                 [](const Expression& e) { return !IsUnlessRegex(e); });
+  return static_cast<size_t>(unless_from - set->items.begin());
+}
+
+// Compiles the unless regexes `unless` (ids from `id_base`) into their groups,
+// group_of_rule[rule] telling each rule's group: *out gets `group_count` entries, each
+// with `full` (null for a group without regexes here) and, when all of the group's
+// expressions track SOM (regexes do), a SOM-free `screen` and `som` = {full}. The fulls
+// and the screens are one cache entry each, however many groups there are. False (with
+// *error) when a group does not compile; what was compiled is then in *out.
+bool CompileUnlessGroups(Expressions unless, uint32_t id_base, const std::vector<int32_t>& group_of_rule,
+                         size_t group_count, const DatabaseCache* cache, std::vector<Generation::Databases>* out,
+                         bool* from_cache, std::string* error) {
+  out->clear();
+  *from_cache = true;
+  if (unless.empty()) return true;
+  std::vector<HsArrays> fulls(group_count), screens(group_count);
+  std::vector<bool> all_som(group_count, true);
+  for (size_t i = 0; i < unless.size(); ++i) {
+    const CompiledPattern& p = unless[i].pattern;
+    const size_t g = static_cast<size_t>(group_of_rule[unless[i].ref.index]);
+    const unsigned id = id_base + static_cast<unsigned>(i);
+    fulls[g].Add(p.expression, p.flags, id);
+    screens[g].Add(p.expression, p.flags & ~static_cast<unsigned>(HS_FLAG_SOM_LEFTMOST), id);
+    all_som[g] = all_som[g] && (p.flags & HS_FLAG_SOM_LEFTMOST);
+  }
+  // Compiles the non-empty `arrays` (those `wanted`) as one entry; *dbs gets one slot a
+  // group, null for the others.
+  auto compile = [&](const std::vector<HsArrays>& arrays, std::string_view kind, auto wanted,
+                     std::vector<hs_database_t*>* dbs) {
+    std::vector<HsArrays> present;
+    for (size_t g = 0; g < group_count; ++g) {
+      if (wanted(g)) present.push_back(arrays[g]);
+    }
+    dbs->assign(group_count, nullptr);
+    if (present.empty()) return true;
+    std::vector<hs_database_t*> compiled;
+    bool cached = false;
+    const bool ok = CompileGroups(present, kind, cache, &compiled, &cached, error);
+    *from_cache = *from_cache && cached;
+    size_t next = 0;
+    for (size_t g = 0; g < group_count && next < compiled.size(); ++g) {
+      if (wanted(g)) (*dbs)[g] = compiled[next++];
+    }
+    return ok;
+  };
+  std::vector<hs_database_t*> full_dbs, screen_dbs;
+  bool ok = compile(fulls, "unless", [&](size_t g) { return !fulls[g].empty(); }, &full_dbs);
+  if (ok) {
+    ok = compile(screens, "unless screens", [&](size_t g) { return !fulls[g].empty() && all_som[g]; },
+                 &screen_dbs);
+  }
+  out->resize(group_count);
+  for (size_t g = 0; g < group_count; ++g) {
+    Generation::Databases& d = (*out)[g];
+    d.full = full_dbs[g];
+    if (g < screen_dbs.size() && screen_dbs[g]) {
+      d.screen = screen_dbs[g];
+      d.som.push_back(d.full);
+    }
+  }
+  return ok;
 }
 
 // Finds every expression Hyperscan rejects on its own (compile_multi only names the
@@ -263,16 +345,23 @@ void CollectBadExpressions(const ExpressionSet& set, const RuleSet& rules,
 
 }  // namespace
 
-Generation::~Generation() {
-  for (const Split* split : {&normalized_split_, &raw_split_}) {
-    hs_free_database(split->screen);
-    for (hs_database* db : split->som) {
-      if (db != normalized_db_ && db != raw_db_) hs_free_database(db);
-    }
-    hs_free_database(split->digit);
+namespace {
+
+void FreeDatabases(const Generation::Databases& d) {
+  hs_free_database(d.screen);
+  for (hs_database* db : d.som) {
+    if (db != d.full) hs_free_database(db);
   }
-  hs_free_database(normalized_db_);
-  hs_free_database(raw_db_);
+  hs_free_database(d.digit);
+  for (const Generation::Databases& group : d.unless) FreeDatabases(group);
+  hs_free_database(d.full);
+}
+
+}  // namespace
+
+Generation::~Generation() {
+  FreeDatabases(normalized_);
+  FreeDatabases(raw_);
 }
 
 Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool skip_bad_rules,
@@ -340,22 +429,62 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
     add_patterns(rule.unless, PatternRef::Kind::kUnless);
   }
 
+  // Each space's unless regexes go after its other expressions (ids follow positions),
+  // and each rule with any gets an unless group.
+  const size_t normalized_matching = MoveUnlessRegexesLast(&normalized);
+  const size_t raw_matching = MoveUnlessRegexesLast(&raw);
+  std::vector<int32_t> group_of_rule(set.rules.size(), -1);
+  size_t unless_rules = 0;
+  for (const ExpressionSet* es : {&normalized, &raw}) {
+    for (const Expression& e : es->items) {
+      if (IsUnlessRegex(e) && group_of_rule[e.ref.index] < 0) {
+        group_of_rule[e.ref.index] = 0;
+        ++unless_rules;
+      }
+    }
+  }
+  const size_t rules_per_group = std::max<size_t>(1, (unless_rules + kMaxUnlessGroups - 1) / kMaxUnlessGroups);
+  size_t unless_groups = 0;
+  for (int32_t& g : group_of_rule) {
+    if (g < 0) continue;
+    g = static_cast<int32_t>(unless_groups++ / rules_per_group);  // consecutive rules share
+  }
+  unless_groups = (unless_groups + rules_per_group - 1) / rules_per_group;
+
   auto gen = std::shared_ptr<Generation>(new Generation());
+  const uint32_t raw_base = static_cast<uint32_t>(normalized.items.size());
+  struct Space {
+    Expressions matching;
+    Expressions unless;
+    uint32_t id_base;
+    Databases* dbs;
+  };
+  const Space spaces[] = {
+      {Expressions(normalized.items).first(normalized_matching),
+       Expressions(normalized.items).subspan(normalized_matching), 0, &gen->normalized_},
+      {Expressions(raw.items).first(raw_matching), Expressions(raw.items).subspan(raw_matching), raw_base,
+       &gen->raw_},
+  };
   std::string error;
   int error_index = -1;
-  if (!normalized.items.empty() && bad_rules.empty()) {
-    gen->normalized_db_ = CompileDatabase(normalized, 0, cache, &gen->from_cache_, &error_index, &error);
+  bool ok = bad_rules.empty();
+  bool compiled_any = false, all_cached = true;
+  for (const Space& space : spaces) {
+    bool cached = true;
+    if (ok && !space.matching.empty()) {
+      space.dbs->full = CompileDatabase(space.matching, space.id_base, cache, &cached, &error_index, &error);
+      ok = space.dbs->full != nullptr;
+      compiled_any = true;
+      all_cached = all_cached && cached;
+    }
+    if (ok && !space.unless.empty()) {
+      ok = CompileUnlessGroups(space.unless, space.id_base + static_cast<uint32_t>(space.matching.size()),
+                               group_of_rule, unless_groups, cache, &space.dbs->unless, &cached, &error);
+      compiled_any = true;
+      all_cached = all_cached && cached;
+    }
   }
-  const uint32_t raw_base = static_cast<uint32_t>(normalized.items.size());
-  if (!raw.items.empty() && bad_rules.empty() && (normalized.items.empty() || gen->normalized_db_)) {
-    bool raw_cached = false;
-    gen->raw_db_ = CompileDatabase(raw, raw_base, cache, &raw_cached, &error_index, &error);
-    gen->from_cache_ = (normalized.items.empty() || gen->from_cache_) && raw_cached;
-  }
-  const bool failed = !bad_rules.empty() ||
-                      (!normalized.items.empty() && !gen->normalized_db_) ||
-                      (!raw.items.empty() && !gen->raw_db_);
-  if (failed) {
+  if (!ok) {
     CollectBadExpressions(normalized, set, errors, &bad_rules);
     CollectBadExpressions(raw, set, errors, &bad_rules);
     if (errors->size() == errors_before) {
@@ -381,27 +510,27 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
   }
 
   gen->raw_id_base_ = raw_base;
-  SplitDatabases normalized_split, raw_split;
-  if (gen->normalized_db_) {
-    normalized_split = CompileSplit(normalized, 0, gen->normalized_db_, cache);
-    gen->normalized_split_ = {normalized_split.screen, normalized_split.screen_gate, normalized_split.som,
-                              normalized_split.digit};
-    gen->from_cache_ = gen->from_cache_ && normalized_split.from_cache;
-  }
-  if (gen->raw_db_) {
-    raw_split = CompileSplit(raw, raw_base, gen->raw_db_, cache);
-    gen->raw_split_ = {raw_split.screen, raw_split.screen_gate, raw_split.som, raw_split.digit};
-    gen->from_cache_ = gen->from_cache_ && raw_split.from_cache;
-  }
-  for (const auto& [es, split] : {std::pair{&normalized, &normalized_split}, std::pair{&raw, &raw_split}}) {
-    for (size_t i = 0; i < es->items.size(); ++i) {
-      const Expression& e = es->items[i];
+  for (const Space& space : spaces) {
+    SplitDatabases split;
+    if (space.dbs->full) {
+      split = CompileSplit(space.matching, space.id_base, space.dbs->full, cache);
+      space.dbs->screen = split.screen;
+      space.dbs->screen_gate = split.screen_gate;
+      space.dbs->som = split.som;
+      space.dbs->digit = split.digit;
+      all_cached = all_cached && split.from_cache;
+    }
+    // Refs in id order: the space's databases' expressions, then its unless regexes.
+    for (size_t i = 0; i < space.matching.size() + space.unless.size(); ++i) {
+      const bool unless = i >= space.matching.size();
+      const Expression& e = unless ? space.unless[i - space.matching.size()] : space.matching[i];
       PatternRef ref = e.ref;
       ref.prefix = e.pattern.prefix;
       ref.exact_runs = e.pattern.exact_runs;
       ref.literal_length = e.pattern.literal_length;
       ref.som = (e.pattern.flags & HS_FLAG_SOM_LEFTMOST) != 0;
-      if (ref.som && !split->som.empty()) ref.som_group = split->som_group[i];
+      if (ref.som && !unless && !split.som.empty()) ref.som_group = split.som_group[i];
+      if (ref.kind == PatternRef::Kind::kMatch) ref.unless_group = group_of_rule[ref.index];
       ref.word_start = e.pattern.word_start;
       ref.word_end = e.pattern.word_end;
       ref.runs_offset = static_cast<uint32_t>(gen->runs_.size());
@@ -410,6 +539,7 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
       gen->refs_.push_back(ref);
     }
   }
+  gen->from_cache_ = compiled_any && all_cached;
 
   uint64_t h = Fnv1a64(kFnvOffset, kFormatVersion);
   h = Fnv1a64(h, hs_version());

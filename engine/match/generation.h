@@ -4,10 +4,13 @@
 // Every pattern of every rule (match and unless) and every watchlist name, alias and
 // handle is one expression in a single block-mode database over the normalized text, so
 // a comment is scanned once; `raw: true` rules live in a second, usually empty, database
-// over the original bytes. Expression ids index `refs()`. Words, phrases, names and
-// handles are bare literals there: the word boundaries around them are checked by the
-// Scanner (PatternRef::word_start / word_end, pattern_compiler.h), so for those ids a
-// database reports every occurrence and the Scanner keeps the ones `\b` would have.
+// over the original bytes. Unless regexes are the exception: an unless pattern matters
+// only where its rule matched, and regexes cost the scan most, so those are kept apart,
+// in databases scanned only when their rule matched (Databases::unless). Expression ids
+// index `refs()`. Words, phrases, names and handles are bare literals there: the word
+// boundaries around them are checked by the Scanner (PatternRef::word_start / word_end,
+// pattern_compiler.h), so for those ids a database reports every occurrence and the
+// Scanner keeps the ones `\b` would have.
 //
 // Thread safety: immutable after Compile(); share it via shared_ptr<const Generation>
 // (a reload publishes a new one; comments in flight keep theirs alive).
@@ -42,6 +45,9 @@ struct PatternRef {
   uint32_t literal_length = 0;  // literals: start = end - literal_length; 0: SOM reported
   uint32_t runs_offset = 0;  // run requirements: run_requirements()[offset, offset+size)
   uint32_t runs_size = 0;    // 0: no requirement (every letter may occur once or more)
+  // kMatch of a rule with unless regexes: the group (Databases::unless) that holds them,
+  // to be scanned when this expression is reported; -1 when the rule has none.
+  int32_t unless_group = -1;
 };
 
 class Generation {
@@ -50,6 +56,8 @@ class Generation {
   // them out (consecutive expressions, so a rule's regexes stay together) rather than
   // compiling and loading thousands of databases.
   static constexpr size_t kMaxSomGroups = 32;
+  // At most this many unless groups, for the same reason: consecutive rules share one.
+  static constexpr size_t kMaxUnlessGroups = 32;
 
   ~Generation();
   Generation(const Generation&) = delete;
@@ -67,33 +75,39 @@ class Generation {
   const RuleSet& rules() const { return set_; }
   const std::vector<PatternRef>& refs() const { return refs_; }
   const std::vector<uint8_t>& run_requirements() const { return runs_; }
-  // Null when the set has no pattern of that kind.
-  const hs_database* normalized_db() const { return normalized_db_; }
-  const hs_database* raw_db() const { return raw_db_; }
-  // The same two databases split for speed (generation.cc, CompileSplit): the screen
-  // holds every expression of its database but those that need a digit, the digit
-  // database those (every match of theirs holds a digit, byte_gate.h: it is scanned
-  // only over text that has one), both with start-of-match tracking dropped; the SOM
-  // groups the expressions that track it, each in exactly one group database
-  // (PatternRef::som_group), so that a SOM expression that fired is rescanned with few
-  // others. All under the same ids. All null (empty) when the database has nothing to
-  // split (no SOM and no digit expression, or they could not be compiled): the Scanner
-  // then uses the full one. The digit database is null when no expression needs a digit
-  // (or every one does), the SOM groups empty when none tracks SOM; when every expression
-  // tracks SOM and they make one group (the raw database, usually), that group is the
-  // full database itself.
-  const hs_database* normalized_screen_db() const { return normalized_split_.screen; }
-  const std::vector<hs_database*>& normalized_som_dbs() const { return normalized_split_.som; }
-  const hs_database* normalized_digit_db() const { return normalized_split_.digit; }
-  const hs_database* raw_screen_db() const { return raw_split_.screen; }
-  const std::vector<hs_database*>& raw_som_dbs() const { return raw_split_.som; }
-  const hs_database* raw_digit_db() const { return raw_split_.digit; }
-  // A byte every expression of the screen needs (byte_gate.h): the screen need not be
-  // scanned over text without it. -1: none.
-  int normalized_screen_gate() const { return normalized_split_.screen_gate; }
-  int raw_screen_gate() const { return raw_split_.screen_gate; }
-  // Number of expressions in the normalized and raw databases; raw ids start at
-  // raw_id_base() in refs().
+  // The databases of one space: the normalized text's or the original bytes'.
+  struct Databases {
+    // Every expression of the space but the unless regexes; null when there is none.
+    hs_database* full = nullptr;
+    // The same expressions split for speed (generation.cc, CompileSplit): the screen
+    // holds every one of them but those that need a digit, the digit database those
+    // (every match of theirs holds a digit, byte_gate.h: it is scanned only over text
+    // that has one), both with start-of-match tracking dropped; the SOM groups the
+    // expressions that track it, each in exactly one group database
+    // (PatternRef::som_group), so that a SOM expression that fired is rescanned with few
+    // others. All under `full`'s ids. All null (empty) when there is nothing to split (no
+    // SOM and no digit expression, or they could not be compiled): the Scanner then
+    // scans `full`. `digit` is null when no expression needs a digit (or every one
+    // does), `som` empty when none tracks SOM; when every expression tracks SOM and they
+    // make one group (the raw space, usually), that group is `full` itself.
+    hs_database* screen = nullptr;
+    int screen_gate = -1;  // a byte every screen expression needs (byte_gate.h), or -1
+    std::vector<hs_database*> som;
+    hs_database* digit = nullptr;
+    // The unless regexes, per group (PatternRef::unless_group: a rule's are in one group,
+    // rules share groups beyond kMaxUnlessGroups), each group scanned like a space: its
+    // `full` holds its regexes with their flags as written (null where the group has
+    // none in this space) and, as they all track SOM, its `screen` the same without SOM
+    // and `som` {full}: the SOM scan, which costs a regex many times more (16k
+    // instructions a comment for threat.violence's three), runs only where one fired.
+    // No digit database or gate byte. Empty when the space has no unless regex, else one
+    // entry per group.
+    std::vector<Databases> unless;
+  };
+  const Databases& normalized() const { return normalized_; }
+  const Databases& raw() const { return raw_; }
+  // Ids: the normalized space's expressions (its databases', then its unless regexes)
+  // come first; the raw space's start at raw_id_base().
   uint32_t raw_id_base() const { return raw_id_base_; }
   // The `ruleset` id in decisions: 16 hex digits over the rule sources, the rules that
   // made it in, the Hyperscan version and our format version.
@@ -109,16 +123,8 @@ class Generation {
   RuleSet set_;
   std::vector<PatternRef> refs_;
   std::vector<uint8_t> runs_;
-  hs_database* normalized_db_ = nullptr;
-  hs_database* raw_db_ = nullptr;
-  struct Split {
-    hs_database* screen = nullptr;
-    int screen_gate = -1;
-    std::vector<hs_database*> som;
-    hs_database* digit = nullptr;
-  };
-  Split normalized_split_;
-  Split raw_split_;
+  Databases normalized_;
+  Databases raw_;
   uint32_t raw_id_base_ = 0;
   std::string id_;
   double compile_seconds_ = 0;

@@ -61,18 +61,29 @@ bool RunsSatisfied(const NormalizedText& n, uint32_t from, const PatternRef& ref
   return true;
 }
 
+// Moves the matches out[from, end) by `shift`: offsets in a window to offsets in its text.
+void Shift(size_t from, uint32_t shift, std::vector<Match>* out) {
+  if (!shift) return;
+  for (size_t i = from; i < out->size(); ++i) {
+    (*out)[i].from += shift;
+    (*out)[i].to += shift;
+  }
+}
+
 }  // namespace
 
 Scanner::Scanner(std::shared_ptr<const Generation> gen) : gen_(std::move(gen)) {
-  std::vector<const hs_database*> dbs = {gen_->normalized_db(), gen_->raw_db(),
-                                         gen_->normalized_screen_db(), gen_->normalized_digit_db(),
-                                         gen_->raw_screen_db(), gen_->raw_digit_db()};
-  dbs.insert(dbs.end(), gen_->normalized_som_dbs().begin(), gen_->normalized_som_dbs().end());
-  dbs.insert(dbs.end(), gen_->raw_som_dbs().begin(), gen_->raw_som_dbs().end());
-  for (const hs_database* db : dbs) {
-    if (db && hs_alloc_scratch(db, &scratch_) != HS_SUCCESS) {
-      // Only an allocation failure gets here; nothing sensible can continue.
-      std::abort();
+  std::vector<const Generation::Databases*> spaces = {&gen_->normalized(), &gen_->raw()};
+  for (size_t i = 0; i < spaces.size(); ++i) {
+    const Generation::Databases& space = *spaces[i];
+    for (const Generation::Databases& group : space.unless) spaces.push_back(&group);
+    std::vector<const hs_database*> dbs = {space.full, space.screen, space.digit};
+    dbs.insert(dbs.end(), space.som.begin(), space.som.end());
+    for (const hs_database* db : dbs) {
+      if (db && hs_alloc_scratch(db, &scratch_) != HS_SUCCESS) {
+        // Only an allocation failure gets here; nothing sensible can continue.
+        std::abort();
+      }
     }
   }
 }
@@ -101,84 +112,78 @@ void Scanner::ResolveSpans(const NormalizedText& normalized, std::vector<Match>*
   matches->resize(w);
 }
 
-bool Scanner::ScanSpace(const Space& space, const char* data, size_t size, uint32_t shift,
-                        std::vector<Match>* out) {
+bool Scanner::ScanDatabase(const hs_database* db, const char* data, size_t size, uint32_t shift,
+                           std::vector<Match>* out) {
   const size_t before = out->size();
-  const PatternRef* refs = gen_->refs().data();
-  ScanContext ctx{out, refs, data, size, false};
-  if (!space.screen) {
-    if (hs_scan(space.full, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
-      return false;
-    }
-  } else {
-    // The screen (with the digit database) reports what `full` would, except that a SOM
-    // expression's reports carry no start (generation.cc, CompileSplit). Only when one
-    // fired — rarely: regexes match few comments — are those reports swapped for its SOM
-    // group's, which are `full`'s own for the group's expressions.
-    if ((space.screen_gate < 0 || std::memchr(data, space.screen_gate, size)) &&
-        hs_scan(space.screen, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
-      return false;
-    }
-    // The digit database is the rest of the screen, split off because its expressions
-    // cannot match without a digit (byte_gate.h).
-    if (space.digit && HasAsciiDigit(data, size) &&
-        hs_scan(space.digit, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
-      return false;
-    }
-    if (ctx.som_fired) {
-      static_assert(Generation::kMaxSomGroups <= 64, "one bit a group");
-      uint64_t fired_groups = 0;
-      size_t last_end = 0;
-      size_t w = before;
-      for (size_t r = before; r < out->size(); ++r) {
-        const PatternRef& ref = refs[(*out)[r].id];
-        if (ref.som) {
-          fired_groups |= uint64_t{1} << ref.som_group;
-          last_end = std::max<size_t>(last_end, (*out)[r].to);
-        } else {
-          (*out)[w++] = (*out)[r];
-        }
-      }
-      out->resize(w);
-      // The screen reported every end of the groups' expressions, the last at last_end, so
-      // the rescans stop two bytes past it: every assertion at a position up to last_end
-      // (\b reads the byte there; $ and \Z hold one byte before the end only before a
-      // final newline) then reads what it reads in the whole text, so each end up to
-      // last_end gets the same leftmost start; reports of ends past it, which the short
-      // buffer's own end made, are dropped. (A match tends to sit mid-comment: this cut
-      // the rescans' cost by 40% on the bench corpus.)
-      const size_t scan_size = std::min(size, last_end + 2);
-      for (; fired_groups; fired_groups &= fired_groups - 1) {
-        const hs_database* group = (*space.som)[static_cast<size_t>(__builtin_ctzll(fired_groups))];
-        if (hs_scan(group, data, static_cast<unsigned>(scan_size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
-          return false;
-        }
-      }
-      if (scan_size < size) {
-        out->erase(std::remove_if(out->begin() + static_cast<std::ptrdiff_t>(w), out->end(),
-                                  [last_end](const Match& m) { return m.to > last_end; }),
-                   out->end());
-      }
-    }
-  }
-  if (shift) {
-    for (size_t i = before; i < out->size(); ++i) {
-      (*out)[i].from += shift;
-      (*out)[i].to += shift;
-    }
-  }
+  ScanContext ctx{out, gen_->refs().data(), data, size, false};
+  if (hs_scan(db, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) return false;
+  Shift(before, shift, out);
   return true;
 }
 
-Status Scanner::Scan(const NormalizedText& normalized, std::string_view original, std::vector<Match>* out) {
-  out->clear();
-  const Space norm{gen_->normalized_db(), gen_->normalized_screen_db(), gen_->normalized_screen_gate(),
-                   &gen_->normalized_som_dbs(), gen_->normalized_digit_db()};
-  if (norm.full && !normalized.text.empty()) {
-    if (!ScanSpace(norm, normalized.text.data(), normalized.text.size(), 0, out)) {
-      return Status::Internal("Hyperscan scan failed");
+bool Scanner::ScanSpace(const Generation::Databases& space, const char* data, size_t size, uint32_t shift,
+                        std::vector<Match>* out) {
+  if (!space.screen) return ScanDatabase(space.full, data, size, shift, out);
+  const size_t before = out->size();
+  const PatternRef* refs = gen_->refs().data();
+  ScanContext ctx{out, refs, data, size, false};
+  // The screen (with the digit database) reports what `full` would, except that a SOM
+  // expression's reports carry no start (generation.cc, CompileSplit). Only when one
+  // fired — rarely: regexes match few comments — are those reports swapped for its SOM
+  // group's, which are `full`'s own for the group's expressions.
+  if ((space.screen_gate < 0 || std::memchr(data, space.screen_gate, size)) &&
+      hs_scan(space.screen, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
+    return false;
+  }
+  // The digit database is the rest of the screen, split off because its expressions
+  // cannot match without a digit (byte_gate.h).
+  if (space.digit && HasAsciiDigit(data, size) &&
+      hs_scan(space.digit, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
+    return false;
+  }
+  if (ctx.som_fired) {
+    static_assert(Generation::kMaxSomGroups <= 64, "one bit a group");
+    uint64_t fired_groups = 0;
+    size_t last_end = 0;
+    size_t w = before;
+    for (size_t r = before; r < out->size(); ++r) {
+      const PatternRef& ref = refs[(*out)[r].id];
+      if (ref.som) {
+        fired_groups |= uint64_t{1} << ref.som_group;
+        last_end = std::max<size_t>(last_end, (*out)[r].to);
+      } else {
+        (*out)[w++] = (*out)[r];
+      }
+    }
+    out->resize(w);
+    // The screen reported every end of the groups' expressions, the last at last_end, so
+    // the rescans stop two bytes past it: every assertion at a position up to last_end
+    // (\b reads the byte there; $ and \Z hold one byte before the end only before a
+    // final newline) then reads what it reads in the whole text, so each end up to
+    // last_end gets the same leftmost start; reports of ends past it, which the short
+    // buffer's own end made, are dropped. (A match tends to sit mid-comment: this cut
+    // the rescans' cost by 40% on the bench corpus.)
+    const size_t scan_size = std::min(size, last_end + 2);
+    for (; fired_groups; fired_groups &= fired_groups - 1) {
+      const hs_database* group = space.som[static_cast<size_t>(__builtin_ctzll(fired_groups))];
+      if (hs_scan(group, data, static_cast<unsigned>(scan_size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
+        return false;
+      }
+    }
+    if (scan_size < size) {
+      out->erase(std::remove_if(out->begin() + static_cast<std::ptrdiff_t>(w), out->end(),
+                                [last_end](const Match& m) { return m.to > last_end; }),
+                 out->end());
     }
   }
+  Shift(before, shift, out);
+  return true;
+}
+
+template <class ScanFn>
+bool Scanner::ForEachBuffer(const NormalizedText& normalized, std::string_view original, ScanFn scan) const {
+  const Generation::Databases& norm = gen_->normalized();
+  if (!normalized.text.empty() && !scan(norm, normalized.text.data(), normalized.text.size(), 0)) return false;
   // A joined spaced-out word may have swallowed one-letter words before it: "such a
   // l o s e r" normalizes to "such aloser", "I'm a b i t c h" to "imabitch". Scanning the
   // joined word again without its first one, two and three letters finds "loser" and
@@ -186,21 +191,42 @@ Status Scanner::Scan(const NormalizedText& normalized, std::string_view original
   // a buffer of its own, and its ends count as word boundaries (as they did when the
   // expressions held \b): the rescan of "aloser" from its 'l' finds "loser", though in
   // the whole text an 'a' precedes it.
-  if (norm.full) {
-    for (const auto& [b, e] : normalized.joined) {
-      for (uint32_t skip = 1; skip <= 3 && e - b >= skip + 3; ++skip) {
-        if (!ScanSpace(norm, normalized.text.data() + b + skip, e - b - skip, b + skip, out)) {
-          return Status::Internal("Hyperscan scan failed");
-        }
-      }
+  for (const auto& [b, e] : normalized.joined) {
+    for (uint32_t skip = 1; skip <= 3 && e - b >= skip + 3; ++skip) {
+      if (!scan(norm, normalized.text.data() + b + skip, e - b - skip, b + skip)) return false;
     }
   }
-  const Space raw{gen_->raw_db(), gen_->raw_screen_db(), gen_->raw_screen_gate(), &gen_->raw_som_dbs(),
-                  gen_->raw_digit_db()};
-  if (raw.full && !original.empty()) {
-    if (!ScanSpace(raw, original.data(), original.size(), 0, out)) {
-      return Status::Internal("Hyperscan scan failed");
-    }
+  return original.empty() || scan(gen_->raw(), original.data(), original.size(), 0);
+}
+
+Status Scanner::Scan(const NormalizedText& normalized, std::string_view original, std::vector<Match>* out) {
+  out->clear();
+  const bool scanned = ForEachBuffer(normalized, original, [&](const Generation::Databases& space, const char* data,
+                                                               size_t size, uint32_t shift) {
+    return !space.full || ScanSpace(space, data, size, shift, out);
+  });
+  if (!scanned) return Status::Internal("Hyperscan scan failed");
+  // An unless regex can only cancel a match of its own rule: the groups of the rules that
+  // matched are scanned, over the same buffers, and none for most comments.
+  static_assert(Generation::kMaxUnlessGroups <= 64, "one bit a group");
+  uint64_t unless_groups = 0;
+  for (const Match& m : *out) {
+    const int32_t g = gen_->refs()[m.id].unless_group;
+    if (g >= 0) unless_groups |= uint64_t{1} << g;
+  }
+  if (unless_groups) {
+    const bool unless_scanned = ForEachBuffer(
+        normalized, original, [&](const Generation::Databases& space, const char* data, size_t size, uint32_t shift) {
+          for (uint64_t groups = unless_groups; groups; groups &= groups - 1) {
+            const size_t g = static_cast<size_t>(__builtin_ctzll(groups));
+            if (g < space.unless.size() && space.unless[g].full &&
+                !ScanSpace(space.unless[g], data, size, shift, out)) {
+              return false;
+            }
+          }
+          return true;
+        });
+    if (!unless_scanned) return Status::Internal("Hyperscan scan failed");
   }
   ResolveSpans(normalized, out);
   if (out->size() < 2) return Status::Ok();

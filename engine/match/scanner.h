@@ -49,24 +49,26 @@ class Scanner {
   // the word's end, run requirements checked (failing matches removed).
   void ResolveSpans(const NormalizedText& normalized, std::vector<Match>* matches) const;
 
-  // One database space, normalized or raw: the full database and its split
-  // (Generation::*_screen_db / _som_dbs / _digit_db; screen null: no split).
-  struct Space {
-    const hs_database* full;
-    const hs_database* screen;
-    int screen_gate;  // -1, or a byte without which the screen cannot match
-    const std::vector<hs_database*>* som;
-    const hs_database* digit;
-  };
+  // Calls scan(space, data, size, shift) for each buffer a comment is scanned as, in this
+  // order, until one call returns false: the normalized text (space: the normalized
+  // databases), the windows of its joined words (shift: where the window starts), the
+  // original bytes (the raw databases). Skips empty buffers. False if a call was.
+  template <class ScanFn>
+  bool ForEachBuffer(const NormalizedText& normalized, std::string_view original, ScanFn scan) const;
 
-  // Appends the matches of `space` over data[0, size), their offsets plus `shift`: the
-  // full database's, or the split's (the screen, unless the data lack its gate byte; the
-  // digit database when the data hold a digit; the SOM group of each SOM expression that
-  // fired). Literals whose word boundaries (PatternRef::word_start / word_end) do not
-  // hold in data[0, size) — its ends count as boundaries, as for \b — are dropped here.
-  // False when Hyperscan fails.
-  bool ScanSpace(const Space& space, const char* data, size_t size, uint32_t shift,
+  // Appends the matches of the space's databases over data[0, size), their offsets plus
+  // `shift`: the full database's, or the split's (the screen, unless the data lack its
+  // gate byte; the digit database when the data hold a digit; the SOM group of each SOM
+  // expression that fired). Its unless groups are not scanned here (Scan does, for the
+  // rules that matched). False when Hyperscan fails.
+  bool ScanSpace(const Generation::Databases& space, const char* data, size_t size, uint32_t shift,
                  std::vector<Match>* out);
+  // Appends the matches of one database over data[0, size), offsets plus `shift`.
+  // Literals whose word boundaries (PatternRef::word_start / word_end) do not hold in
+  // data[0, size) — its ends count as boundaries, as for \b — are dropped here. False when
+  // Hyperscan fails.
+  bool ScanDatabase(const hs_database* db, const char* data, size_t size, uint32_t shift,
+                    std::vector<Match>* out);
 
   std::shared_ptr<const Generation> gen_;
   hs_scratch* scratch_ = nullptr;

@@ -42,15 +42,15 @@ std::vector<Report> ScanDb(const hs_database* db, const std::string& text) {
 // (unless the text lacks its gate byte) and, when the text holds a digit, the digit
 // database, plus the reports of the SOM group of each SOM expression those saw fire (and
 // of no other group).
-std::vector<Report> ScanSplit(const Generation& gen, const hs_database* screen, int screen_gate,
-                              const std::vector<hs_database*>& som_groups, const hs_database* digit,
+std::vector<Report> ScanSplit(const Generation& gen, const Generation::Databases& space,
                               const std::string& text) {
+  const auto& som_groups = space.som;
   std::vector<Report> screened;
-  if (screen_gate < 0 || text.find(static_cast<char>(screen_gate)) != std::string::npos) {
-    screened = ScanDb(screen, text);
+  if (space.screen_gate < 0 || text.find(static_cast<char>(space.screen_gate)) != std::string::npos) {
+    screened = ScanDb(space.screen, text);
   }
-  if (digit && HasAsciiDigit(text.data(), text.size())) {
-    for (const Report& r : ScanDb(digit, text)) screened.push_back(r);
+  if (space.digit && HasAsciiDigit(text.data(), text.size())) {
+    for (const Report& r : ScanDb(space.digit, text)) screened.push_back(r);
   }
   std::vector<Report> out;
   std::set<uint32_t> fired_groups;
@@ -98,22 +98,29 @@ rules:
 TEST(ScannerSplitTest, SplitReportsWhatTheFullDatabaseReports) {
   auto gen = test::CompileYaml(kRules);
   ASSERT_NE(gen, nullptr);
-  ASSERT_NE(gen->normalized_screen_db(), nullptr);
-  // Each of the four normalized regexes (two phone, one hope, one duration) in a group of
-  // its own.
-  EXPECT_EQ(gen->normalized_som_dbs().size(), 4u);
-  ASSERT_NE(gen->raw_screen_db(), nullptr);
+  ASSERT_NE(gen->normalized().screen, nullptr);
+  // Each of the three normalized match regexes (two phone, one hope) in a group of its
+  // own; the duration regex is an unless regex, in threat.hope's unless group, which is
+  // split the same way: a screen, and the group's full database as its one SOM group.
+  EXPECT_EQ(gen->normalized().som.size(), 3u);
+  ASSERT_EQ(gen->normalized().unless.size(), 1u);
+  const Generation::Databases& unless = gen->normalized().unless[0];
+  ASSERT_NE(unless.full, nullptr);
+  EXPECT_NE(unless.screen, nullptr);
+  EXPECT_EQ(unless.som, std::vector<hs_database*>{unless.full});
+  EXPECT_TRUE(gen->raw().unless.empty());
+  ASSERT_NE(gen->raw().screen, nullptr);
   // Every raw expression tracks SOM: the full raw database doubles as the one SOM group.
-  ASSERT_EQ(gen->raw_som_dbs().size(), 1u);
-  EXPECT_EQ(gen->raw_som_dbs()[0], gen->raw_db());
+  ASSERT_EQ(gen->raw().som.size(), 1u);
+  EXPECT_EQ(gen->raw().som[0], gen->raw().full);
   // The e-mail regex needs an '@' (and a '.'): texts without one skip the raw screen. The
   // normalized screen holds words, which claim nothing.
-  EXPECT_EQ(gen->raw_screen_gate(), '@');
-  EXPECT_EQ(gen->normalized_screen_gate(), -1);
-  // The phone and duration regexes need a digit; the raw database has only the e-mail
+  EXPECT_EQ(gen->raw().screen_gate, '@');
+  EXPECT_EQ(gen->normalized().screen_gate, -1);
+  // The phone regexes need a digit; the raw database has only the e-mail
   // regex, which does not (and nothing would be left for its screen if it did).
-  ASSERT_NE(gen->normalized_digit_db(), nullptr);
-  EXPECT_EQ(gen->raw_digit_db(), nullptr);
+  ASSERT_NE(gen->normalized().digit, nullptr);
+  EXPECT_EQ(gen->raw().digit, nullptr);
 
   const std::string texts[] = {
       "",
@@ -132,12 +139,9 @@ TEST(ScannerSplitTest, SplitReportsWhatTheFullDatabaseReports) {
   for (const std::string& text : texts) {
     SCOPED_TRACE(text);
     normalizer.Normalize(text, &n);
-    EXPECT_EQ(ScanSplit(*gen, gen->normalized_screen_db(), gen->normalized_screen_gate(),
-                        gen->normalized_som_dbs(), gen->normalized_digit_db(), n.text),
-              ScanDb(gen->normalized_db(), n.text));
-    EXPECT_EQ(ScanSplit(*gen, gen->raw_screen_db(), gen->raw_screen_gate(), gen->raw_som_dbs(),
-                        gen->raw_digit_db(), text),
-              ScanDb(gen->raw_db(), text));
+    EXPECT_EQ(ScanSplit(*gen, gen->normalized(), n.text), ScanDb(gen->normalized().full, n.text));
+    EXPECT_EQ(ScanSplit(*gen, gen->raw(), text), ScanDb(gen->raw().full, text));
+    EXPECT_EQ(ScanSplit(*gen, unless, n.text), ScanDb(unless.full, n.text));
   }
 }
 
@@ -163,12 +167,9 @@ TEST(ScannerSplitTest, SplitReportsWhatTheFullDatabaseReportsOnGeneratedTexts) {
     }
     SCOPED_TRACE(text);
     normalizer.Normalize(text, &n);
-    ASSERT_EQ(ScanSplit(*gen, gen->normalized_screen_db(), gen->normalized_screen_gate(),
-                        gen->normalized_som_dbs(), gen->normalized_digit_db(), n.text),
-              ScanDb(gen->normalized_db(), n.text));
-    ASSERT_EQ(ScanSplit(*gen, gen->raw_screen_db(), gen->raw_screen_gate(), gen->raw_som_dbs(),
-                        gen->raw_digit_db(), text),
-              ScanDb(gen->raw_db(), text));
+    ASSERT_EQ(ScanSplit(*gen, gen->normalized(), n.text), ScanDb(gen->normalized().full, n.text));
+    ASSERT_EQ(ScanSplit(*gen, gen->raw(), text), ScanDb(gen->raw().full, text));
+    ASSERT_EQ(ScanSplit(*gen, gen->normalized().unless[0], n.text), ScanDb(gen->normalized().unless[0].full, n.text));
   }
 }
 
@@ -195,7 +196,7 @@ TEST(ScannerSplitTest, ManyRegexesShareSomGroups) {
   for (int i = 0; i < kRegexes; ++i) yaml += "        - '\\b" + word(i) + " (her|him) [a-z]+ now\\b'\n";
   auto gen = test::CompileYaml(yaml);
   ASSERT_NE(gen, nullptr);
-  const auto& groups = gen->normalized_som_dbs();
+  const auto& groups = gen->normalized().som;
   // 70 regexes, 3 a group: 24 groups.
   ASSERT_LE(groups.size(), Generation::kMaxSomGroups);
   ASSERT_GT(groups.size(), 1u);
@@ -217,9 +218,7 @@ TEST(ScannerSplitTest, ManyRegexesShareSomGroups) {
     }
     SCOPED_TRACE(text);
     normalizer.Normalize(text, &n);
-    ASSERT_EQ(ScanSplit(*gen, gen->normalized_screen_db(), gen->normalized_screen_gate(), groups,
-                        gen->normalized_digit_db(), n.text),
-              ScanDb(gen->normalized_db(), n.text));
+    ASSERT_EQ(ScanSplit(*gen, gen->normalized(), n.text), ScanDb(gen->normalized().full, n.text));
   }
 }
 
@@ -249,7 +248,7 @@ rules:
               'o$|bye']
 )");
   ASSERT_NE(gen, nullptr);
-  ASSERT_FALSE(gen->normalized_som_dbs().empty());
+  ASSERT_FALSE(gen->normalized().som.empty());
   static const char* const kPieces[] = {
       "hope", "that", "delvey", "gets", "hurt", "killed", "go", "goo", "away", "bad", "baddd",
       "idiot", "anna.s@example.com", "a@b.co", "bye", "bye!", "ok", "\n", "now", "z", "away\n",
@@ -271,7 +270,7 @@ rules:
     // The regexes' reports of the full databases, merged per expression as the Scanner
     // merges overlapping ones.
     std::vector<Report> want;
-    for (const auto& [db, scanned] : {std::pair{gen->normalized_db(), n.text}, std::pair{gen->raw_db(), text}}) {
+    for (const auto& [db, scanned] : {std::pair{gen->normalized().full, n.text}, std::pair{gen->raw().full, text}}) {
       for (const Report& r : ScanDb(db, scanned)) {
         if (gen->refs()[std::get<0>(r)].som) want.push_back(r);
       }
@@ -304,9 +303,9 @@ rules:
     match: {words: [idiot]}
 )");
   ASSERT_NE(gen, nullptr);
-  EXPECT_EQ(gen->normalized_screen_db(), nullptr);
-  EXPECT_TRUE(gen->normalized_som_dbs().empty());
-  EXPECT_EQ(gen->raw_db(), nullptr);
+  EXPECT_EQ(gen->normalized().screen, nullptr);
+  EXPECT_TRUE(gen->normalized().som.empty());
+  EXPECT_EQ(gen->raw().full, nullptr);
 }
 
 }  // namespace
