@@ -22,6 +22,7 @@ inline bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 // CopyTo(j, len, b, e) writes the ranges of folded bytes [j, j + len) to b[0, len) and
 // e[0, len) (a word's bytes are copied in one go); Copy16 is CopyTo(j, 16, b, e).
 struct IdentityRanges {
+  static constexpr bool kComputed = true;  // no storage behind: any index may be asked for
   uint32_t begin(size_t i) const { return static_cast<uint32_t>(i); }
   uint32_t end(size_t i) const { return static_cast<uint32_t>(i + 1); }
   void CopyTo(size_t j, size_t len, uint32_t* b, uint32_t* e) const {
@@ -42,6 +43,7 @@ struct IdentityRanges {
 #endif
 };
 struct StoredRanges {
+  static constexpr bool kComputed = false;
   const uint32_t* begins;
   const uint32_t* ends;
   uint32_t begin(size_t i) const { return begins[i]; }
@@ -210,16 +212,22 @@ void CollapseRepeats(NormalizedText* out) {
 
 #if defined(__SSE2__)
 // The bulk step of AssembleCollapsed. At a word start g + i with 16 bytes to read (and
-// room for 16 in every output, k <= i), finds the longest prefix of those bytes that the
-// byte-at-a-time loop would copy unchanged: whole ASCII words of two or more bytes with no
-// letter repeated, each pair split by one ' ', ending where a run of separators starts.
-// Such a prefix is copied as it is (text, the byte's ranges, runs 1), and no word in it
-// can join or close a run of one-character words beyond what the caller does before it.
-// Writes all 16 bytes of each output (what lies past the prefix is rewritten later) and
-// returns the prefix length, 0 when the first word already needs the byte loop.
+// room for 16 bytes past n in every output, k <= i), finds the longest prefix of those
+// bytes that the byte-at-a-time loop would copy with no state of its own to carry: whole
+// ASCII words of two or more bytes, each pair split by one ' ', ending where a run of
+// separators starts. Such a prefix is copied (text, the byte's ranges, runs 1), every
+// letter that repeats the one before it folded into it as CollapseRepeats would ("all" ->
+// "al" with runs 1,2; its source range widened), and no word in it can join or close a
+// run of one-character words beyond what the caller does before it. Writes 16 bytes (or
+// more) of each output from text etc. (what lies past the copy is rewritten later);
+// returns the prefix length, 0 when the first word already needs the byte loop, and the
+// bytes written in *written.
+//
+// Only where the ranges are computed (IdentityRanges) are repeats folded here: folding
+// rereads the ranges at offsets past the block, which stored ranges do not have.
 template <class Ranges>
 inline size_t CopyPlainWords(const char* g, size_t i, const Ranges& ranges, char* text,
-                             uint32_t* begins, uint32_t* ends, uint8_t* runs) {
+                             uint32_t* begins, uint32_t* ends, uint8_t* runs, size_t* written) {
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(g + i));
   const __m128i space = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
   const __m128i newline = _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'));
@@ -228,16 +236,18 @@ inline size_t CopyPlainWords(const char* g, size_t i, const Ranges& ranges, char
   const __m128i letter = _mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1));
   // v[j] == v[j - 1], a letter: a repeat CollapseRepeats would fold (bit 0 never: the
   // byte before a word start is a separator or nothing).
-  const __m128i repeat = _mm_and_si128(_mm_cmpeq_epi8(v, _mm_slli_si128(v, 1)), letter);
+  const uint32_t repeat =
+      static_cast<uint32_t>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(v, _mm_slli_si128(v, 1)), letter)));
   const uint32_t sep = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(space, newline)));
   const uint32_t word = ~sep & 0xFFFF;
   // One-byte words: a word byte with a separator (or the start) before it and a separator
   // after it. Those open or continue a run, which the byte loop tracks.
   const uint32_t single = word & ((sep << 1) | 1u) & (sep >> 1);
   const uint32_t sep_run_start = sep & ~(sep << 1);
-  // Where the byte loop must take over: a repeat, a one-byte word, a newline, a second
-  // separator in a row, a non-ASCII byte (one-character words are measured in code points).
-  const uint32_t stop = static_cast<uint32_t>(_mm_movemask_epi8(repeat)) | single |
+  // Where the byte loop must take over: a one-byte word, a newline, a second separator
+  // in a row, a non-ASCII byte (one-character words are measured in code points), and a
+  // repeat unless this copy folds them.
+  const uint32_t stop = (Ranges::kComputed ? 0 : repeat) | single |
                         static_cast<uint32_t>(_mm_movemask_epi8(newline)) | (sep & (sep << 1)) |
                         static_cast<uint32_t>(_mm_movemask_epi8(v));
   // The prefix ends at the last run of separators starting at or before the first stop.
@@ -248,6 +258,38 @@ inline size_t CopyPlainWords(const char* g, size_t i, const Ranges& ranges, char
   _mm_storeu_si128(reinterpret_cast<__m128i*>(text), v);
   _mm_storeu_si128(reinterpret_cast<__m128i*>(runs), _mm_set1_epi8(1));
   ranges.Copy16(i, begins, ends);
+  uint32_t folds = Ranges::kComputed ? repeat & ((1u << len) - 1) : 0;
+  if (!folds) {
+    *written = len;
+    return len;
+  }
+  // Each folded byte d joins the byte written last; the bytes after it are written again,
+  // one place further left (the 16-byte stores reach at most 15 bytes past the prefix's
+  // start in the input, within the room the caller has).
+  alignas(16) char block[32] = {};
+  _mm_store_si128(reinterpret_cast<__m128i*>(block), v);
+  size_t src = 0, dst = 0;  // next input byte of the block to write, where it goes
+  for (; folds; folds &= folds - 1) {
+    const size_t d = static_cast<size_t>(__builtin_ctz(folds));
+    if (d > src && src != dst) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(text + dst),
+                       _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + src)));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(runs + dst), _mm_set1_epi8(1));
+      ranges.Copy16(i + src, begins + dst, ends + dst);
+    }
+    dst += d - src;
+    ends[dst - 1] = ranges.end(i + d);
+    ++runs[dst - 1];  // at most 16: no cap to apply
+    src = d + 1;
+  }
+  if (src < len) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(text + dst),
+                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + src)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(runs + dst), _mm_set1_epi8(1));
+    ranges.Copy16(i + src, begins + dst, ends + dst);
+    dst += len - src;
+  }
+  *written = dst;
   return len;
 }
 #endif
@@ -261,10 +303,13 @@ inline size_t CopyPlainWords(const char* g, size_t i, const Ranges& ranges, char
 // each other by tests/unit/normalize/normalizer_test.cc.
 template <class Ranges>
 bool AssembleCollapsed(const char* g, size_t n, const Ranges& ranges, NormalizedText* out) {
-  out->text.resize(n);
-  out->orig_begin.resize(n);
-  out->orig_end.resize(n);
-  out->runs.resize(n);
+  // The output is never longer than the folded text; CopyPlainWords may write 16 bytes
+  // past that. Trimmed at the end.
+  constexpr size_t kSlack = 16;
+  out->text.resize(n + kSlack);
+  out->orig_begin.resize(n + kSlack);
+  out->orig_end.resize(n + kSlack);
+  out->runs.resize(n + kSlack);
   char* text = out->text.data();
   uint32_t* begins = out->orig_begin.data();
   uint32_t* ends = out->orig_end.data();
@@ -287,13 +332,14 @@ bool AssembleCollapsed(const char* g, size_t n, const Ranges& ranges, Normalized
     }
 #if defined(__SSE2__)
     if (n - i >= 16) {
-      const size_t len = CopyPlainWords(g, i, ranges, text + k, begins + k, ends + k, runs + k);
+      size_t written = 0;
+      const size_t len = CopyPlainWords(g, i, ranges, text + k, begins + k, ends + k, runs + k, &written);
       if (len) {
         // Every word copied has two or more bytes: the first one closes any run.
         if (run_count >= 3 && run_has_letter) return false;
         run_count = 0;
         run_has_letter = false;
-        k += len;
+        k += written;
         i += len;  // at a separator
         continue;
       }

@@ -426,14 +426,16 @@ TEST(NormalizerOnePassTest, AgreesWithTheGeneralPath) {
 }
 
 // All-ASCII comments take the one pass's 16-bytes-at-a-time copy of plain words
-// (CopyPlainWords): mostly words of two or more letters with single spaces, with every
-// case that must stop it — a repeated letter, a one-letter word, a newline, two
-// separators in a row, a spaced-out run — at every offset in and around a 16-byte block.
+// (CopyPlainWords): mostly words of two or more letters with single spaces, repeated
+// letters it folds (doubles, triples, several in a word, a run longer than a block), with
+// every case that must stop it — a one-letter word, a newline, two separators in a row,
+// a spaced-out run — at every offset in and around a 16-byte block.
 TEST(NormalizerOnePassTest, AsciiPlainWordsAgreeWithTheGeneralPath) {
   static const char* const kWords[] = {
       "idiot", "you", "are", "so", "the", "worst", "dancer", "on", "tv", "ab", "ba", "xyz",
       "see", "all", "tt", "loser", "a", "I", "k", "7", "42", "@anna", "h8", "@", "b@d",
-      "l0ser", "st00pid", "ok", "no", "pls", "go", "home",
+      "l0ser", "st00pid", "ok", "no", "pls", "go", "home", "soooo", "kiiill", "bookkeeper",
+      "aabbcc", "mississippi", "zzzzzzzzzzzzzzzzzz", "oo", "ll0",
   };
   static const char* const kSeparators[] = {" ", " ", " ", " ", " ", " ", "  ", "\n", " \n", ". ", "!", ", "};
   std::mt19937 rng(7);
