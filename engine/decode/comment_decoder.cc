@@ -12,8 +12,11 @@
 
 #include "decode/rfc3339.h"
 #include "decode/utf8_repair.h"
+#include "ingest/line_reader.h"
 
 namespace decorum {
+
+static_assert(kLinePadding >= simdjson::SIMDJSON_PADDING, "a padded line must be parsable in place");
 
 namespace {
 
@@ -183,18 +186,15 @@ struct CommentDecoder::Impl {
     }
   }
 
-  // Parses `len` bytes at `data`, which must be followed by SIMDJSON_PADDING writable bytes;
-  // on success *root is valid until the parser's next parse.
-  simdjson::error_code ParsePadded(char* data, size_t len, simdjson::dom::element* root) {
+  // Parses `len` bytes at `data`, which must be followed by SIMDJSON_PADDING readable
+  // bytes; on success *root is valid until the parser's next parse.
+  simdjson::error_code Parse(const char* data, size_t len, simdjson::dom::element* root) {
     if (len > parser.capacity()) {
       // Same geometric growth as the buffers, so slowly lengthening lines rarely reallocate.
       const simdjson::error_code e = parser.allocate(
           std::max(len, parser.capacity() + parser.capacity() / 2), parser.max_depth());
       if (e != simdjson::SUCCESS) return e;
     }
-    // The padding is never part of the document but is read by SIMD loads; zeroing it keeps
-    // memory checkers quiet and costs one cache line.
-    std::memset(data + len, 0, simdjson::SIMDJSON_PADDING);
     return parser.parse(data, len, /*realloc_if_needed=*/false).get(*root);
   }
 
@@ -305,7 +305,7 @@ CommentDecoder::CommentDecoder(FieldMap map) : impl_(std::make_unique<Impl>(std:
 
 CommentDecoder::~CommentDecoder() = default;
 
-Status CommentDecoder::Decode(std::string_view line, uint64_t line_no, Comment* out) {
+Status CommentDecoder::Decode(std::string_view line, uint64_t line_no, Comment* out, bool padded) {
   *out = Comment();
   out->line = line_no;
   // Exports from Windows tools often start each file (or line) with a UTF-8 byte-order
@@ -316,15 +316,22 @@ Status CommentDecoder::Decode(std::string_view line, uint64_t line_no, Comment* 
   }
 
   simdjson::dom::element root;
-  char* copy = impl_->line_buf.Reserve(line.size());
-  std::memcpy(copy, line.data(), line.size());
-  simdjson::error_code err = impl_->ParsePadded(copy, line.size(), &root);
-  if (err == simdjson::UTF8_ERROR) {
-    // Invalid bytes are tolerated (SPEC §4): mask them in place, byte for byte, so spans
-    // still index the text as it arrived, and parse again. Masking outside strings cannot
-    // make bad JSON good, so the retry fails as it should.
-    MaskInvalidUtf8(line, copy);
-    err = impl_->ParsePadded(copy, line.size(), &root);
+  simdjson::error_code err = simdjson::UNINITIALIZED;
+  if (padded) err = impl_->Parse(line.data(), line.size(), &root);
+  if (!padded || err == simdjson::UTF8_ERROR) {
+    char* copy = impl_->line_buf.Reserve(line.size());
+    std::memcpy(copy, line.data(), line.size());
+    // The padding is never part of the document but is read by SIMD loads; zeroing it
+    // keeps memory checkers quiet and costs one cache line.
+    std::memset(copy + line.size(), 0, simdjson::SIMDJSON_PADDING);
+    if (!padded) err = impl_->Parse(copy, line.size(), &root);
+    if (err == simdjson::UTF8_ERROR) {
+      // Invalid bytes are tolerated (SPEC §4): mask them in the copy, byte for byte, so
+      // spans still index the text as it arrived, and parse again. Masking outside
+      // strings cannot make bad JSON good, so the retry fails as it should.
+      MaskInvalidUtf8(line, copy);
+      err = impl_->Parse(copy, line.size(), &root);
+    }
   }
   if (err != simdjson::SUCCESS) {
     return Status::InvalidArgument(std::string("invalid JSON: ") + simdjson::error_message(err));

@@ -59,7 +59,9 @@ class CommentDecoder {
   // left empty. Messages name fields by their source key (e.g. 'body' under pushshift).
   // Field rules beyond SPEC §4: null for an optional field means absent; a repeated key
   // takes its last value; a ts string of digits is read as a number (Pushshift quirk).
-  Status Decode(std::string_view line, uint64_t line_no, Comment* out);
+  // `padded`: at least kLinePadding (line_reader.h) readable bytes follow the line in
+  // memory, so it is parsed in place rather than copied (it is never written to).
+  Status Decode(std::string_view line, uint64_t line_no, Comment* out, bool padded = false);
 
  private:
   struct Impl;

@@ -40,7 +40,15 @@ struct Line {
   bool too_long = false;   // longer than max_line_bytes: the bytes were discarded
   uint64_t length = 0;     // the line's full length in bytes (without '\n' and a
                            // trailing '\r'), even when too_long; == bytes.size() otherwise
+  // At least kLinePadding readable bytes follow `bytes` in memory (whatever they hold):
+  // the JSON decoder then parses the line where it lies instead of copying it first.
+  // Set by holders of lines that can promise it (the batch scorer's batches); never by
+  // LineReader, whose buffer ends where the line may.
+  bool padded = false;
 };
+
+// What Line::padded promises: simdjson's SIMDJSON_PADDING (comment_decoder.cc checks).
+inline constexpr size_t kLinePadding = 64;
 
 // Memory: the buffer holds at most one line of up to max_line_bytes plus one read chunk
 // (1 MiB). A longer line is counted and skipped chunk by chunk without being buffered, so

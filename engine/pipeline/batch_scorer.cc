@@ -197,6 +197,9 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
           batch->slots.push_back({batch->data.size(), line});
           batch->data.append(line.bytes);
         }
+        // Every line is followed by kLinePadding readable bytes (the next lines, then
+        // these): the workers' decoders parse them in place.
+        batch->data.append(kLinePadding, '\0');
         consumed.store(consumed_before + lr.consumed_bytes(), std::memory_order_relaxed);
         if (batch->slots.empty()) {
           queue.Recycle(batch);
@@ -230,6 +233,7 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
       while (Batch* b = queue.PopWork()) {
         for (auto& slot : b->slots) {
           slot.line.bytes = std::string_view(b->data).substr(slot.offset, slot.line.bytes.size());
+          slot.line.padded = true;
           moderator.ModerateLine(slot.line, slot.line.number, &b->out, &worker_stats[w]);
         }
         queue.PushDone(b);

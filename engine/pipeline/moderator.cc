@@ -52,7 +52,7 @@ void Moderator::ModerateLine(const Line& line, uint64_t fallback_id, std::string
                                 " bytes exceeds the limit of " + std::to_string(max_line_bytes_) +
                                 " bytes");
   } else {
-    s = decoder_.Decode(line.bytes, line.number, &comment_);
+    s = decoder_.Decode(line.bytes, line.number, &comment_, line.padded);
     if (s.ok()) s = Run(comment_.text, &decision_);
   }
   if (!s.ok()) {

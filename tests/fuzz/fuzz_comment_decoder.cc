@@ -3,15 +3,18 @@
 // Checks, beyond "no crash, no sanitizer report": every line decodes to ok or to an error
 // with a message, under the default and the pushshift field maps; a decoded comment's text
 // is valid UTF-8 (SPEC §4: invalid bytes are repaired, never passed on); an error echoes
-// the line number. The UTF-8 check is written out here rather than borrowed from the
+// the line number; decoding the line in place (padded, followed by other bytes) gives the
+// same result as decoding a copy. The UTF-8 check is written out here rather than borrowed from the
 // engine so a bug shared by the engine's decoder and validator cannot hide itself.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstdio>
+#include <string>
 #include <string_view>
 
 #include "decode/comment_decoder.h"
+#include "ingest/line_reader.h"
 
 namespace {
 
@@ -51,10 +54,13 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-void Check(decorum::CommentDecoder& decoder, std::string_view line, const char* map_name) {
+// Decodes `line` and checks the result; returns the status's message ("" when ok) and the
+// decoded text, for comparisons.
+std::string Check(decorum::CommentDecoder& decoder, std::string_view line, const char* map_name,
+                  bool padded = false) {
   constexpr uint64_t kLineNo = 7;
   decorum::Comment c;
-  const decorum::Status s = decoder.Decode(line, kLineNo, &c);
+  const decorum::Status s = decoder.Decode(line, kLineNo, &c, padded);
   if (c.line != kLineNo) {
     std::fprintf(stderr, "%s map: line number %llu, want %llu\n", map_name,
                  static_cast<unsigned long long>(c.line), static_cast<unsigned long long>(kLineNo));
@@ -65,12 +71,13 @@ void Check(decorum::CommentDecoder& decoder, std::string_view line, const char* 
       std::fprintf(stderr, "%s map: error without a message\n", map_name);
       std::abort();
     }
-    return;
+    return s.message();
   }
   if (!IsValidUtf8(c.text)) {
     std::fprintf(stderr, "%s map: decoded text is not valid UTF-8\n", map_name);
     std::abort();
   }
+  return "ok: " + std::string(c.text);
 }
 
 }  // namespace
@@ -85,8 +92,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return new decorum::CommentDecoder(map.value());
   }();
 
+  static decorum::CommentDecoder* const padded_decoder = new decorum::CommentDecoder();
+
   const std::string_view line(reinterpret_cast<const char*>(data), size);
-  Check(*default_decoder, line, "default");
+  const std::string copied = Check(*default_decoder, line, "default");
   Check(*pushshift_decoder, line, "pushshift");
+  // In place, followed by bytes that would complete many a truncated line.
+  std::string buffer(line);
+  buffer += "\"}\"}]}";
+  buffer.append(decorum::kLinePadding, '}');
+  const std::string in_place =
+      Check(*padded_decoder, std::string_view(buffer).substr(0, size), "default (padded)", /*padded=*/true);
+  if (in_place != copied) {
+    std::fprintf(stderr, "padded decode differs: '%s' vs '%s'\n", in_place.c_str(), copied.c_str());
+    std::abort();
+  }
   return 0;
 }

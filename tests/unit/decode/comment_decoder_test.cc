@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "ingest/line_reader.h"
+
 namespace decorum {
 namespace {
 
@@ -317,6 +319,47 @@ TEST_F(CommentDecoderTest, TwoFieldsMayShareASource) {
   ASSERT_TRUE(decoder.Decode(R"({"text":"x","k":"v"})", 1, &c).ok());
   EXPECT_EQ(c.id, "v");
   EXPECT_EQ(c.thread, "v");
+}
+
+// A padded line (Line::padded, line_reader.h) is parsed where it lies, followed by
+// whatever comes next in the buffer — here the next lines, as in the batch scorer's
+// batches, then kLinePadding bytes. Every outcome must be the copying path's: valid
+// lines, invalid UTF-8 (repaired in a copy, never in the buffer), bad JSON, a line
+// followed by bytes that would complete it.
+TEST_F(CommentDecoderTest, PaddedLinesDecodeInPlaceAsCopiedOnesDo) {
+  const std::vector<std::string> lines = {
+      R"({"id":"a","text":"hello","meta":{"k":[1,2]}})",
+      "{\"id\":\"b\",\"text\":\"bad \xFF byte\"}",
+      R"({"id":"c","text":"truncated)",
+      R"("}{"text":"completes the line before only if read past its end"})",
+      "{\"text\":\"x\"}\xFF",
+      R"({"text":"\u00e9t\u00e9","ts":"2024-01-02T03:04:05Z"})",
+      "   ",
+      R"({"id":12,"text":"short"})",
+  };
+  std::string batch;
+  std::vector<size_t> offsets;
+  for (const std::string& l : lines) {
+    offsets.push_back(batch.size());
+    batch += l;
+  }
+  batch.append(kLinePadding, '\0');
+  const std::string before = batch;
+  CommentDecoder copying;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    SCOPED_TRACE(lines[i]);
+    Comment in_place, copied;
+    const Status a = decoder_.Decode(std::string_view(batch).substr(offsets[i], lines[i].size()), 3, &in_place,
+                                     /*padded=*/true);
+    const Status b = copying.Decode(lines[i], 3, &copied);
+    EXPECT_EQ(a.ok(), b.ok());
+    EXPECT_EQ(a.message(), b.message());
+    EXPECT_EQ(in_place.id, copied.id);
+    EXPECT_EQ(in_place.text, copied.text);
+    EXPECT_EQ(in_place.ts_ms, copied.ts_ms);
+    EXPECT_EQ(in_place.meta_json, copied.meta_json);
+  }
+  EXPECT_EQ(batch, before) << "a padded line was written to";
 }
 
 TEST_F(CommentDecoderTest, ReusedAcrossManyLines) {
