@@ -12,7 +12,8 @@
 #               DECORUM_BENCH_PLUGINS_CONFIG=FILE; `off` skips those runs)
 #
 # Scenarios, in order (each also runs alone; see bench/README.md): ceiling, batch (1 and
-# 2 threads, plugins off and on), daemon (1/8/64 connections, latency at half peak),
+# 2 threads, plugins off and on), daemon (1/8/64 connections, latency at half peak; io
+# threads one per core, then one),
 # scale + start-up (default, 10k[, 50k] patterns), micro-benchmarks, memory growth (full
 # run only: RSS after 1M vs after 10M comments). A scenario that fails is reported in the
 # table and the others still run; the exit status is then 1.
@@ -98,6 +99,10 @@ scenario ceiling env BENCH_ROUNDS=$rounds "$here/ceiling/run.sh" "$BENCH_BUILD" 
 ceiling=$(awk -F'\t' '$1 ~ /^ceiling:/ { print $2 }' "$BENCH_RESULTS" | head -1)
 scenario batch env BENCH_CEILING_CPS="${ceiling:-}" "$here/batch/run.sh" "$BENCH_BUILD" "$corpus_count"
 scenario daemon env BENCH_PACED_SECONDS=$paced_seconds "$here/daemon/run.sh" "$BENCH_BUILD" "$daemon_comments"
+# Again with one io thread: on two cores that leaves the other to the load generator, as
+# if it ran on another machine.
+scenario "daemon, 1 io thread" env BENCH_PACED_SECONDS=$paced_seconds BENCH_SERVE_THREADS=1 \
+  "$here/daemon/run.sh" "$BENCH_BUILD" "$daemon_comments"
 scenario "scale + start-up" env BENCH_SCALE_SETS="$scale_sets" "$here/scale/run.sh" "$BENCH_BUILD" "$scale_count"
 if [ -x "$MICRO" ]; then
   scenario micro env BENCH_MIN_TIME=$micro_min_time "$here/micro/run.sh" "$BENCH_BUILD" "$micro_sample"
