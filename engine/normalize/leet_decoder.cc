@@ -107,29 +107,43 @@ void DecodeWord(char* w, size_t n, bool has_letter) {
 }
 
 #if defined(__SSE2__)
-// The fast path of DecodeLeet: most comment bytes are letters and spaces, whose first
-// write is the byte with bit 0x20 set ('A' -> 'a', ' ' stays, NUL -> ' ') and which never
-// make a word need DecodeWord. Lowercases the longest prefix of in[0, 16) made of such
-// bytes into out, and returns its length and, in *spaces, the bitmask of the spaces in it.
+// The fast path of DecodeLeet: most comment bytes are letters, whose first write is the
+// byte lowercased, and separators (spaces, punctuation), whose first write is ' ', and
+// neither makes a word need DecodeWord. Writes the longest prefix of in[0, 16) made of
+// such bytes to out, and returns its length and, in *spaces, the bitmask of the
+// separators in it. Digits, '$', '!', '|', '@', line breaks and non-ASCII bytes end the
+// prefix: the byte loop decides those.
 inline size_t LowerSimplePrefix(const char* in, char* out, uint32_t* spaces) {
   const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
   const __m128i y = _mm_or_si128(x, _mm_set1_epi8(0x20));
-  // Signed compares: a byte >= 0x80 is negative, so it is neither a letter nor a space.
+  // Signed compares: a byte >= 0x80 is negative, so it is none of these.
   const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(y, _mm_set1_epi8('a' - 1)),
                                        _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), y));
-  const __m128i space = _mm_cmpeq_epi8(y, _mm_set1_epi8(' '));
-  const uint32_t simple = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(letter, space)));
+  const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                                      _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), x));
+  const __m128i line_break = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('\n' - 1)),
+                                           _mm_cmpgt_epi8(_mm_set1_epi8('\r' + 1), x));
+  const __m128i symbol = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('$')), _mm_cmpeq_epi8(x, _mm_set1_epi8('!'))),
+      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('|')), _mm_cmpeq_epi8(x, _mm_set1_epi8('@'))));
+  const __m128i other = _mm_or_si128(_mm_or_si128(digit, line_break),
+                                     _mm_or_si128(symbol, _mm_cmplt_epi8(x, _mm_setzero_si128())));
+  const __m128i separator = _mm_andnot_si128(_mm_or_si128(letter, other), _mm_set1_epi8(-1));
+  const __m128i lowered =
+      _mm_or_si128(_mm_and_si128(letter, y), _mm_and_si128(separator, _mm_set1_epi8(' ')));
+  const uint32_t simple = ~static_cast<uint32_t>(_mm_movemask_epi8(other)) & 0xFFFF;
+  const uint32_t separators = static_cast<uint32_t>(_mm_movemask_epi8(separator));
   if (simple == 0xFFFF) {
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), y);
-    *spaces = static_cast<uint32_t>(_mm_movemask_epi8(space));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), lowered);
+    *spaces = separators;
     return 16;
   }
   // Only the prefix may be written: in place, the bytes after it are still input.
   const size_t n = static_cast<size_t>(__builtin_ctz(~simple));
-  alignas(16) char lowered[16];
-  _mm_store_si128(reinterpret_cast<__m128i*>(lowered), y);
-  std::memcpy(out, lowered, n);
-  *spaces = static_cast<uint32_t>(_mm_movemask_epi8(space)) & ((1u << n) - 1);
+  alignas(16) char buffer[16];
+  _mm_store_si128(reinterpret_cast<__m128i*>(buffer), lowered);
+  std::memcpy(out, buffer, n);
+  *spaces = separators & ((1u << n) - 1);
   return n;
 }
 #endif
@@ -142,7 +156,7 @@ void DecodeLeet(const char* in, size_t size, char* out) {
   size_t i = 0;
   while (i < size) {
 #if defined(__SSE2__)
-    // While the current word needs no second look, letters and spaces go 16 at a time.
+    // While the current word needs no second look, letters and separators go 16 at a time.
     if (!(seen & kIsOther) && size - i >= 16) {
       uint32_t spaces = 0;
       const size_t n = LowerSimplePrefix(in + i, out + i, &spaces);

@@ -60,7 +60,7 @@ TEST(LeetDecoderTest, LetterForDigit) {
 }
 
 // leet_decoder.h's rules applied one byte at a time, as written there: the oracle for
-// DecodeLeet, whose fast path takes letters and spaces 16 bytes at a time.
+// DecodeLeet, whose fast path takes letters and separators 16 bytes at a time.
 std::string Reference(const std::string& in) {
   auto is_letter = [](unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
