@@ -99,7 +99,7 @@ class Generation {
     // `full` holds its regexes with their flags as written (null where the group has
     // none in this space) and, as they all track SOM, its `screen` the same without SOM
     // and `som` {full}: the SOM scan, which costs a regex many times more (16k
-    // instructions a comment for threat.violence's three), runs only where one fired.
+    // instructions a scan for threat.violence's three), runs only where one fired.
     // No digit database or gate byte. Empty when the space has no unless regex, else one
     // entry per group.
     std::vector<Databases> unless;

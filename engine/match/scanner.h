@@ -59,8 +59,9 @@ class Scanner {
   // Appends the matches of the space's databases over data[0, size), their offsets plus
   // `shift`: the full database's, or the split's (the screen, unless the data lack its
   // gate byte; the digit database when the data hold a digit; the SOM group of each SOM
-  // expression that fired). Its unless groups are not scanned here (Scan does, for the
-  // rules that matched). False when Hyperscan fails.
+  // expression that fired), literals' word boundaries checked as in ScanDatabase. Its
+  // unless groups are not scanned here (Scan does, for the rules that matched). False
+  // when Hyperscan fails.
   bool ScanSpace(const Generation::Databases& space, const char* data, size_t size, uint32_t shift,
                  std::vector<Match>* out);
   // Appends the matches of one database over data[0, size), offsets plus `shift`.
