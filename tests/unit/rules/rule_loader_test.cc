@@ -77,6 +77,14 @@ const BadCase kBadCases[] = {
      "    match:\n"
      "      regex: ['(unclosed']\n",
      "bad.yaml:10:14: rule bad.rule: pattern '(unclosed' does not compile", true},
+    {"UnclosedUnlessRegex",  // unless regexes compile apart from the rest (generation.h)
+     "  - id: bad.rule\n"
+     "    category: insult\n"
+     "    score: 2\n"
+     "    match: {words: [moron]}\n"
+     "    unless:\n"
+     "      regex: ['(unclosed']\n",
+     "bad.yaml:11:14: rule bad.rule: pattern '(unclosed' does not compile", true},
     {"BackreferenceRegex",
      "  - id: bad.rule\n"
      "    category: insult\n"
