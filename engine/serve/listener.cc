@@ -70,9 +70,9 @@ Status Bind(asio::local::stream_protocol::acceptor& acc, const ListenAddress& a,
 }  // namespace
 
 template <typename Protocol>
-Listener<Protocol>::Listener(asio::io_context& ioc, OnAccept on_accept)
-    : ioc_(ioc),
-      strand_(asio::make_strand(ioc)),
+Listener<Protocol>::Listener(IoContextPool& pool, OnAccept on_accept)
+    : pool_(pool),
+      strand_(asio::make_strand(pool.main())),
       acceptor_(strand_),
       retry_timer_(strand_),
       on_accept_(std::move(on_accept)) {}
@@ -102,8 +102,9 @@ void Listener<Protocol>::Stop() {
 template <typename Protocol>
 void Listener<Protocol>::DoAccept() {
   if (stopped_) return;
-  // Each connection gets its own strand: its handlers never run concurrently.
-  acceptor_.async_accept(asio::make_strand(ioc_), [self = this->shared_from_this()](
+  // Each connection gets its own strand (its handlers never run concurrently, even when
+  // Drain() posts from another thread), on the io thread whose turn it is.
+  acceptor_.async_accept(asio::make_strand(pool_.Next()), [self = this->shared_from_this()](
                                                       const boost::system::error_code& ec, Socket socket) {
     if (self->stopped_) return;
     if (ec) {

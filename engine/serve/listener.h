@@ -1,15 +1,15 @@
 // Listener: accepts connections on one TCP or Unix address and hands each socket, bound
-// to a strand of its own, to a session factory. It does nothing else (Beast model).
+// to a strand of its own on the pool's next io_context, to a session factory. It does
+// nothing else (Beast model). The acceptor itself lives on the pool's main context.
 //
 // A Unix socket is created with the configured mode (0600 by default: only the daemon's
 // user may connect) — set via umask around bind(), so it is never briefly wider — and
 // unlinked on Stop(). A stale socket file left by a crash is replaced; any other file at
 // that path is an error.
 //
-// Thread safety: Open() before the io_context runs; Start() and Stop() from any thread.
+// Thread safety: Open() before the pool runs; Start() and Stop() from any thread.
 #pragma once
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -19,6 +19,7 @@
 #include <string>
 
 #include "decorum/status.h"
+#include "serve/io_context_pool.h"
 #include "serve/serve_config.h"
 
 namespace decorum::serve {
@@ -29,7 +30,7 @@ class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
   using Socket = typename Protocol::socket;
   using OnAccept = std::function<void(Socket)>;
 
-  Listener(boost::asio::io_context& ioc, OnAccept on_accept);
+  Listener(IoContextPool& pool, OnAccept on_accept);
 
   // Binds and listens on `address` (its kind must match Protocol). `unix_mode` applies to
   // Unix sockets only.
@@ -44,7 +45,7 @@ class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
  private:
   void DoAccept();
 
-  boost::asio::io_context& ioc_;
+  IoContextPool& pool_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   typename Protocol::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;

@@ -5,8 +5,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -17,6 +15,7 @@
 #include "serve/connection_registry.h"
 #include "serve/generation_holder.h"
 #include "serve/http_session.h"
+#include "serve/io_context_pool.h"
 #include "serve/listener.h"
 #include "serve/metrics.h"
 #include "serve/session_context.h"
@@ -43,9 +42,9 @@ struct Server::Impl {
       : config(std::move(c)),
         holder(RulesRequest(config), config.plugins, &metrics),
         registry(config.max_connections),
-        signals(ioc, SIGTERM, SIGINT, SIGHUP),
-        shutdown_timer(ioc),
-        work(asio::make_work_guard(ioc)) {}
+        pool(config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency())),
+        signals(pool.main(), SIGTERM, SIGINT, SIGHUP),
+        shutdown_timer(pool.main()) {}
 
   int Run();
   Status OpenListeners();
@@ -59,10 +58,9 @@ struct Server::Impl {
   GenerationHolder holder;
   ConnectionRegistry registry;
   SessionContext ctx;
-  asio::io_context ioc;
+  IoContextPool pool;
   asio::signal_set signals;
   asio::steady_timer shutdown_timer;
-  asio::executor_work_guard<asio::io_context::executor_type> work;
   asio::thread_pool reload_pool{1};  // compiles rules; never an io thread
   std::vector<std::shared_ptr<TcpListener>> tcp_listeners;
   std::vector<std::shared_ptr<UnixListener>> unix_listeners;
@@ -85,19 +83,19 @@ Status Server::Impl::OpenListeners() {
   for (const auto& a : config.listen) {
     Status s;
     if (a.kind == ListenAddress::Kind::kTcp) {
-      auto l = std::make_shared<TcpListener>(ioc, stream_tcp);
+      auto l = std::make_shared<TcpListener>(pool, stream_tcp);
       if (!(s = l->Open(a, config.unix_socket_mode)).ok()) return s;
       spdlog::info("listening on {} (NDJSON)", l->bound().ToString());
       tcp_listeners.push_back(std::move(l));
     } else {
-      auto l = std::make_shared<UnixListener>(ioc, stream_unix);
+      auto l = std::make_shared<UnixListener>(pool, stream_unix);
       if (!(s = l->Open(a, config.unix_socket_mode)).ok()) return s;
       spdlog::info("listening on {} (NDJSON, mode {:04o})", l->bound().ToString(), config.unix_socket_mode);
       unix_listeners.push_back(std::move(l));
     }
   }
   if (config.http_enabled) {
-    auto l = std::make_shared<TcpListener>(ioc, [this](asio::ip::tcp::socket s) {
+    auto l = std::make_shared<TcpListener>(pool, [this](asio::ip::tcp::socket s) {
       std::make_shared<HttpSession>(std::move(s), &ctx)->Start();
     });
     Status s = l->Open(config.http, 0);
@@ -145,7 +143,7 @@ void Server::Impl::Shutdown(const char* why) {
                  config.shutdown_timeout_seconds);
     Finish("deadline");
   });
-  registry.DrainAll([this] { asio::post(ioc, [this] { Finish("drained"); }); });
+  registry.DrainAll([this] { asio::post(pool.main(), [this] { Finish("drained"); }); });
 }
 
 void Server::Impl::Finish(const char* how) {
@@ -153,8 +151,7 @@ void Server::Impl::Finish(const char* how) {
   spdlog::info("shutdown complete ({})", how);
   shutdown_timer.cancel();
   signals.cancel();
-  work.reset();
-  ioc.stop();  // abandons sessions still open after the deadline; their sockets close
+  pool.Stop();  // abandons sessions still open after the deadline; their sockets close
 }
 
 int Server::Impl::Run() {
@@ -196,17 +193,13 @@ int Server::Impl::Run() {
     // With nothing else to serve, the end of standard input ends the daemon.
     const bool only_stdin = config.listen.empty() && !config.http_enabled;
     stdin_pump = std::make_shared<StdinPump>(&ctx, STDIN_FILENO, STDOUT_FILENO, [this, only_stdin] {
-      if (only_stdin) asio::post(ioc, [this] { Shutdown("end of standard input"); });
+      if (only_stdin) asio::post(pool.main(), [this] { Shutdown("end of standard input"); });
     });
     stdin_pump->Start();
   }
 
-  unsigned n = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
-  spdlog::info("serving with {} io thread(s)", n);
-  std::vector<std::thread> threads;
-  for (unsigned i = 1; i < n; ++i) threads.emplace_back([this] { ioc.run(); });
-  ioc.run();
-  for (auto& t : threads) t.join();
+  spdlog::info("serving with {} io thread(s)", pool.size());
+  pool.Run();
   if (stdin_pump) {
     stdin_pump->Drain();
     stdin_pump->Join();

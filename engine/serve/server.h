@@ -1,10 +1,11 @@
 // Server: `decorum serve` — wires the rules, the listeners, the sessions, the signals and
 // the reload thread together, runs them, and shuts them down.
 //
-// Design: one io_context run by `threads` threads (one per core by default). Every
-// connection has its own strand; comments are moderated right on the io thread that
-// read them, with that thread's Moderator (see thread_moderator.h for why that beats a
-// separate worker pool here). Rule compilation — at reload — never runs on an io
+// Design: `threads` io threads (one per core by default), each running an io_context of
+// its own; a new connection goes to the next one in turn and stays there
+// (io_context_pool.h). Every connection has its own strand; comments are moderated right
+// on the io thread that read them, with that thread's Moderator (see thread_moderator.h
+// for why that beats a separate worker pool here). Rule compilation — at reload — never runs on an io
 // thread: it runs on a single reload thread and the result is published atomically
 // (generation_holder.h). Standard input, when served, has a thread of its own
 // (stdin_pump.h).
