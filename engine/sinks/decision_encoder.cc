@@ -6,74 +6,98 @@
 namespace decorum {
 namespace {
 
-void AppendId(const Comment& c, uint64_t fallback_id, std::string* out) {
-  out->append("{\"id\":");
+// Every Bound below is at least what the matching writer writes: the record is sized
+// once and written through a JsonCursor (json_writer.h).
+constexpr size_t kSpanBytes = sizeof("\"span\":[,]") + 2 * kMaxJsonUintBytes;
+
+size_t IdBound(const Comment& c) {
+  const size_t value = c.id_kind == IdKind::kString   ? MaxJsonStringBytes(c.id.size())
+                       : c.id_kind == IdKind::kNumber ? c.id.size()
+                                                      : kMaxJsonUintBytes;
+  return sizeof("{\"id\":") + value;
+}
+
+void WriteId(const Comment& c, uint64_t fallback_id, JsonCursor& out) {
+  out.Raw("{\"id\":");
   switch (c.id_kind) {
-    case IdKind::kString: AppendJsonString(out, c.id); break;
-    case IdKind::kNumber: out->append(c.id); break;
-    case IdKind::kAbsent: AppendJsonUint(out, fallback_id); break;
+    case IdKind::kString: out.String(c.id); break;
+    case IdKind::kNumber: out.Raw(c.id); break;
+    case IdKind::kAbsent: out.Uint(fallback_id); break;
   }
 }
 
-void AppendSpan(Span s, std::string* out) {
-  out->append("\"span\":[");
-  AppendJsonUint(out, s.begin);
-  out->push_back(',');
-  AppendJsonUint(out, s.end);
-  out->push_back(']');
+void WriteSpan(Span s, JsonCursor& out) {
+  out.Raw("\"span\":[");
+  out.Uint(s.begin);
+  out.Raw(',');
+  out.Uint(s.end);
+  out.Raw(']');
+}
+
+size_t PluginsBound(const std::vector<PluginResult>& results) {
+  size_t bound = 2;
+  for (const PluginResult& r : results) {
+    // The fixed keys and two action names fit in 96; the labels are split at '\n', so
+    // their strings hold at most labels.size() bytes in at most labels.size() + 1 labels,
+    // each with two quotes and a comma.
+    bound += 96 + kMaxJsonNumberBytes + MaxJsonStringBytes(r.name.size()) +
+             MaxJsonStringBytes(r.error.size()) + MaxJsonStringBytes(r.reason.size()) +
+             6 * r.labels.size() + 3 * (r.labels.size() + 1);
+  }
+  return bound;
 }
 
 // {"name":…,"score":delta,"labels":[…],"action":floor,"ceiling":…,"reason":…,"error":…},
 // each field only when it says something.
-void AppendPlugins(const std::vector<PluginResult>& results, std::string* out) {
-  out->push_back('[');
+void WritePlugins(const std::vector<PluginResult>& results, JsonCursor& out) {
+  out.Raw('[');
   for (size_t i = 0; i < results.size(); ++i) {
     const PluginResult& r = results[i];
-    if (i) out->push_back(',');
-    out->append("{\"name\":");
-    AppendJsonString(out, r.name);
+    if (i) out.Raw(',');
+    out.Raw("{\"name\":");
+    out.String(r.name);
     if (!r.error.empty()) {
-      out->append(",\"error\":");
-      AppendJsonString(out, r.error);
-      out->push_back('}');
+      out.Raw(",\"error\":");
+      out.String(r.error);
+      out.Raw('}');
       continue;
     }
-    out->append(",\"score\":");
-    AppendJsonNumber(out, r.delta);
+    out.Raw(",\"score\":");
+    out.Number(r.delta);
     if (!r.labels.empty()) {
-      out->append(",\"labels\":[");
+      out.Raw(",\"labels\":[");
       std::string_view labels = r.labels;
       bool first = true;
       while (!labels.empty()) {
         const size_t nl = labels.find('\n');
         const std::string_view label = labels.substr(0, nl);
         if (!label.empty()) {
-          if (!first) out->push_back(',');
+          if (!first) out.Raw(',');
           first = false;
-          AppendJsonString(out, label);
+          out.String(label);
         }
         if (nl == std::string_view::npos) break;
         labels.remove_prefix(nl + 1);
       }
-      out->push_back(']');
+      out.Raw(']');
     }
     if (r.floor != Action::kAllow) {
-      out->append(",\"action\":\"");
-      out->append(ActionName(r.floor));
-      out->push_back('"');
+      out.Raw(",\"action\":\"");
+      out.Raw(ActionName(r.floor));
+      out.Raw('"');
     }
     if (r.ceiling != Action::kEscalate) {
-      out->append(",\"ceiling\":\"");
-      out->append(ActionName(r.ceiling));
-      out->push_back('"');
+      out.Raw(",\"ceiling\":\"");
+      out.Raw(ActionName(r.ceiling));
+      out.Raw('"');
     }
     if (!r.reason.empty()) {
-      out->append(",\"reason\":");
-      AppendJsonString(out, r.reason);
+      out.Raw(",\"reason\":");
+      out.String(r.reason);
     }
-    out->push_back('}');
+    out.Raw('}');
   }
-  out->push_back(']');
+  out.Raw(']');
 }
 
 }  // namespace
@@ -105,43 +129,59 @@ DecisionEncoder::DecisionEncoder(const Generation& gen) {
   tail_ += "}\n";
 }
 
-void DecisionEncoder::AppendHits(std::string_view text, const std::vector<Hit>& hits,
-                                 std::string* out) const {
-  out->push_back('[');
+size_t DecisionEncoder::HitsBound(const std::vector<Hit>& hits) const {
+  size_t bound = 2;
+  for (const Hit& h : hits) {
+    bound += 1 + hit_heads_[h.rule].size() + kMaxJsonNumberBytes + 1 + kSpanBytes +
+             sizeof(",\"match\":") + MaxJsonStringBytes(h.span.end - h.span.begin) +
+             (h.target >= 0 ? hit_targets_[h.target].size() : 0) + 1;
+  }
+  return bound;
+}
+
+void DecisionEncoder::WriteHits(std::string_view text, const std::vector<Hit>& hits,
+                                JsonCursor& out) const {
+  out.Raw('[');
   for (size_t i = 0; i < hits.size(); ++i) {
     const Hit& h = hits[i];
-    if (i) out->push_back(',');
-    out->append(hit_heads_[h.rule]);
-    AppendJsonNumber(out, h.score);
-    out->push_back(',');
-    AppendSpan(h.span, out);
-    out->append(",\"match\":");
-    AppendJsonString(out, text.substr(h.span.begin, h.span.end - h.span.begin));
-    if (h.target >= 0) out->append(hit_targets_[h.target]);
-    out->push_back('}');
+    if (i) out.Raw(',');
+    out.Raw(hit_heads_[h.rule]);
+    out.Number(h.score);
+    out.Raw(',');
+    WriteSpan(h.span, out);
+    out.Raw(",\"match\":");
+    out.String(text.substr(h.span.begin, h.span.end - h.span.begin));
+    if (h.target >= 0) out.Raw(hit_targets_[h.target]);
+    out.Raw('}');
   }
-  out->push_back(']');
+  out.Raw(']');
 }
 
 void DecisionEncoder::Append(const Comment& comment, const Decision& d, uint64_t fallback_id,
                              std::string* out) const {
-  AppendId(comment, fallback_id, out);
-  out->append(actions_[static_cast<size_t>(d.action)]);
-  AppendJsonNumber(out, d.score);
-  out->append(",\"targets\":[");
-  for (size_t i = 0; i < d.targets.size(); ++i) {
-    if (i) out->push_back(',');
-    out->append(target_entries_[d.targets[i].target]);
-    AppendSpan(d.targets[i].span, out);
-    out->push_back('}');
-  }
-  out->append("],\"hits\":");
-  AppendHits(comment.text, d.hits, out);
-  out->append(",\"plugins\":");
-  AppendPlugins(d.plugins, out);
-  out->append(",\"shadow\":");
-  AppendHits(comment.text, d.shadow, out);
-  out->append(tail_);
+  size_t bound = IdBound(comment) + actions_[static_cast<size_t>(d.action)].size() + kMaxJsonNumberBytes +
+                 sizeof(",\"targets\":[],\"hits\":,\"plugins\":,\"shadow\":") + HitsBound(d.hits) +
+                 PluginsBound(d.plugins) + HitsBound(d.shadow) + tail_.size();
+  for (const TargetMention& t : d.targets) bound += 1 + target_entries_[t.target].size() + kSpanBytes + 1;
+  AppendBounded(out, bound, [&](JsonCursor& c) {
+    WriteId(comment, fallback_id, c);
+    c.Raw(actions_[static_cast<size_t>(d.action)]);
+    c.Number(d.score);
+    c.Raw(",\"targets\":[");
+    for (size_t i = 0; i < d.targets.size(); ++i) {
+      if (i) c.Raw(',');
+      c.Raw(target_entries_[d.targets[i].target]);
+      WriteSpan(d.targets[i].span, c);
+      c.Raw('}');
+    }
+    c.Raw("],\"hits\":");
+    WriteHits(comment.text, d.hits, c);
+    c.Raw(",\"plugins\":");
+    WritePlugins(d.plugins, c);
+    c.Raw(",\"shadow\":");
+    WriteHits(comment.text, d.shadow, c);
+    c.Raw(tail_);
+  });
 }
 
 void AppendDecisionRecord(const Generation& gen, const Comment& comment, const Decision& d,
@@ -151,12 +191,16 @@ void AppendDecisionRecord(const Generation& gen, const Comment& comment, const D
 
 void AppendErrorRecord(const Comment& comment, uint64_t fallback_id, std::string_view message,
                        std::string* out) {
-  AppendId(comment, fallback_id, out);
-  out->append(",\"line\":");
-  AppendJsonUint(out, comment.line);
-  out->append(",\"action\":\"error\",\"error\":");
-  AppendJsonString(out, message);
-  out->append("}\n");
+  const size_t bound = IdBound(comment) + sizeof(",\"line\":,\"action\":\"error\",\"error\":}\n") +
+                       kMaxJsonUintBytes + MaxJsonStringBytes(message.size());
+  AppendBounded(out, bound, [&](JsonCursor& c) {
+    WriteId(comment, fallback_id, c);
+    c.Raw(",\"line\":");
+    c.Uint(comment.line);
+    c.Raw(",\"action\":\"error\",\"error\":");
+    c.String(message);
+    c.Raw("}\n");
+  });
 }
 
 }  // namespace decorum

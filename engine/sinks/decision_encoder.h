@@ -17,6 +17,7 @@
 #include "decorum/comment.h"
 #include "decorum/decision.h"
 #include "match/generation.h"
+#include "sinks/json_writer.h"
 
 namespace decorum {
 
@@ -33,7 +34,9 @@ class DecisionEncoder {
               std::string* out) const;
 
  private:
-  void AppendHits(std::string_view text, const std::vector<Hit>& hits, std::string* out) const;
+  // Upper bound of what WriteHits writes for `hits`.
+  size_t HitsBound(const std::vector<Hit>& hits) const;
+  void WriteHits(std::string_view text, const std::vector<Hit>& hits, JsonCursor& out) const;
 
   std::vector<std::string> hit_heads_;       // per rule: {"rule":…,"category":…,"score":
   std::vector<std::string> target_entries_;  // per target: {"id":…,

@@ -2,15 +2,23 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 #include "normalize/utf8.h"
 
 namespace decorum {
+namespace {
 
-void AppendJsonString(std::string* out, std::string_view s) {
+// The escaping, written once for both outputs: `Out` has Raw(char) and Raw(string_view).
+// Appending to a std::string goes through StringOut rather than a cursor over 6 bytes a
+// byte, so a long string (an HTTP error echoing a body) is not first zero-filled at six
+// times its size.
+template <class Out>
+void WriteJsonString(Out& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  size_t run = 0;  // start of a stretch that needs no escaping, appended in one go
+  out.Raw('"');
+  size_t run = 0;  // start of a stretch that needs no escaping, written in one go
   for (size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
@@ -24,50 +32,80 @@ void AppendJsonString(std::string* out, std::string_view s) {
         continue;
       }
     }
-    out->append(s.data() + run, i - run);
+    out.Raw(s.substr(run, i - run));
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"': out.Raw("\\\""); break;
+      case '\\': out.Raw("\\\\"); break;
+      case '\n': out.Raw("\\n"); break;
+      case '\r': out.Raw("\\r"); break;
+      case '\t': out.Raw("\\t"); break;
       default:
         if (c < 0x20) {
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 0xF]);
+          out.Raw("\\u00");
+          out.Raw(kHex[c >> 4]);
+          out.Raw(kHex[c & 0xF]);
         } else {
-          out->append("\xEF\xBF\xBD");  // invalid byte -> U+FFFD
+          out.Raw("\xEF\xBF\xBD");  // invalid byte -> U+FFFD
         }
     }
     ++i;
     run = i;
   }
-  out->append(s.data() + run, s.size() - run);
-  out->push_back('"');
+  out.Raw(s.substr(run));
+  out.Raw('"');
 }
 
-void AppendJsonNumber(std::string* out, double v) {
+struct StringOut {
+  std::string* s;
+  void Raw(char c) { s->push_back(c); }
+  void Raw(std::string_view v) { s->append(v); }
+};
+
+}  // namespace
+
+void JsonBoundExceeded(size_t written, size_t bound) {
+  std::fprintf(stderr, "decorum: internal error: a JSON record of %zu bytes overran its bound of %zu\n", written,
+               bound);
+  std::abort();
+}
+
+void JsonCursor::String(std::string_view s) { WriteJsonString(*this, s); }
+
+void JsonCursor::Number(double v) {
+  // Most scores are whole numbers (0 above all); below 1e5 printing those as integers
+  // gives the same text as the shortest double form ("100000" would be "1e+05") at a
+  // fraction of its cost, and they need no rounding (-0 prints as "0"). NaN and the
+  // infinities fail the first test, so the cast is defined.
+  if (std::fabs(v) < 1e5) {
+    const auto whole = static_cast<int64_t>(v);
+    if (static_cast<double>(whole) == v) {
+      at_ = std::to_chars(at_, at_ + kMaxJsonNumberBytes, whole).ptr;
+      return;
+    }
+  }
   if (!std::isfinite(v)) v = 0;
   v = std::round(v * 1000) / 1000;
   if (v == 0) v = 0;  // no "-0"
-  char buf[32];
-  // Most scores are whole numbers (0 above all); below 1e5 printing those as integers
-  // gives the same text as the shortest double form ("100000" would be "1e+05"), at a
-  // fraction of its cost.
   if (v == std::trunc(v) && std::fabs(v) < 1e5) {
-    auto res = std::to_chars(buf, buf + sizeof(buf), static_cast<int64_t>(v));
-    out->append(buf, res.ptr);
+    at_ = std::to_chars(at_, at_ + kMaxJsonNumberBytes, static_cast<int64_t>(v)).ptr;
     return;
   }
-  auto res = std::to_chars(buf, buf + sizeof(buf), v);
-  out->append(buf, res.ptr);
+  at_ = std::to_chars(at_, at_ + kMaxJsonNumberBytes, v).ptr;
+}
+
+void JsonCursor::Uint(uint64_t v) { at_ = std::to_chars(at_, at_ + kMaxJsonUintBytes, v).ptr; }
+
+void AppendJsonString(std::string* out, std::string_view s) {
+  StringOut o{out};
+  WriteJsonString(o, s);
+}
+
+void AppendJsonNumber(std::string* out, double v) {
+  AppendBounded(out, kMaxJsonNumberBytes, [v](JsonCursor& c) { c.Number(v); });
 }
 
 void AppendJsonUint(std::string* out, uint64_t v) {
-  char buf[24];
-  auto res = std::to_chars(buf, buf + sizeof(buf), v);
-  out->append(buf, res.ptr);
+  AppendBounded(out, kMaxJsonUintBytes, [v](JsonCursor& c) { c.Uint(v); });
 }
 
 }  // namespace decorum

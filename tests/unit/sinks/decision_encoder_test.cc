@@ -213,6 +213,72 @@ TEST_F(DecisionEncoderTest, IdKeepsItsJsonType) {
   }
 }
 
+// The encoder sizes each record once from upper bounds and then writes without checks
+// (json_writer.h); a bound too small aborts. Every field here expands as much as JSON
+// escaping can make it: control characters become six bytes, invalid bytes three, the
+// numbers take their longest forms and a plugin's labels are all separators and control
+// characters.
+TEST_F(DecisionEncoderTest, WorstCaseEscapingFitsTheRecordBound) {
+  const std::string controls(40, '\x01');
+  text_ = controls + std::string(8, '\xFF') + controls;
+  const auto size = static_cast<uint32_t>(text_.size());
+  Decision d;
+  d.action = Action::kQuarantine;
+  d.score = -1.2345678901234567e+300;
+  d.targets.push_back({0, {0, size}});
+  d.hits.push_back({0, {0, size}, 0, -98765.4321});
+  d.hits.push_back({1, {3, 40}, -1, 1e-300});
+  d.shadow.push_back({2, {0, size}, 0, 4294967295.125});
+  PluginResult labelled;
+  labelled.name = "\x02\x02\x02";
+  labelled.delta = -0.0015;
+  labelled.floor = Action::kFlag;
+  labelled.ceiling = Action::kQuarantine;
+  labelled.reason = controls;
+  labelled.labels = "\n\x01\n\n\x01\x01\n\"\n\\\n";
+  d.plugins.push_back(labelled);
+  PluginResult failed;
+  failed.name = "x";
+  failed.error = controls + "\xFE";
+  d.plugins.push_back(failed);
+  Comment c;
+  c.text = text_;
+  c.id_kind = IdKind::kString;
+  c.id = controls;
+  std::string out = "kept";
+  DecisionEncoder(*gen_).Append(c, d, 1, &out);
+  ASSERT_EQ(out.substr(0, 4), "kept");
+  const std::string line = out.substr(4);
+  simdjson::dom::object o = Parse(line);
+  EXPECT_EQ(Text(o["id"]), controls);
+  EXPECT_EQ(Text(o["action"]), "quarantine");
+  simdjson::dom::array hits;
+  ASSERT_EQ(o["hits"].get(hits), simdjson::SUCCESS);
+  ASSERT_EQ(hits.size(), 2u);
+  // (Decoded comments are valid UTF-8; this text is not, to take the invalid-byte path.)
+  std::string repaired = controls;
+  for (int i = 0; i < 8; ++i) repaired += "\xEF\xBF\xBD";
+  repaired += controls;
+  EXPECT_EQ(Text(hits.at(0)["match"]), repaired);
+  EXPECT_EQ(Text(hits.at(0)["target"]), "anna-delvey");
+  EXPECT_EQ(Text(hits.at(1)["match"]), controls.substr(3));
+  simdjson::dom::array shadow;
+  ASSERT_EQ(o["shadow"].get(shadow), simdjson::SUCCESS);
+  ASSERT_EQ(shadow.size(), 1u);
+  simdjson::dom::array plugins;
+  ASSERT_EQ(o["plugins"].get(plugins), simdjson::SUCCESS);
+  ASSERT_EQ(plugins.size(), 2u);
+  simdjson::dom::object p0 = plugins.at(0).get_object().value();
+  EXPECT_EQ(Text(p0["name"]), "\x02\x02\x02");
+  EXPECT_EQ(Text(p0["reason"]), controls);
+  simdjson::dom::array labels;
+  ASSERT_EQ(p0["labels"].get(labels), simdjson::SUCCESS);
+  std::vector<std::string> got;
+  for (simdjson::dom::element l : labels) got.push_back(Text(l));
+  EXPECT_EQ(got, (std::vector<std::string>{"\x01", "\x01\x01", "\"", "\\"}));
+  EXPECT_EQ(Text(plugins.at(1)["error"]), controls + "\xEF\xBF\xBD");
+}
+
 TEST(ErrorRecordTest, Shape) {
   simdjson::dom::parser parser;
   {
