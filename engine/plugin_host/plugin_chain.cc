@@ -179,6 +179,7 @@ PluginChain::~PluginChain() {
     inst.budget.reset();  // joins the executor: nothing runs in the plugin any more
     inst.api->destroy(inst.self);
     inst.self = nullptr;
+    spdlog::info("plugin '{}': closed", inst.name);
   }
   // Instances (and with them the last library references) go after every destroy().
   instances_.clear();

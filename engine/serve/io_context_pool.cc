@@ -1,5 +1,6 @@
 #include "serve/io_context_pool.h"
 
+#include <boost/asio/post.hpp>
 #include <thread>
 
 namespace decorum::serve {
@@ -15,6 +16,10 @@ IoContextPool::IoContextPool(unsigned threads) {
 
 boost::asio::io_context& IoContextPool::Next() {
   return *contexts_[next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()];
+}
+
+void IoContextPool::PostToEach(const std::function<void()>& f) {
+  for (auto& c : contexts_) boost::asio::post(*c, f);
 }
 
 void IoContextPool::Run() {

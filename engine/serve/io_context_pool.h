@@ -13,13 +13,14 @@
 //
 // Context 0 also runs the server's own work (signals, timers, listeners).
 //
-// Thread safety: Next() from any thread; Run() once, from the thread that owns the pool;
+// Thread safety: Next() and PostToEach() from any thread; Run() once, from the thread that owns the pool;
 // Stop() from any thread.
 #pragma once
 
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -37,6 +38,9 @@ class IoContextPool {
   boost::asio::io_context& main() { return *contexts_[0]; }
   // The context for the next connection (round robin).
   boost::asio::io_context& Next();
+
+  // Queues `f` to run once on every io thread (on each context, after what is queued there).
+  void PostToEach(const std::function<void()>& f);
 
   // Runs every context, each on its own thread (context 0 on the caller's), until Stop().
   void Run();

@@ -21,6 +21,7 @@
 #include "serve/session_context.h"
 #include "serve/stdin_pump.h"
 #include "serve/stream_session.h"
+#include "serve/thread_moderator.h"
 
 namespace decorum::serve {
 namespace asio = boost::asio;
@@ -50,6 +51,11 @@ struct Server::Impl {
   Status OpenListeners();
   void WaitSignal();
   void RequestReload(std::function<void(Result<std::string>)> done);
+  // Builds every io thread's Moderator for the current generation now, so the first
+  // chunk a thread reads after start-up or a reload does not wait for it (hyperscan
+  // scratch, Unicode tables: ~1 ms), and an idle thread lets go of the old generation
+  // and its plugin chain instead of keeping them until its next chunk.
+  void WarmIoThreads();
   void Shutdown(const char* why);
   void Finish(const char* how);
 
@@ -110,8 +116,13 @@ Status Server::Impl::OpenListeners() {
 void Server::Impl::RequestReload(std::function<void(Result<std::string>)> done) {
   asio::post(reload_pool, [this, done = std::move(done)] {
     auto r = holder.Reload();
+    if (r.ok()) WarmIoThreads();
     if (done) done(std::move(r));
   });
+}
+
+void Server::Impl::WarmIoThreads() {
+  pool.PostToEach([this] { ThreadModerator(*holder.Current(), ctx.moderation); });
 }
 
 void Server::Impl::WaitSignal() {
@@ -185,6 +196,7 @@ int Server::Impl::Run() {
     return 1;
   }
   ::signal(SIGPIPE, SIG_IGN);  // a vanished client is a write error, not a dead daemon
+  WarmIoThreads();  // queued first: runs as each io thread starts, before any accept
   WaitSignal();
   for (auto& l : tcp_listeners) l->Start();
   for (auto& l : unix_listeners) l->Start();

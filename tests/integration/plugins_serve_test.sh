@@ -8,7 +8,8 @@
 #   - /metrics counts the plugin's calls and failures (decorum_plugin_calls_total,
 #     decorum_plugin_failures_total) and passes promtool;
 #   - POST /v1/reload with plugins configured: 200, new instances (loaded again, counters
-#     start over), and plugin results continue on the same and on new connections;
+#     start over), the old ones closed at once, and plugin results continue on the same
+#     and on new connections;
 #   - a plugin whose flush() fails: no record is sent ahead of the plugin's storage — the
 #     stream is closed without the chunk's records, HTTP answers 503 — the failure is
 #     logged and counted (decorum_errors_total{kind="not_durable"}), and SIGTERM still
@@ -84,6 +85,9 @@ if wait_until 10 grep -q '"id":"L1"' long.out; then ok; else fail "long connecti
 code=$(curl -s -o reload.json -w '%{http_code}' --max-time 30 -X POST "http://127.0.0.1:$HPORT/v1/reload")
 assert_eq "$code" 200 "POST /v1/reload with plugins configured"
 assert_eq "$(grep -c "plugin 'tp': loaded test_plugin 1.0.0" serve.log)" 2 "reload: the plugin is loaded again (a new instance)"
+# No comment has arrived since: the old instance is closed all the same (every io thread
+# drops its Moderator for the old rules when the reload is published, not at its next read).
+if wait_until 10 grep -q "plugin 'tp': closed" serve.log; then ok; else fail "reload: the old instance is closed without waiting for input"; fi
 echo '{"id":"L2","text":"after the reload"}' >&4
 exec 4>&-
 wait "$LONG" || true
