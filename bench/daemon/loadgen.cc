@@ -37,9 +37,14 @@
 // the client was runnable but had no core: /proc/thread-self/schedstat),
 // then INCOMPLETE when a connection failed or was not fully answered (exit status 1).
 //
+// --dump FILE writes one line per answer, "connection comment due_us latency_us wire_us"
+// (due_us: its due or send time since the start), for looking at when the slow answers
+// happened rather than how many there were (bench/README.md).
+//
 // Usage: decorum-loadgen --port P --corpus FILE [--host 127.0.0.1] [--connections N]
 //                        [--comments-per-connection K] [--rate R] [--batch-us B]
 //                        [--stagger] [--slice-us S (ask for an EEVDF time slice, Linux 6.12+)]
+//                        [--dump FILE]
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -78,6 +83,7 @@ struct Options {
   double batch_us = 100;  // paced: a connection sends what is due at most this often
   bool stagger = false;   // paced: spread the connections' ticks over the batch interval
   double slice_us = 0;    // ask the scheduler for this time slice (EEVDF custom slice); 0: default
+  std::string dump;       // write "connection comment due_us latency_us wire_us" per answer here
 };
 
 [[noreturn]] void Usage(const char* why) {
@@ -86,7 +92,8 @@ struct Options {
                "usage: decorum-loadgen --port P --corpus FILE [--host H] [--connections N]\n"
                "                       [--comments-per-connection K] [--rate COMMENTS_PER_S]\n"
                "                       [--batch-us MICROSECONDS (paced; default 100)] [--stagger]\n"
-               "                       [--slice-us MICROSECONDS (EEVDF time slice; Linux 6.12+)]\n",
+               "                       [--slice-us MICROSECONDS (EEVDF time slice; Linux 6.12+)]\n"
+               "                       [--dump FILE (per answer: connection comment due_us latency_us wire_us)]\n",
                why);
   std::exit(2);
 }
@@ -108,6 +115,7 @@ Options Parse(int argc, char** argv) {
     else if (a == "--batch-us") o.batch_us = std::atof(next());
     else if (a == "--stagger") o.stagger = true;
     else if (a == "--slice-us") o.slice_us = std::atof(next());
+    else if (a == "--dump") o.dump = next();
     else if (a == "--help" || a == "-h") Usage("drives decorum serve over TCP");
     else Usage(("unknown option " + a).c_str());
   }
@@ -460,6 +468,18 @@ int LoadGen::Run() {
   }
   const double seconds = static_cast<double>(NowNs() - start_) / 1e9;
 
+  if (!o_.dump.empty()) {
+    if (std::FILE* f = std::fopen(o_.dump.c_str(), "w")) {
+      for (const Connection& c : conns_) {
+        for (long k = 0; k < c.answered; ++k) {
+          const auto i = static_cast<size_t>(k);
+          std::fprintf(f, "%d %ld %.1f %.1f %.1f\n", c.index, k, static_cast<double>(c.due[i]) / 1e3,
+                       static_cast<double>(c.latency[i]) / 1e3, static_cast<double>(c.wire[i]) / 1e3);
+        }
+      }
+      std::fclose(f);
+    }
+  }
   std::vector<int64_t> lat, wire, arrival;
   long answered = 0;
   bool failed = false;
