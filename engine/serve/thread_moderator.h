@@ -5,12 +5,13 @@
 // about what handing it to another thread and back would cost (a queue push, a wake-up —
 // on a VM an inter-processor interrupt —, a post back to the connection's strand). Each
 // connection's strand already serializes its comments, which is exactly the order
-// guarantee the protocol needs, and the io_context's threads (one per core by default)
-// pick up whichever connection is ready, spreading the work over every core. A chunk of
-// input is at most one read buffer (64 KiB, ~200 comments, ~0.6 ms of moderation), so one
-// busy connection delays others on that thread by up to that much — only when it has a
+// guarantee the protocol needs, and the io threads (one per core by default, each with
+// its connections: io_context_pool.h) spread the work over every core. A chunk of input
+// is at most one read buffer (64 KiB, ~200 comments, ~0.6 ms of moderation), so one busy
+// connection delays others on that thread by up to that much — only when it has a
 // backlog: a paced client's reads are a few comments each. Smaller reads would bound the
-// delay lower but cost peak throughput (16 KiB: -17% with 8 connections, bench/README.md).
+// delay lower but cost peak throughput (16 KiB: -17% with 8 connections; answering a
+// read 16 KiB at a time: -5 to -16%; bench/README.md).
 // The Moderator's scratch buffers are per thread, so nothing here is shared or locked.
 //
 // Thread safety: each thread gets its own Moderator; the returned reference is valid
