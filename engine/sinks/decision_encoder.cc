@@ -17,6 +17,10 @@ size_t IdBound(const Comment& c) {
   return sizeof("{\"id\":") + value;
 }
 
+// A hit's span length; an inverted span (never made by the Evaluator) counts as empty
+// rather than as four billion bytes.
+uint32_t MatchBytes(Span s) { return s.end > s.begin ? s.end - s.begin : 0; }
+
 void WriteId(const Comment& c, uint64_t fallback_id, JsonCursor& out) {
   out.Raw("{\"id\":");
   switch (c.id_kind) {
@@ -133,7 +137,7 @@ size_t DecisionEncoder::HitsBound(const std::vector<Hit>& hits) const {
   size_t bound = 2;
   for (const Hit& h : hits) {
     bound += 1 + hit_heads_[h.rule].size() + kMaxJsonNumberBytes + 1 + kSpanBytes +
-             sizeof(",\"match\":") + MaxJsonStringBytes(h.span.end - h.span.begin) +
+             sizeof(",\"match\":") + MaxJsonStringBytes(MatchBytes(h.span)) +
              (h.target >= 0 ? hit_targets_[h.target].size() : 0) + 1;
   }
   return bound;
@@ -150,7 +154,7 @@ void DecisionEncoder::WriteHits(std::string_view text, const std::vector<Hit>& h
     out.Raw(',');
     WriteSpan(h.span, out);
     out.Raw(",\"match\":");
-    out.String(text.substr(h.span.begin, h.span.end - h.span.begin));
+    out.String(text.substr(h.span.begin, MatchBytes(h.span)));
     if (h.target >= 0) out.Raw(hit_targets_[h.target]);
     out.Raw('}');
   }

@@ -32,7 +32,7 @@ void WriteJsonString(Out& out, std::string_view s) {
         continue;
       }
     }
-    out.Raw(s.substr(run, i - run));
+    if (i > run) out.Raw(s.substr(run, i - run));
     switch (c) {
       case '"': out.Raw("\\\""); break;
       case '\\': out.Raw("\\\\"); break;
@@ -51,7 +51,7 @@ void WriteJsonString(Out& out, std::string_view s) {
     ++i;
     run = i;
   }
-  out.Raw(s.substr(run));
+  if (run < s.size()) out.Raw(s.substr(run));  // never memcpy from a null string_view's data
   out.Raw('"');
 }
 
@@ -84,7 +84,9 @@ void JsonCursor::Number(double v) {
     }
   }
   if (!std::isfinite(v)) v = 0;
-  v = std::round(v * 1000) / 1000;
+  // Past ~1.8e305, v * 1000 overflows to infinity, which is not JSON; such a v is a whole
+  // number already and stays as it is.
+  if (const double rounded = std::round(v * 1000) / 1000; std::isfinite(rounded)) v = rounded;
   if (v == 0) v = 0;  // no "-0"
   if (v == std::trunc(v) && std::fabs(v) < 1e5) {
     at_ = std::to_chars(at_, at_ + kMaxJsonNumberBytes, static_cast<int64_t>(v)).ptr;

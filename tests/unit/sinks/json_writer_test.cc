@@ -133,7 +133,9 @@ TEST(JsonNumberTest, WholeNumbersPrintAsTheShortestDoubleForm) {
 
 TEST(JsonNumberTest, LargeValuesStayValidJsonNumbers) {
   simdjson::dom::parser parser;
-  for (double v : {1e3, 1e5, 1e6, 123456789.0, 1e15}) {
+  // Past ~1.8e305 rounding to three decimals would overflow to infinity ("inf" is not JSON).
+  const double max = std::numeric_limits<double>::max();
+  for (double v : {1e3, 1e5, 1e6, 123456789.0, 1e15, 1e306, -1e306, max, -max}) {
     const std::string s = Num(v);
     double parsed = 0;
     ASSERT_EQ(parser.parse(s).get(parsed), simdjson::SUCCESS) << s;
