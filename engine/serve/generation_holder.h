@@ -4,7 +4,8 @@
 // Plugins reload with the rules: each load creates new plugin instances from the same
 // configuration, so a reload that fails to compile the rules or to create a plugin
 // publishes nothing. The old chain is destroyed (flushed first) when the last chunk
-// using it is done.
+// using it is done and every thread's Moderator has let go of it (the server has them
+// do so right after a reload: server.cc, WarmIoThreads).
 //
 // Publication is one atomic shared_ptr store. A session loads the current generation once
 // per chunk of input (or per HTTP request) and moderates that whole chunk with it, so a

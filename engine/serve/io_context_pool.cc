@@ -1,6 +1,7 @@
 #include "serve/io_context_pool.h"
 
 #include <boost/asio/post.hpp>
+#include <exception>
 #include <thread>
 
 namespace decorum::serve {
@@ -14,8 +15,9 @@ IoContextPool::IoContextPool(unsigned threads) {
   }
 }
 
-boost::asio::io_context& IoContextPool::Next() {
-  return *contexts_[next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()];
+IoContextPool::~IoContextPool() {
+  work_.clear();
+  while (!contexts_.empty()) contexts_.pop_back();
 }
 
 void IoContextPool::PostToEach(const std::function<void()>& f) {
@@ -24,13 +26,24 @@ void IoContextPool::PostToEach(const std::function<void()>& f) {
 
 void IoContextPool::Run() {
   std::vector<std::thread> threads;
-  for (size_t i = 1; i < contexts_.size(); ++i) threads.emplace_back([c = contexts_[i].get()] { c->run(); });
-  contexts_[0]->run();
+  std::vector<std::exception_ptr> errors(contexts_.size());
+  auto run = [this, &errors](size_t i) {
+    try {
+      contexts_[i]->run();
+    } catch (...) {
+      errors[i] = std::current_exception();
+      Stop();
+    }
+  };
+  for (size_t i = 1; i < contexts_.size(); ++i) threads.emplace_back(run, i);
+  run(0);
   for (auto& t : threads) t.join();
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
 }
 
 void IoContextPool::Stop() {
-  for (auto& w : work_) w.reset();
   for (auto& c : contexts_) c->stop();
 }
 

@@ -1,23 +1,23 @@
-// IoContextPool: the daemon's io threads, one io_context each; a new connection is
-// placed on the next context in turn and stays on that thread for its life.
+// IoContextPool: the daemon's io threads, one io_context each. A connection is placed on
+// one context (Listener: in turn, per listener) and stays on that thread for its life.
 //
 // Why not one io_context run by every thread (Asio's other model): then a connection's
 // handlers run on whichever thread is free, the reactor is handed from thread to thread,
-// and every handler that makes more work wakes another thread — each a futex and, on a VM,
-// an inter-processor interrupt — so one busy connection keeps two cores' threads
+// and every handler that makes more work wakes another thread — each a futex and, on a
+// VM, an inter-processor interrupt — so one busy connection keeps two cores' threads
 // switching, and a client on the same machine waits for a core. Measured on the 2-core
-// bench machine, one connection paced at half its peak (bench/daemon): p99 ~2 ms shared,
-// ~1 ms with one context per thread. The price: connections do not move between threads,
-// so a thread whose connections are all busy cannot borrow an idle one's core; with
-// round-robin placement that needs an unlucky mix of heavy and idle connections.
+// bench machine, one connection paced at half its peak (bench/daemon): p99 2.0-3.5 ms
+// shared, 1.0-1.5 ms with one context per thread (eight paced connections: no consistent
+// difference). The price: connections do not move between threads, so a thread whose
+// connections are all busy cannot borrow an idle one's core; with round-robin placement
+// that needs an unlucky mix of heavy and idle connections.
 //
 // Context 0 also runs the server's own work (signals, timers, listeners).
 //
-// Thread safety: Next() and PostToEach() from any thread; Run() once, from the thread that owns the pool;
-// Stop() from any thread.
+// Thread safety: context(), PostToEach() and Stop() from any thread; Run() once, from the
+// thread that owns the pool.
 #pragma once
 
-#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <functional>
@@ -30,19 +30,24 @@ class IoContextPool {
  public:
   // REQUIRES: threads >= 1.
   explicit IoContextPool(unsigned threads);
+  // Destroys the contexts other than main() first: handlers still queued there may hold
+  // sockets or timers of their own context, never of another.
+  ~IoContextPool();
   IoContextPool(const IoContextPool&) = delete;
   IoContextPool& operator=(const IoContextPool&) = delete;
 
   unsigned size() const { return static_cast<unsigned>(contexts_.size()); }
+  // REQUIRES: i < size().
+  boost::asio::io_context& context(unsigned i) { return *contexts_[i]; }
   // The context the server's own objects live on; Run() runs it on the calling thread.
   boost::asio::io_context& main() { return *contexts_[0]; }
-  // The context for the next connection (round robin).
-  boost::asio::io_context& Next();
 
   // Queues `f` to run once on every io thread (on each context, after what is queued there).
   void PostToEach(const std::function<void()>& f);
 
   // Runs every context, each on its own thread (context 0 on the caller's), until Stop().
+  // A handler that throws stops the whole pool, and the exception leaves Run() once every
+  // thread has returned.
   void Run();
   // Stops every context; Run() returns once each thread has left its handler.
   void Stop();
@@ -51,7 +56,6 @@ class IoContextPool {
   using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<WorkGuard> work_;  // keeps each context running while it has no connection
-  std::atomic<unsigned> next_{0};
 };
 
 }  // namespace decorum::serve

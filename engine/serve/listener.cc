@@ -102,9 +102,12 @@ void Listener<Protocol>::Stop() {
 template <typename Protocol>
 void Listener<Protocol>::DoAccept() {
   if (stopped_) return;
-  // Each connection gets its own strand (its handlers never run concurrently, even when
-  // Drain() posts from another thread), on the io thread whose turn it is.
-  acceptor_.async_accept(asio::make_strand(pool_.Next()), [self = this->shared_from_this()](
+  // Each connection's handlers run on one io thread (its context has only that one), in
+  // a strand of their own all the same: sessions are written against the strand (they
+  // post Drain() to it from other threads) and stay correct if a context ever had more.
+  boost::asio::io_context& context = pool_.context(next_context_);
+  next_context_ = (next_context_ + 1) % pool_.size();
+  acceptor_.async_accept(asio::make_strand(context), [self = this->shared_from_this()](
                                                       const boost::system::error_code& ec, Socket socket) {
     if (self->stopped_) return;
     if (ec) {

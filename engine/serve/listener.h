@@ -1,6 +1,10 @@
 // Listener: accepts connections on one TCP or Unix address and hands each socket, bound
-// to a strand of its own on the pool's next io_context, to a session factory. It does
+// to a strand of its own on one of the pool's io_contexts, to a session factory. It does
 // nothing else (Beast model). The acceptor itself lives on the pool's main context.
+//
+// Placement: each listener takes the pool's contexts in turn, for its own connections
+// only — so the HTTP listener's short-lived health checks and scrapes do not decide which
+// thread the next long-lived stream lands on.
 //
 // A Unix socket is created with the configured mode (0600 by default: only the daemon's
 // user may connect) — set via umask around bind(), so it is never briefly wider — and
@@ -51,6 +55,7 @@ class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
   boost::asio::steady_timer retry_timer_;
   OnAccept on_accept_;
   ListenAddress bound_;
+  unsigned next_context_ = 0;  // the context for the next connection (on strand_)
   bool stopped_ = false;
 };
 

@@ -51,11 +51,15 @@ struct Server::Impl {
   Status OpenListeners();
   void WaitSignal();
   void RequestReload(std::function<void(Result<std::string>)> done);
-  // Builds every io thread's Moderator for the current generation now, so the first
-  // chunk a thread reads after start-up or a reload does not wait for it (hyperscan
-  // scratch, Unicode tables: ~1 ms), and an idle thread lets go of the old generation
-  // and its plugin chain instead of keeping them until its next chunk.
-  void WarmIoThreads();
+  // Has every io thread (and the standard input pump) build its Moderator for the current
+  // generation now, so an idle thread lets go of the old generation and its plugin chain
+  // (an open SQLite store, a spool) instead of keeping them until its next chunk, and the
+  // first chunk after start-up or a reload does not wait for the build (Hyperscan
+  // scratch, Unicode tables). The io threads hand `retired` (the generation replaced; null
+  // at start) back to the reload thread once they all let go of it, so the old plugins'
+  // final flush and destroy() run there rather than on an io thread whose connections
+  // would wait for them.
+  void WarmIoThreads(std::shared_ptr<const LiveGeneration> retired);
   void Shutdown(const char* why);
   void Finish(const char* how);
 
@@ -115,14 +119,28 @@ Status Server::Impl::OpenListeners() {
 
 void Server::Impl::RequestReload(std::function<void(Result<std::string>)> done) {
   asio::post(reload_pool, [this, done = std::move(done)] {
+    std::shared_ptr<const LiveGeneration> old = holder.Current();
     auto r = holder.Reload();
-    if (r.ok()) WarmIoThreads();
+    if (r.ok()) WarmIoThreads(std::move(old));
     if (done) done(std::move(r));
   });
 }
 
-void Server::Impl::WarmIoThreads() {
-  pool.PostToEach([this] { ThreadModerator(*holder.Current(), ctx.moderation); });
+void Server::Impl::WarmIoThreads(std::shared_ptr<const LiveGeneration> retired) {
+  struct Retiring {
+    std::atomic<unsigned> threads_left;
+    std::shared_ptr<const LiveGeneration> gen;
+  };
+  auto retiring = std::make_shared<Retiring>();
+  retiring->threads_left = pool.size();
+  retiring->gen = std::move(retired);
+  pool.PostToEach([this, retiring] {
+    ThreadModerator(*holder.Current(), ctx.moderation);
+    if (retiring->threads_left.fetch_sub(1) == 1 && retiring->gen) {
+      asio::post(reload_pool, [retiring] { retiring->gen.reset(); });
+    }
+  });
+  if (stdin_pump) stdin_pump->Refresh();
 }
 
 void Server::Impl::WaitSignal() {
@@ -196,7 +214,7 @@ int Server::Impl::Run() {
     return 1;
   }
   ::signal(SIGPIPE, SIG_IGN);  // a vanished client is a write error, not a dead daemon
-  WarmIoThreads();  // queued first: runs as each io thread starts, before any accept
+  WarmIoThreads(nullptr);  // queued first: runs as each io thread starts, before any accept
   WaitSignal();
   for (auto& l : tcp_listeners) l->Start();
   for (auto& l : unix_listeners) l->Start();

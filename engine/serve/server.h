@@ -5,9 +5,9 @@
 // its own; a new connection goes to the next one in turn and stays there
 // (io_context_pool.h). Every connection has its own strand; comments are moderated right
 // on the io thread that read them, with that thread's Moderator (see thread_moderator.h
-// for why that beats a separate worker pool here). Rule compilation — at reload — never runs on an io
-// thread: it runs on a single reload thread and the result is published atomically
-// (generation_holder.h). Standard input, when served, has a thread of its own
+// for why that beats a separate worker pool here). Rule compilation — at reload — never
+// runs on an io thread: it runs on a single reload thread and the result is published
+// atomically (generation_holder.h). Standard input, when served, has a thread of its own
 // (stdin_pump.h).
 //
 // Signals: SIGHUP reloads. SIGTERM/SIGINT shut down: stop accepting, drain every

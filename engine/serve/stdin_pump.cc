@@ -34,6 +34,12 @@ void StdinPump::Drain() {
   if (wake_fd_ >= 0) (void)!::write(wake_fd_, &one, sizeof(one));
 }
 
+void StdinPump::Refresh() {
+  refresh_.store(true);
+  const uint64_t one = 1;
+  if (wake_fd_ >= 0) (void)!::write(wake_fd_, &one, sizeof(one));
+}
+
 void StdinPump::Join() {
   if (thread_.joinable()) thread_.join();
 }
@@ -65,6 +71,12 @@ void StdinPump::Run() {
       break;
     }
     if (draining_.load()) break;  // lines already read were answered; stop here
+    if (fds[1].revents & POLLIN) {
+      uint64_t wakes;
+      // Clears it; a Drain() whose wake-up this read consumed is seen by the loop's test.
+      (void)!::read(wake_fd_, &wakes, sizeof(wakes));
+      if (refresh_.exchange(false)) ThreadModerator(*ctx_->holder->Current(), ctx_->moderation);
+    }
     if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
     const ssize_t n = ::read(in_fd_, buf.get(), 64 * 1024);
     if (n < 0) {

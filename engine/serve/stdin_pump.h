@@ -5,9 +5,10 @@
 // io_context: standard input may be a regular file, which epoll cannot watch, and a
 // blocking write to standard output is exactly the backpressure wanted (a slow reader of
 // our output stops us reading input). poll() on standard input and an eventfd lets
-// Drain() interrupt a read that would otherwise wait forever.
+// Drain() and Refresh() interrupt a read that would otherwise wait forever.
 //
-// Thread safety: Start() once; Drain() from any thread; Join() from the owner.
+// Thread safety: Start() once; Drain() and Refresh() from any thread; Join() from the
+// owner.
 #pragma once
 
 #include <atomic>
@@ -31,6 +32,9 @@ class StdinPump : public Drainable, public std::enable_shared_from_this<StdinPum
   void Start();
   void Drain() override;
   void Join();
+  // Makes the pump thread rebuild its Moderator for the current generation now (after a
+  // reload), letting go of the old one, rather than at its next chunk of input.
+  void Refresh();
 
  private:
   void Run();
@@ -42,6 +46,7 @@ class StdinPump : public Drainable, public std::enable_shared_from_this<StdinPum
   std::function<void()> on_eof_;
   StreamModerator moderator_;
   std::atomic<bool> draining_{false};
+  std::atomic<bool> refresh_{false};
   std::thread thread_;
 };
 

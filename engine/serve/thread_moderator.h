@@ -6,7 +6,8 @@
 // on a VM an inter-processor interrupt —, a post back to the connection's strand). Each
 // connection's strand already serializes its comments, which is exactly the order
 // guarantee the protocol needs, and the io threads (one per core by default, each with
-// its connections: io_context_pool.h) spread the work over every core. A chunk of input
+// its connections: io_context_pool.h) spread the work over every core once there are at
+// least as many connections as threads. A chunk of input
 // is at most one read buffer (64 KiB, ~200 comments, ~0.6 ms of moderation), so one busy
 // connection delays others on that thread by up to that much — only when it has a
 // backlog: a paced client's reads are a few comments each. Smaller reads would bound the

@@ -8,8 +8,8 @@
 #   - /metrics counts the plugin's calls and failures (decorum_plugin_calls_total,
 #     decorum_plugin_failures_total) and passes promtool;
 #   - POST /v1/reload with plugins configured: 200, new instances (loaded again, counters
-#     start over), the old ones closed at once, and plugin results continue on the same
-#     and on new connections;
+#     start over), the old ones closed at once (also when serving standard input), and
+#     plugin results continue on the same and on new connections;
 #   - a plugin whose flush() fails: no record is sent ahead of the plugin's storage — the
 #     stream is closed without the chunk's records, HTTP answers 503 — the failure is
 #     logged and counted (decorum_errors_total{kind="not_durable"}), and SIGTERM still
@@ -109,6 +109,30 @@ expect_rc 0 serve.log
 assert_eq "$(grep -c . acted.log)" 509 "on_decision logged every decision once (506 before the reload, 3 after)"
 
 # --- a plugin whose flush() fails: nothing is acknowledged, and shutdown is clean --------------
+# --- standard input and a reload: its thread lets go of the old instance too -----------------
+cat >stdin.yaml <<YAML
+plugins:
+  - name: tps
+    path: $TP
+    config: {delta: 3, label: served}
+YAML
+mkfifo stdin.fifo
+exec 5<>stdin.fifo
+"$DECORUM" serve --config stdin.yaml --stdin <stdin.fifo >stdin.out 2>stdin.log &
+SERVE_PID=$!
+echo '{"id":"p1","text":"lovely cha-cha tonight"}' >&5
+if wait_until 15 grep -q '"id":"p1"' stdin.out; then ok; else fail "stdin: p1 answered"; fi
+kill -HUP "$SERVE_PID"
+if wait_until 15 grep -q "plugin 'tps': closed" stdin.log; then ok; else
+  fail "stdin: after SIGHUP the old instance is closed without waiting for input"; show stdin.log >&2
+fi
+echo '{"id":"p2","text":"lovely cha-cha again"}' >&5
+if wait_until 15 grep -q '"id":"p2"' stdin.out; then ok; else fail "stdin: p2 answered after the reload"; fi
+assert_eq "$(field "$(record_by_id stdin.out p2)" score)" 3 "stdin: the new instance scores p2"
+stop_serve TERM
+expect_rc 0 stdin.log
+exec 5>&-
+
 # A record must never reach the client ahead of the plugin's storage, so a stream whose
 # decisions cannot be made durable is closed without them (the client resends what got no
 # answer) and HTTP answers 503. Shutdown after such failures once crashed (heap corruption

@@ -2,23 +2,32 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/post.hpp>
+#include <chrono>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 namespace decorum::serve {
 namespace {
 
-TEST(IoContextPoolTest, NextTakesEveryContextInTurn) {
+TEST(IoContextPoolTest, HasOneContextPerThread) {
   IoContextPool pool(3);
   ASSERT_EQ(pool.size(), 3u);
-  boost::asio::io_context* first[3] = {&pool.Next(), &pool.Next(), &pool.Next()};
-  EXPECT_NE(first[0], first[1]);
-  EXPECT_NE(first[1], first[2]);
-  EXPECT_NE(first[0], first[2]);
-  EXPECT_EQ(first[0], &pool.main());  // the first connection goes to context 0
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(&pool.Next(), first[i]);
+  EXPECT_EQ(&pool.context(0), &pool.main());
+  EXPECT_NE(&pool.context(0), &pool.context(1));
+  EXPECT_NE(&pool.context(1), &pool.context(2));
+  EXPECT_NE(&pool.context(0), &pool.context(2));
+}
+
+// Polls `done` until it holds, then stops the pool (from a thread of its own).
+std::thread StopWhen(IoContextPool& pool, std::function<bool()> done) {
+  return std::thread([&pool, done = std::move(done)] {
+    while (!done()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    pool.Stop();
+  });
 }
 
 // What the daemon relies on: every context runs on a thread of its own (a connection
@@ -28,26 +37,19 @@ TEST(IoContextPoolTest, RunsEachContextOnItsOwnThreadUntilStopped) {
   IoContextPool pool(2);
   std::mutex mu;
   std::set<std::thread::id> seen[2];
-  boost::asio::io_context* contexts[2] = {&pool.Next(), &pool.Next()};
-  for (int c = 0; c < 2; ++c) {
+  for (unsigned c = 0; c < 2; ++c) {
     for (int i = 0; i < 50; ++i) {
-      boost::asio::post(*contexts[c], [&, c] {
+      boost::asio::post(pool.context(c), [&, c] {
         std::lock_guard<std::mutex> lock(mu);
         seen[c].insert(std::this_thread::get_id());
       });
     }
   }
   const auto caller = std::this_thread::get_id();
-  std::thread stopper([&] {
-    // Stop only once both contexts ran their work: an idle context must not end Run().
-    for (;;) {
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        if (!seen[0].empty() && !seen[1].empty()) break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    pool.Stop();
+  // Stopped only once both contexts ran their work: an idle context must not end Run().
+  std::thread stopper = StopWhen(pool, [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return !seen[0].empty() && !seen[1].empty();
   });
   pool.Run();
   stopper.join();
@@ -55,6 +57,33 @@ TEST(IoContextPoolTest, RunsEachContextOnItsOwnThreadUntilStopped) {
   ASSERT_EQ(seen[1].size(), 1u);
   EXPECT_EQ(*seen[0].begin(), caller);  // context 0 runs on Run()'s caller
   EXPECT_NE(*seen[1].begin(), caller);
+}
+
+TEST(IoContextPoolTest, PostToEachRunsOnceOnEveryThread) {
+  IoContextPool pool(3);
+  std::mutex mu;
+  std::multiset<std::thread::id> ran;
+  pool.PostToEach([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    ran.insert(std::this_thread::get_id());
+  });
+  std::thread stopper = StopWhen(pool, [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return ran.size() == 3;
+  });
+  pool.Run();
+  stopper.join();
+  ASSERT_EQ(ran.size(), 3u);
+  for (const auto& id : ran) EXPECT_EQ(ran.count(id), 1u) << "twice on one thread";
+}
+
+// A handler that throws on another io thread must not leave Run() with joinable threads
+// (std::terminate) nor keep the rest of the pool running: the pool stops and Run()
+// rethrows.
+TEST(IoContextPoolTest, AHandlerThatThrowsStopsThePoolAndLeavesRun) {
+  IoContextPool pool(2);
+  boost::asio::post(pool.context(1), [] { throw std::runtime_error("handler failed"); });
+  EXPECT_THROW(pool.Run(), std::runtime_error);
 }
 
 }  // namespace
