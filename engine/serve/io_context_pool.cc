@@ -17,7 +17,8 @@ IoContextPool::IoContextPool(unsigned threads) {
 
 IoContextPool::~IoContextPool() {
   work_.clear();
-  while (!contexts_.empty()) contexts_.pop_back();
+  contexts_[0].reset();
+  contexts_.clear();
 }
 
 void IoContextPool::PostToEach(const std::function<void()>& f) {

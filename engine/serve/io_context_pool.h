@@ -14,10 +14,11 @@
 //
 // Context 0 also runs the server's own work (signals, timers, listeners).
 //
-// Thread safety: context(), PostToEach() and Stop() from any thread; Run() once, from the
-// thread that owns the pool.
+// Thread safety: context(), TakeListenerStart(), PostToEach() and Stop() from any thread;
+// Run() once, from the thread that owns the pool.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <functional>
@@ -30,8 +31,9 @@ class IoContextPool {
  public:
   // REQUIRES: threads >= 1.
   explicit IoContextPool(unsigned threads);
-  // Destroys the contexts other than main() first: handlers still queued there may hold
-  // sockets or timers of their own context, never of another.
+  // Destroys main() first: its pending accepts hold strands on the other contexts (a
+  // strand must go before its context), while the other contexts' handlers hold only
+  // their own context's sockets, strands and timers.
   ~IoContextPool();
   IoContextPool(const IoContextPool&) = delete;
   IoContextPool& operator=(const IoContextPool&) = delete;
@@ -41,6 +43,9 @@ class IoContextPool {
   boost::asio::io_context& context(unsigned i) { return *contexts_[i]; }
   // The context the server's own objects live on; Run() runs it on the calling thread.
   boost::asio::io_context& main() { return *contexts_[0]; }
+  // Where a new listener starts its round of contexts: 0, 1, 2, ... in turn, so two
+  // listeners with one long-lived client each do not both put it on context 0.
+  unsigned TakeListenerStart() { return next_listener_start_.fetch_add(1) % size(); }
 
   // Queues `f` to run once on every io thread (on each context, after what is queued there).
   void PostToEach(const std::function<void()>& f);
@@ -56,6 +61,7 @@ class IoContextPool {
   using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<WorkGuard> work_;  // keeps each context running while it has no connection
+  std::atomic<unsigned> next_listener_start_{0};
 };
 
 }  // namespace decorum::serve

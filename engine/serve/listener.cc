@@ -72,6 +72,7 @@ Status Bind(asio::local::stream_protocol::acceptor& acc, const ListenAddress& a,
 template <typename Protocol>
 Listener<Protocol>::Listener(IoContextPool& pool, OnAccept on_accept)
     : pool_(pool),
+      next_context_(pool.TakeListenerStart()),
       strand_(asio::make_strand(pool.main())),
       acceptor_(strand_),
       retry_timer_(strand_),

@@ -4,7 +4,8 @@
 //
 // Placement: each listener takes the pool's contexts in turn, for its own connections
 // only — so the HTTP listener's short-lived health checks and scrapes do not decide which
-// thread the next long-lived stream lands on.
+// thread the next long-lived stream lands on — starting where the pool says
+// (IoContextPool::TakeListenerStart), so listeners do not all begin on context 0.
 //
 // A Unix socket is created with the configured mode (0600 by default: only the daemon's
 // user may connect) — set via umask around bind(), so it is never briefly wider — and
@@ -50,12 +51,12 @@ class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
   void DoAccept();
 
   IoContextPool& pool_;
+  unsigned next_context_;  // the context for the next connection (on strand_)
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   typename Protocol::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;
   OnAccept on_accept_;
   ListenAddress bound_;
-  unsigned next_context_ = 0;  // the context for the next connection (on strand_)
   bool stopped_ = false;
 };
 

@@ -132,15 +132,18 @@ void Server::Impl::WarmIoThreads(std::shared_ptr<const LiveGeneration> retired) 
     std::shared_ptr<const LiveGeneration> gen;
   };
   auto retiring = std::make_shared<Retiring>();
-  retiring->threads_left = pool.size();
+  retiring->threads_left = pool.size() + (stdin_pump ? 1 : 0);
   retiring->gen = std::move(retired);
-  pool.PostToEach([this, retiring] {
-    ThreadModerator(*holder.Current(), ctx.moderation);
+  auto let_go = [this, retiring] {
     if (retiring->threads_left.fetch_sub(1) == 1 && retiring->gen) {
       asio::post(reload_pool, [retiring] { retiring->gen.reset(); });
     }
+  };
+  pool.PostToEach([this, let_go] {
+    ThreadModerator(*holder.Current(), ctx.moderation);
+    let_go();
   });
-  if (stdin_pump) stdin_pump->Refresh();
+  if (stdin_pump) stdin_pump->Refresh(let_go);
 }
 
 void Server::Impl::WaitSignal() {
@@ -229,14 +232,22 @@ int Server::Impl::Run() {
   }
 
   spdlog::info("serving with {} io thread(s)", pool.size());
-  pool.Run();
+  int rc = 0;
+  try {
+    pool.Run();
+  } catch (const std::exception& e) {
+    // A bug, not a client's doing: stop serving, but still drain standard input, let the
+    // reload thread finish and remove the socket files.
+    spdlog::critical("an io thread failed: {}; stopping", e.what());
+    rc = 1;
+  }
   if (stdin_pump) {
     stdin_pump->Drain();
     stdin_pump->Join();
   }
   reload_pool.join();
   for (auto& l : unix_listeners) ::unlink(l->bound().path.c_str());
-  return 0;
+  return rc;
 }
 
 }  // namespace decorum::serve

@@ -34,8 +34,11 @@ void StdinPump::Drain() {
   if (wake_fd_ >= 0) (void)!::write(wake_fd_, &one, sizeof(one));
 }
 
-void StdinPump::Refresh() {
-  refresh_.store(true);
+void StdinPump::Refresh(std::function<void()> done) {
+  {
+    std::lock_guard<std::mutex> lock(refresh_mu_);
+    refresh_done_.push_back(std::move(done));
+  }
   const uint64_t one = 1;
   if (wake_fd_ >= 0) (void)!::write(wake_fd_, &one, sizeof(one));
 }
@@ -75,7 +78,15 @@ void StdinPump::Run() {
       uint64_t wakes;
       // Clears it; a Drain() whose wake-up this read consumed is seen by the loop's test.
       (void)!::read(wake_fd_, &wakes, sizeof(wakes));
-      if (refresh_.exchange(false)) ThreadModerator(*ctx_->holder->Current(), ctx_->moderation);
+      std::vector<std::function<void()>> done;
+      {
+        std::lock_guard<std::mutex> lock(refresh_mu_);
+        done.swap(refresh_done_);
+      }
+      if (!done.empty()) {
+        ThreadModerator(*ctx_->holder->Current(), ctx_->moderation);
+        for (auto& f : done) f();
+      }
     }
     if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
     const ssize_t n = ::read(in_fd_, buf.get(), 64 * 1024);

@@ -14,7 +14,9 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "serve/connection_registry.h"
 #include "serve/session_context.h"
@@ -33,8 +35,9 @@ class StdinPump : public Drainable, public std::enable_shared_from_this<StdinPum
   void Drain() override;
   void Join();
   // Makes the pump thread rebuild its Moderator for the current generation now (after a
-  // reload), letting go of the old one, rather than at its next chunk of input.
-  void Refresh();
+  // reload), letting go of the old one, rather than at its next chunk of input; then it
+  // calls `done` on that thread. (`done` is dropped uncalled if the pump has stopped.)
+  void Refresh(std::function<void()> done);
 
  private:
   void Run();
@@ -46,7 +49,8 @@ class StdinPump : public Drainable, public std::enable_shared_from_this<StdinPum
   std::function<void()> on_eof_;
   StreamModerator moderator_;
   std::atomic<bool> draining_{false};
-  std::atomic<bool> refresh_{false};
+  std::mutex refresh_mu_;
+  std::vector<std::function<void()>> refresh_done_;  // non-empty: a Refresh() is pending
   std::thread thread_;
 };
 

@@ -108,7 +108,6 @@ stop_serve TERM
 expect_rc 0 serve.log
 assert_eq "$(grep -c . acted.log)" 509 "on_decision logged every decision once (506 before the reload, 3 after)"
 
-# --- a plugin whose flush() fails: nothing is acknowledged, and shutdown is clean --------------
 # --- standard input and a reload: its thread lets go of the old instance too -----------------
 cat >stdin.yaml <<YAML
 plugins:
@@ -118,21 +117,23 @@ plugins:
 YAML
 mkfifo stdin.fifo
 exec 5<>stdin.fifo
-"$DECORUM" serve --config stdin.yaml --stdin <stdin.fifo >stdin.out 2>stdin.log &
+"$DECORUM" serve --config stdin.yaml --stdin <stdin.fifo >stdin.out 2>stdin.log 5>&- &
 SERVE_PID=$!
+wait_until 30 grep -q "serving with" stdin.log || fatal "serve --stdin did not start"
 echo '{"id":"p1","text":"lovely cha-cha tonight"}' >&5
-if wait_until 15 grep -q '"id":"p1"' stdin.out; then ok; else fail "stdin: p1 answered"; fi
+if wait_until 30 grep -q '"id":"p1"' stdin.out; then ok; else fail "stdin: p1 answered"; fi
 kill -HUP "$SERVE_PID"
-if wait_until 15 grep -q "plugin 'tps': closed" stdin.log; then ok; else
+if wait_until 30 grep -q "plugin 'tps': closed" stdin.log; then ok; else
   fail "stdin: after SIGHUP the old instance is closed without waiting for input"; show stdin.log >&2
 fi
 echo '{"id":"p2","text":"lovely cha-cha again"}' >&5
-if wait_until 15 grep -q '"id":"p2"' stdin.out; then ok; else fail "stdin: p2 answered after the reload"; fi
+if wait_until 30 grep -q '"id":"p2"' stdin.out; then ok; else fail "stdin: p2 answered after the reload"; fi
 assert_eq "$(field "$(record_by_id stdin.out p2)" score)" 3 "stdin: the new instance scores p2"
 stop_serve TERM
 expect_rc 0 stdin.log
 exec 5>&-
 
+# --- a plugin whose flush() fails: nothing is acknowledged, and shutdown is clean --------------
 # A record must never reach the client ahead of the plugin's storage, so a stream whose
 # decisions cannot be made durable is closed without them (the client resends what got no
 # answer) and HTTP answers 503. Shutdown after such failures once crashed (heap corruption
