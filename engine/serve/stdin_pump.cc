@@ -37,7 +37,14 @@ void StdinPump::Drain() {
 void StdinPump::Refresh(std::function<void()> done) {
   {
     std::lock_guard<std::mutex> lock(refresh_mu_);
-    refresh_done_.push_back(std::move(done));
+    if (!stopped_) {
+      refresh_done_.push_back(std::move(done));
+      done = nullptr;
+    }
+  }
+  if (done) {
+    done();
+    return;
   }
   const uint64_t one = 1;
   if (wake_fd_ >= 0) (void)!::write(wake_fd_, &one, sizeof(one));
@@ -114,6 +121,15 @@ void StdinPump::Run() {
     if (!out.empty() && !WriteAll(out)) failed = true;
     if (eof) break;
   }
+  // Refreshes asked for from now on are answered at once; those still pending are let go
+  // (this thread's Moderator goes with the thread).
+  std::vector<std::function<void()>> pending;
+  {
+    std::lock_guard<std::mutex> lock(refresh_mu_);
+    stopped_ = true;
+    pending.swap(refresh_done_);
+  }
+  for (auto& f : pending) f();
   spdlog::info("stdin: {} comments answered{}", moderator_.lines(), eof ? ", end of input" : "");
   ctx_->registry->Remove(this);
   if ((eof || failed) && on_eof_) on_eof_();

@@ -36,7 +36,8 @@ class StdinPump : public Drainable, public std::enable_shared_from_this<StdinPum
   void Join();
   // Makes the pump thread rebuild its Moderator for the current generation now (after a
   // reload), letting go of the old one, rather than at its next chunk of input; then it
-  // calls `done` on that thread. (`done` is dropped uncalled if the pump has stopped.)
+  // calls `done` on that thread. Once the pump has stopped (end of input), `done` is
+  // called at once, on the caller's thread: the pump holds no Moderator any more.
   void Refresh(std::function<void()> done);
 
  private:
@@ -51,6 +52,7 @@ class StdinPump : public Drainable, public std::enable_shared_from_this<StdinPum
   std::atomic<bool> draining_{false};
   std::mutex refresh_mu_;
   std::vector<std::function<void()>> refresh_done_;  // non-empty: a Refresh() is pending
+  bool stopped_ = false;  // Run() has returned (under refresh_mu_)
   std::thread thread_;
 };
 

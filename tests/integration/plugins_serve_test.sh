@@ -132,6 +132,25 @@ assert_eq "$(field "$(record_by_id stdin.out p2)" score)" 3 "stdin: the new inst
 stop_serve TERM
 expect_rc 0 stdin.log
 exec 5>&-
+# Standard input already ended while a listener keeps the daemon serving: a reload still
+# retires the old instance (the finished pump holds nothing back).
+cat >stdin_tcp.yaml <<YAML
+listen:
+  - tcp://127.0.0.1:0
+plugins:
+  - name: tpe
+    path: $TP
+    config: {delta: 3}
+YAML
+"$DECORUM" serve --config stdin_tcp.yaml --stdin </dev/null >ended.out 2>ended.log &
+SERVE_PID=$!
+wait_until 30 grep -q "end of input" ended.log || fatal "serve --stdin </dev/null did not report the end of input"
+kill -HUP "$SERVE_PID"
+if wait_until 30 grep -q "plugin 'tpe': closed" ended.log; then ok; else
+  fail "stdin ended: after SIGHUP the old instance is closed"; show ended.log >&2
+fi
+stop_serve TERM
+expect_rc 0 ended.log
 
 # --- a plugin whose flush() fails: nothing is acknowledged, and shutdown is clean --------------
 # A record must never reach the client ahead of the plugin's storage, so a stream whose
