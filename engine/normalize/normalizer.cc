@@ -20,9 +20,9 @@ inline bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 // Where folded byte i came from in the original. On the ASCII path folded byte i is
 // original byte i, so no map is stored.
 // CopyTo(j, len, b, e) writes the ranges of folded bytes [j, j + len) to b[0, len) and
-// e[0, len) (a word's bytes are copied in one go); Copy16 is CopyTo(j, 16, b, e).
+// e[0, len) (a word's bytes are copied in one go); StoredRanges' Copy16 is
+// CopyTo(j, 16, b, e).
 struct IdentityRanges {
-  static constexpr bool kComputed = true;  // no storage behind: any index may be asked for
   uint32_t begin(size_t i) const { return static_cast<uint32_t>(i); }
   uint32_t end(size_t i) const { return static_cast<uint32_t>(i + 1); }
   void CopyTo(size_t j, size_t len, uint32_t* b, uint32_t* e) const {
@@ -31,19 +31,8 @@ struct IdentityRanges {
       e[x] = static_cast<uint32_t>(j + x + 1);
     }
   }
-#if defined(__SSE2__)
-  void Copy16(size_t j, uint32_t* b, uint32_t* e) const {
-    __m128i v = _mm_add_epi32(_mm_set1_epi32(static_cast<int>(j)), _mm_setr_epi32(0, 1, 2, 3));
-    for (int q = 0; q < 4; ++q) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(b + 4 * q), v);
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(e + 4 * q), _mm_add_epi32(v, _mm_set1_epi32(1)));
-      v = _mm_add_epi32(v, _mm_set1_epi32(4));
-    }
-  }
-#endif
 };
 struct StoredRanges {
-  static constexpr bool kComputed = false;
   const uint32_t* begins;
   const uint32_t* ends;
   uint32_t begin(size_t i) const { return begins[i]; }
@@ -214,20 +203,14 @@ void CollapseRepeats(NormalizedText* out) {
 // The bulk step of AssembleCollapsed. At a word start g + i with 16 bytes to read (and
 // room for 16 bytes past n in every output, k <= i), finds the longest prefix of those
 // bytes that the byte-at-a-time loop would copy with no state of its own to carry: whole
-// ASCII words of two or more bytes, each pair split by one ' ', ending where a run of
-// separators starts. Such a prefix is copied (text, the byte's ranges, runs 1), every
-// letter that repeats the one before it folded into it as CollapseRepeats would ("all" ->
-// "al" with runs 1,2; its source range widened), and no word in it can join or close a
-// run of one-character words beyond what the caller does before it. Writes 16 bytes (or
-// more) of each output from text etc. (what lies past the copy is rewritten later);
-// returns the prefix length, 0 when the first word already needs the byte loop, and the
-// bytes written in *written.
-//
-// Only where the ranges are computed (IdentityRanges) are repeats folded here: folding
-// rereads the ranges at offsets past the block, which stored ranges do not have.
-template <class Ranges>
-inline size_t CopyPlainWords(const char* g, size_t i, const Ranges& ranges, char* text,
-                             uint32_t* begins, uint32_t* ends, uint8_t* runs, size_t* written) {
+// ASCII words of two or more bytes without a repeated letter, each pair split by one ' ',
+// ending where a run of separators starts. Such a prefix is copied (text, the byte's
+// ranges, runs 1), and no word in it can join or close a run of one-character words
+// beyond what the caller does before it. Writes 16 bytes of each output from text etc.
+// (what lies past the copy is rewritten later); returns the prefix length, 0 when the
+// first word already needs the byte loop.
+inline size_t CopyPlainWords(const char* g, size_t i, const StoredRanges& ranges, char* text,
+                             uint32_t* begins, uint32_t* ends, uint8_t* runs) {
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(g + i));
   const __m128i space = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
   const __m128i newline = _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'));
@@ -244,10 +227,9 @@ inline size_t CopyPlainWords(const char* g, size_t i, const Ranges& ranges, char
   // after it. Those open or continue a run, which the byte loop tracks.
   const uint32_t single = word & ((sep << 1) | 1u) & (sep >> 1);
   const uint32_t sep_run_start = sep & ~(sep << 1);
-  // Where the byte loop must take over: a one-byte word, a newline, a second separator
-  // in a row, a non-ASCII byte (one-character words are measured in code points), and a
-  // repeat unless this copy folds them.
-  const uint32_t stop = (Ranges::kComputed ? 0 : repeat) | single |
+  // Where the byte loop must take over: a repeat, a one-byte word, a newline, a second
+  // separator in a row, a non-ASCII byte (one-character words are measured in code points).
+  const uint32_t stop = repeat | single |
                         static_cast<uint32_t>(_mm_movemask_epi8(newline)) | (sep & (sep << 1)) |
                         static_cast<uint32_t>(_mm_movemask_epi8(v));
   // The prefix ends at the last run of separators starting at or before the first stop.
@@ -258,51 +240,18 @@ inline size_t CopyPlainWords(const char* g, size_t i, const Ranges& ranges, char
   _mm_storeu_si128(reinterpret_cast<__m128i*>(text), v);
   _mm_storeu_si128(reinterpret_cast<__m128i*>(runs), _mm_set1_epi8(1));
   ranges.Copy16(i, begins, ends);
-  uint32_t folds = Ranges::kComputed ? repeat & ((1u << len) - 1) : 0;
-  if (!folds) {
-    *written = len;
-    return len;
-  }
-  // Each folded byte d joins the byte written last; the bytes after it are written again,
-  // one place further left (the 16-byte stores reach at most 15 bytes past the prefix's
-  // start in the input, within the room the caller has).
-  alignas(16) char block[32] = {};
-  _mm_store_si128(reinterpret_cast<__m128i*>(block), v);
-  size_t src = 0, dst = 0;  // next input byte of the block to write, where it goes
-  for (; folds; folds &= folds - 1) {
-    const size_t d = static_cast<size_t>(__builtin_ctz(folds));
-    if (d > src && src != dst) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(text + dst),
-                       _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + src)));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(runs + dst), _mm_set1_epi8(1));
-      ranges.Copy16(i + src, begins + dst, ends + dst);
-    }
-    dst += d - src;
-    ends[dst - 1] = ranges.end(i + d);
-    ++runs[dst - 1];  // at most 16: no cap to apply
-    src = d + 1;
-  }
-  if (src < len) {
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(text + dst),
-                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + src)));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(runs + dst), _mm_set1_epi8(1));
-    ranges.Copy16(i + src, begins + dst, ends + dst);
-    dst += len - src;
-  }
-  *written = dst;
   return len;
 }
 #endif
 
-// Steps 4 to 6 in one pass, the common case: the same result as Assemble followed by
-// CollapseRepeats, without writing every byte and both maps twice (measured: see the
-// commits that added it). Returns false, leaving *out in an unspecified state, when a run
-// of spaced-out letters would be joined: joining moves bytes back and reopens repeats
-// across the removed spaces ("k i l l" -> "kil"), which only the general pair handles —
-// such comments are rare and take that path instead. The two paths are checked against
-// each other by tests/unit/normalize/normalizer_test.cc.
-template <class Ranges>
-bool AssembleCollapsed(const char* g, size_t n, const Ranges& ranges, NormalizedText* out) {
+// Steps 4 to 6 in one pass for a comment that is not all ASCII (AssembleAscii does the
+// others): the same result as AssembleGeneral, without writing every byte and both maps
+// twice (measured: see the commits that added it). Returns false, leaving *out in an
+// unspecified state, when a run of spaced-out letters would be joined: joining moves
+// bytes back and reopens repeats across the removed spaces ("k i l l" -> "kil"), which
+// only the general pair handles — such comments are rare and take that path instead. The
+// two paths are checked against each other by tests/unit/normalize/normalizer_test.cc.
+bool AssembleCollapsed(const char* g, size_t n, const StoredRanges& ranges, NormalizedText* out) {
   // The output is never longer than the folded text; CopyPlainWords may write 16 bytes
   // past that. Trimmed at the end.
   constexpr size_t kSlack = 16;
@@ -332,14 +281,13 @@ bool AssembleCollapsed(const char* g, size_t n, const Ranges& ranges, Normalized
     }
 #if defined(__SSE2__)
     if (n - i >= 16) {
-      size_t written = 0;
-      const size_t len = CopyPlainWords(g, i, ranges, text + k, begins + k, ends + k, runs + k, &written);
+      const size_t len = CopyPlainWords(g, i, ranges, text + k, begins + k, ends + k, runs + k);
       if (len) {
         // Every word copied has two or more bytes: the first one closes any run.
         if (run_count >= 3 && run_has_letter) return false;
         run_count = 0;
         run_has_letter = false;
-        k += written;
+        k += len;
         i += len;  // at a separator
         continue;
       }
@@ -382,11 +330,193 @@ bool AssembleCollapsed(const char* g, size_t n, const Ranges& ranges, Normalized
   return true;
 }
 
-// Steps 4 to 6 over the decoded folded text.
+// The ASCII path's bytes, 64 at a time, at p[0, 64) (p[-1] readable): bit j of *sep set
+// for p[j] a separator (' ' or '\n'), of *repeat for p[j] a letter a-z equal to p[j - 1].
+// Writes the bytes to block[0, 64) with '\n' as ' ' (this path never joins spaced-out
+// letters, the one step that needs to see newlines).
+inline void ScanAsciiBlock(const char* p, char* block, uint64_t* sep, uint64_t* repeat) {
+#if defined(__SSE2__)
+  uint64_t s = 0, r = 0;
+  #pragma GCC unroll 4
+  for (int q = 0; q < 4; ++q) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * q));
+    const __m128i before = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * q - 1));
+    const __m128i newline = _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'));
+    const __m128i space = _mm_or_si128(newline, _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+    // a-z: every other byte here ([0-9@], separators) is below 'a'.
+    const __m128i same_letter =
+        _mm_and_si128(_mm_cmpeq_epi8(v, before), _mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(block + 16 * q),
+                     _mm_xor_si128(v, _mm_and_si128(newline, _mm_set1_epi8('\n' ^ ' '))));
+    s |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(space))) << (16 * q);
+    r |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(same_letter))) << (16 * q);
+  }
+  *sep = s;
+  *repeat = r;
+#else
+  uint64_t s = 0, r = 0;
+  for (int j = 0; j < 64; ++j) {
+    const char c = p[j];
+    s |= static_cast<uint64_t>(IsSeparator(c)) << j;
+    r |= static_cast<uint64_t>(c >= 'a' && c <= 'z' && c == p[j - 1]) << j;
+    block[j] = c == '\n' ? ' ' : c;
+  }
+  *sep = s;
+  *repeat = r;
+#endif
+}
+
+// Bit j set for t[j] == ' ', j in [0, 64).
+inline uint64_t SpaceMask64(const char* t) {
+  uint64_t s = 0;
+#if defined(__SSE2__)
+  #pragma GCC unroll 4
+  for (int q = 0; q < 4; ++q) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + 16 * q));
+    s |= static_cast<uint64_t>(static_cast<uint32_t>(
+             _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')))))
+         << (16 * q);
+  }
+#else
+  for (int j = 0; j < 64; ++j) s |= static_cast<uint64_t>(t[j] == ' ') << j;
+#endif
+  return s;
+}
+
+// Copies the kept bytes src[0, len) to text and their sources' starts, first + 0 .. len - 1,
+// to begins, 16 at a time: up to 15 bytes past len are read from src and written to both.
+inline void CopyKeptRun(const char* src, uint32_t first, size_t len, char* text, uint32_t* begins) {
+  for (size_t x = 0; x < len; x += 16) {
+#if defined(__SSE2__)
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(text + x),
+                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + x)));
+    __m128i v = _mm_add_epi32(_mm_set1_epi32(static_cast<int>(first + x)), _mm_setr_epi32(0, 1, 2, 3));
+    #pragma GCC unroll 4
+    for (int q = 0; q < 4; ++q) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(begins + x + 4 * q), v);
+      v = _mm_add_epi32(v, _mm_set1_epi32(4));
+    }
+#else
+    std::memcpy(text + x, src + x, 16);
+    for (size_t y = 0; y < 16; ++y) begins[x + y] = static_cast<uint32_t>(first + x + y);
+#endif
+  }
+}
+
+// Whether text t[0, k) (words split by single spaces; t[k, k + 64) readable and all ' ')
+// holds three one-byte words in a row: every run of spaced-out letters that step 5 could
+// join does (and some it does not: separators too long, a newline, a collapsed "aaa").
+bool HasThreeOneByteWords(const char* t, size_t k) {
+  uint64_t next = SpaceMask64(t);
+  uint64_t space_before = 1;  // the start counts as a space
+  uint64_t prev_single = 0;
+  for (size_t base = 0; base < k; base += 64) {
+    const uint64_t space = next;
+    next = base + 64 < k ? SpaceMask64(t + base + 64) : ~uint64_t{0};
+    const uint64_t before = (space << 1) | space_before;
+    const uint64_t after = (space >> 1) | (next << 63);
+    const uint64_t single = ~space & before & after;
+    if (single & ((single << 2) | (prev_single >> 62)) & ((single << 4) | (prev_single >> 60))) {
+      return true;
+    }
+    space_before = space >> 63;
+    prev_single = single;
+  }
+  return false;
+}
+
+// Steps 4 and 6 for an all-ASCII comment, the common case, as a filter rather than a walk
+// over words: decoded text g[0, n) (every byte [a-z0-9@], ' ' or '\n'; g[-1] == ' ';
+// g[n, n + 64) readable and all ' ') keeps each word byte that is not a repeat of the
+// letter before it and the first separator of each run, as ' '. On this path folded byte
+// j is original byte j, so a kept byte's source starts at its own index and ends where
+// the next kept byte starts: a collapsed letter's range covers its copies, a space's the
+// whole separator run. No branch depends on the text inside a 64-byte block.
+// Returns false, leaving *out unspecified, when the text may hold spaced-out letters
+// (step 5), which AssembleGeneral handles; the same result as AssembleGeneral otherwise
+// (checked by tests/unit/normalize/normalizer_test.cc).
+bool AssembleAscii(const char* g, size_t n, NormalizedText* out) {
+  // Room for: a begin past the last kept byte, 16-byte steps over the maps, and 64 bytes
+  // of ' ' after the text for HasThreeOneByteWords. Trimmed at the end.
+  constexpr size_t kSlack = 80;
+  out->text.resize(n + kSlack);
+  out->orig_begin.resize(n + kSlack);
+  out->orig_end.resize(n + kSlack);
+  out->runs.resize(n + kSlack);
+  char* text = out->text.data();
+  uint32_t* begins = out->orig_begin.data();
+  uint32_t* ends = out->orig_end.data();
+  uint8_t* runs = out->runs.data();
+
+  size_t k = 0;
+  uint64_t sep_before = 1;  // leading separators are dropped like any but a run's first
+  alignas(16) char block[64 + 16];  // 16 bytes of room for the last run's 16-byte copy
+  for (size_t base = 0; base < n; base += 64) {
+    uint64_t sep = 0, repeat = 0;
+    ScanAsciiBlock(g + base, block, &sep, &repeat);
+    const size_t limit = std::min<size_t>(64, n - base);
+    // Dropped: repeated letters and every separator but a run's first. Few bytes are (about
+    // one in twenty in comments), so the kept ones are copied as runs between them.
+    uint64_t drop = repeat | (sep & ((sep << 1) | sep_before));
+    if (limit < 64) drop &= (uint64_t{1} << limit) - 1;
+    sep_before = sep >> 63;
+    size_t from = 0;
+    while (true) {
+      const size_t to = drop ? static_cast<size_t>(__builtin_ctzll(drop)) : limit;
+      CopyKeptRun(block + from, static_cast<uint32_t>(base + from), to - from, text + k, begins + k);
+      k += to - from;
+      if (!drop) break;
+      from = to + 1;
+      drop &= drop - 1;
+    }
+  }
+  // A trailing separator run keeps its first byte like any other: drop it. Where it
+  // started, the last word's source ends.
+  uint32_t last_end = static_cast<uint32_t>(n);
+  if (k > 0 && text[k - 1] == ' ') last_end = begins[--k];
+  std::memset(text + k, ' ', kSlack);
+  if (HasThreeOneByteWords(text, k)) return false;
+
+  // Ends and run lengths: a byte's source ends where the next one's begins; a letter's run
+  // is its source's length (capped at 255), a space's is 1.
+  begins[k] = last_end;
+  size_t i = 0;
+#if defined(__SSE2__)
+  for (; i < k; i += 16) {  // up to 15 bytes past k: slack, trimmed below
+    __m128i len[4];
+    #pragma GCC unroll 4
+    for (int q = 0; q < 4; ++q) {
+      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(begins + i + 4 * q));
+      const __m128i e = _mm_loadu_si128(reinterpret_cast<const __m128i*>(begins + i + 4 * q + 1));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(ends + i + 4 * q), e);
+      len[q] = _mm_sub_epi32(e, b);
+    }
+    // Lengths are 1 .. n: saturate to 16 bits, then to 0..255.
+    const __m128i capped =
+        _mm_packus_epi16(_mm_packs_epi32(len[0], len[1]), _mm_packs_epi32(len[2], len[3]));
+    const __m128i space = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i)),
+                                         _mm_set1_epi8(' '));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(runs + i),
+                     _mm_or_si128(_mm_andnot_si128(space, capped), _mm_and_si128(space, _mm_set1_epi8(1))));
+  }
+#endif
+  for (; i < k; ++i) {
+    ends[i] = begins[i + 1];
+    runs[i] = text[i] == ' ' ? 1 : static_cast<uint8_t>(std::min<uint32_t>(255, ends[i] - begins[i]));
+  }
+  out->text.resize(k);
+  out->orig_begin.resize(k);
+  out->orig_end.resize(k);
+  out->runs.resize(k);
+  return true;
+}
+
+// Steps 4 to 6 over any decoded folded text, the general way: the reference the one-pass
+// paths (AssembleAscii, AssembleCollapsed) are tested against, and their fallback when
+// spaced-out letters may be joined.
 template <class Ranges>
-void Finish(const std::string& folded, const Ranges& ranges, NormalizedText* out) {
-  if (AssembleCollapsed(folded.data(), folded.size(), ranges, out)) return;
-  Assemble(folded.data(), folded.size(), ranges, out);
+void AssembleGeneral(const char* g, size_t n, const Ranges& ranges, NormalizedText* out) {
+  Assemble(g, n, ranges, out);
   CollapseRepeats(out);
 }
 
@@ -458,14 +588,22 @@ void Normalizer::Normalize(std::string_view original, NormalizedText* out) {
   out->joined.clear();
   Impl& im = *impl_;
   if (IsAscii(original)) {
-    // ASCII needs no folding beyond the lowercasing DecodeLeet does.
-    im.folded.resize(original.size());
-    DecodeLeet(original.data(), original.size(), im.folded.data());
-    Finish(im.folded, IdentityRanges{}, out);
+    // ASCII needs no folding beyond the lowercasing DecodeLeet does. AssembleAscii reads
+    // one ' ' before the text and 64 after it.
+    const size_t n = original.size();
+    im.folded.resize(n + 65);
+    char* g = im.folded.data() + 1;
+    g[-1] = ' ';
+    DecodeLeet(original.data(), n, g);
+    std::memset(g + n, ' ', 64);
+    if (!AssembleAscii(g, n, out)) AssembleGeneral(g, n, IdentityRanges{}, out);
   } else {
     im.FoldUnicode(original);
     DecodeLeet(im.folded.data(), im.folded.size(), im.folded.data());
-    Finish(im.folded, StoredRanges{im.begins.data(), im.ends.data()}, out);
+    const StoredRanges ranges{im.begins.data(), im.ends.data()};
+    if (!AssembleCollapsed(im.folded.data(), im.folded.size(), ranges, out)) {
+      AssembleGeneral(im.folded.data(), im.folded.size(), ranges, out);
+    }
   }
 }
 

@@ -5,8 +5,9 @@
 // down; runs are 1..255. The text's documented shape is checked too: words separated by
 // single spaces with none at either end, ASCII limited to [a-z0-9@ ] (other symbols are
 // separators or decoded leet), and runs of a letter collapsed (only a letter carries a
-// run above 1, and no letter follows itself). A violation aborts, so libFuzzer saves
-// the input.
+// run above 1, and no letter follows itself). The result must also be the one the general
+// path gives for the same text (see below). A violation aborts, so libFuzzer saves the
+// input.
 //
 // Input bytes are used as they are: the normalizer promises to accept any byte sequence
 // (a stray invalid byte is its own one-byte source, the only source that may start on a
@@ -14,7 +15,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -104,6 +107,31 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     if (n.runs[i] > 1 && !letter) Fail("run length above 1 on a non-letter", i, n);
     if (letter && i > 0 && n.text[i - 1] == n.text[i]) Fail("run of a letter not collapsed", i, n);
+  }
+
+  // The one-pass paths against the general one (normalizer.cc): "\n\na b c" after any text
+  // sends it down the general path, and only adds "abc" and its joined word, so up to there
+  // both results must be the same.
+  static decorum::NormalizedText* const general = new decorum::NormalizedText();
+  std::string joined_tail(original);
+  joined_tail += "\n\na b c";
+  normalizer->Normalize(joined_tail, general);
+  const std::string tail = len == 0 ? "abc" : " abc";
+  if (general->text != n.text + tail) {
+    std::fprintf(stderr, "one pass and general path differ: \"%s\" vs \"%s\"\n", n.text.c_str(),
+                 general->text.c_str());
+    std::abort();
+  }
+  for (size_t i = 0; i < len; ++i) {
+    if (general->orig_begin[i] != n.orig_begin[i] || general->orig_end[i] != n.orig_end[i] ||
+        general->runs[i] != n.runs[i]) {
+      Fail("one pass and general path map it differently", i, n);
+    }
+  }
+  if (general->joined.size() != n.joined.size() + 1 ||
+      !std::equal(n.joined.begin(), n.joined.end(), general->joined.begin())) {
+    std::fprintf(stderr, "one pass and general path join different words\n");
+    std::abort();
   }
   return 0;
 }

@@ -51,7 +51,9 @@ void ExpectInvariants(std::string_view original, const NormalizedText& n) {
   ASSERT_EQ(n.text.size(), n.runs.size());
   for (size_t i = 0; i < n.runs.size(); ++i) {
     ASSERT_GE(n.runs[i], 1);
-    if (i > 0 && n.text[i] >= 'a' && n.text[i] <= 'z') ASSERT_NE(n.text[i], n.text[i - 1]);
+    if (i > 0 && n.text[i] >= 'a' && n.text[i] <= 'z') {
+      ASSERT_NE(n.text[i], n.text[i - 1]);
+    }
   }
   auto is_boundary = [&](uint32_t at) {
     if (at == original.size()) return true;
@@ -375,8 +377,9 @@ TEST(NormalizerReuseTest, ReusedOutputEqualsFreshOutput) {
   }
 }
 
-// Steps 4 to 6 take one pass (normalizer.cc, AssembleCollapsed) unless spaced-out letters
-// get joined; then the general Assemble + CollapseRepeats run. Appending "\n\na b c" sends
+// Steps 4 to 6 take one pass (normalizer.cc: AssembleAscii for all-ASCII text,
+// AssembleCollapsed for the rest) unless spaced-out letters may be joined; then the
+// general Assemble + CollapseRepeats run. Appending "\n\na b c" sends
 // any text down the general path — the newlines keep the three letters from joining with
 // anything before them — and only adds " abc" and its joined word at the end, so on the
 // text before it the two paths must agree byte for byte, map for map.
@@ -425,11 +428,10 @@ TEST(NormalizerOnePassTest, AgreesWithTheGeneralPath) {
   }
 }
 
-// All-ASCII comments take the one pass's 16-bytes-at-a-time copy of plain words
-// (CopyPlainWords): mostly words of two or more letters with single spaces, repeated
-// letters it folds (doubles, triples, several in a word, a run longer than a block), with
-// every case that must stop it — a one-letter word, a newline, two separators in a row,
-// a spaced-out run — at every offset in and around a 16-byte block.
+// All-ASCII comments take AssembleAscii, which filters 64 bytes at a time: mostly words
+// of two or more letters with single spaces, repeated letters it folds (doubles, triples,
+// several in a word, a run longer than a block), with every case it must handle apart —
+// a one-letter word, a newline, two separators in a row, a spaced-out run.
 TEST(NormalizerOnePassTest, AsciiPlainWordsAgreeWithTheGeneralPath) {
   static const char* const kWords[] = {
       "idiot", "you", "are", "so", "the", "worst", "dancer", "on", "tv", "ab", "ba", "xyz",
@@ -448,6 +450,43 @@ TEST(NormalizerOnePassTest, AsciiPlainWordsAgreeWithTheGeneralPath) {
       in += kWords[rng() % (sizeof(kWords) / sizeof(kWords[0]))];
       if (rng() % 40 == 0) in += " k i l l ";
     }
+    ExpectOnePassAgreesWithGeneral(normalizer, in);
+    if (HasFatalFailure()) return;
+  }
+}
+
+// AssembleAscii's 64-byte blocks: what crosses a block boundary — a separator run, a run
+// of one letter (also past the 255 cap), a word, three one-byte words in a row that may be
+// joined (it must leave those to the general path) — and texts ending at, just before and
+// just after a boundary, with and without trailing separators.
+TEST(NormalizerOnePassTest, AsciiBlockBoundariesAgreeWithTheGeneralPath) {
+  static const char* const kPieces[] = {"a", "b", "x", "ll", "lol", "idiot", "1", "@a", " ",
+                                        " ", "  ", "\n", ". ", "!", " a b c ", " k i l l "};
+  Normalizer normalizer;
+  for (size_t lead = 55; lead <= 140; ++lead) {
+    for (const char* piece : kPieces) {
+      // A text of two-letter words whose bytes [lead, ...) hold the piece, then more text.
+      std::string in;
+      while (in.size() < lead) in += in.size() % 3 == 2 ? " " : "w";
+      in.resize(lead);
+      const std::string head = in;
+      in += piece;
+      ExpectOnePassAgreesWithGeneral(normalizer, in);
+      ExpectOnePassAgreesWithGeneral(normalizer, in + " ");
+      ExpectOnePassAgreesWithGeneral(normalizer, in + "ww ww   ");
+      ExpectOnePassAgreesWithGeneral(normalizer, head + std::string(lead % 7 + 1, ' ') + piece);
+      if (HasFatalFailure()) return;
+    }
+    ExpectOnePassAgreesWithGeneral(normalizer, std::string(lead, 'e'));
+    ExpectOnePassAgreesWithGeneral(normalizer, "zz " + std::string(lead * 3, 'o') + "ps");
+    ExpectOnePassAgreesWithGeneral(normalizer, std::string(lead, ' ') + "x");
+    if (HasFatalFailure()) return;
+  }
+  std::mt19937 rng(64);
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string in;
+    const size_t len = 50 + rng() % 160;
+    while (in.size() < len) in += kPieces[rng() % (sizeof(kPieces) / sizeof(kPieces[0]))];
     ExpectOnePassAgreesWithGeneral(normalizer, in);
     if (HasFatalFailure()) return;
   }
