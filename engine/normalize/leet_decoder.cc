@@ -2,7 +2,6 @@
 
 #include <array>
 #include <cstdint>
-#include <cstring>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -11,6 +10,7 @@
 namespace decorum {
 namespace {
 
+// In this order: word bytes are kLetter and above, leetable ones kDigit and above.
 enum ByteClass : uint8_t {
   kSeparator,
   kNewline,
@@ -54,20 +54,6 @@ constexpr std::array<char, 256> MakeFirstWriteTable() {
 }
 constexpr std::array<char, 256> kFirstWrite = MakeFirstWriteTable();
 
-// The per-byte facts the scanning loop of DecodeLeet needs, folded into one lookup so that
-// loop costs a load, two table reads, a store and a test per byte.
-enum ScanBits : uint8_t { kEndsWord = 1, kIsLetter = 2, kIsOther = 4 };
-constexpr std::array<uint8_t, 256> MakeScanTable() {
-  std::array<uint8_t, 256> t{};
-  for (int c = 0; c < 256; ++c) {
-    const uint8_t cls = kClass[c];
-    if (cls < kLetter) t[c] = kEndsWord;
-    else t[c] = cls == kLetter ? kIsLetter : kIsOther;
-  }
-  return t;
-}
-constexpr std::array<uint8_t, 256> kScan = MakeScanTable();
-
 constexpr std::array<char, 10> kLeetDigits = {'o', 'i', '2', 'e', 'a', 's', '6', 't', 'b', 'g'};
 
 inline uint8_t ClassOf(char c) { return kClass[static_cast<unsigned char>(c)]; }
@@ -106,14 +92,15 @@ void DecodeWord(char* w, size_t n, bool has_letter) {
   }
 }
 
+// The bytes DecodeWord may rewrite: digits, '$', '!', '|' and '@'.
+inline bool IsLeetable(uint8_t cls) { return cls >= kDigit; }
+inline bool IsWordClass(uint8_t cls) { return cls >= kLetter; }
+
 #if defined(__SSE2__)
-// The fast path of DecodeLeet: most comment bytes are letters, whose first write is the
-// byte lowercased, and separators (spaces, punctuation), whose first write is ' ', and
-// neither makes a word need DecodeWord. Writes the longest prefix of in[0, 16) made of
-// such bytes to out, and returns its length and, in *spaces, the bitmask of the
-// separators in it. Digits, '$', '!', '|', '@', line breaks and non-ASCII bytes end the
-// prefix: the byte loop decides those.
-inline size_t LowerSimplePrefix(const char* in, char* out, uint32_t* spaces) {
+// kFirstWrite over in[0, 16) into out[0, 16) (in == out allowed): ASCII letters lowered,
+// separators ' ', line breaks '\n', digits, '$', '!', '|', '@' and non-ASCII bytes as
+// they are. Returns the bitmask of the leetable bytes among them.
+inline uint32_t FirstWrite16(const char* in, char* out) {
   const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
   const __m128i y = _mm_or_si128(x, _mm_set1_epi8(0x20));
   // Signed compares: a byte >= 0x80 is negative, so it is none of these.
@@ -126,67 +113,78 @@ inline size_t LowerSimplePrefix(const char* in, char* out, uint32_t* spaces) {
   const __m128i symbol = _mm_or_si128(
       _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('$')), _mm_cmpeq_epi8(x, _mm_set1_epi8('!'))),
       _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('|')), _mm_cmpeq_epi8(x, _mm_set1_epi8('@'))));
-  const __m128i other = _mm_or_si128(_mm_or_si128(digit, line_break),
-                                     _mm_or_si128(symbol, _mm_cmplt_epi8(x, _mm_setzero_si128())));
-  const __m128i separator = _mm_andnot_si128(_mm_or_si128(letter, other), _mm_set1_epi8(-1));
-  const __m128i lowered =
-      _mm_or_si128(_mm_and_si128(letter, y), _mm_and_si128(separator, _mm_set1_epi8(' ')));
-  const uint32_t simple = ~static_cast<uint32_t>(_mm_movemask_epi8(other)) & 0xFFFF;
-  const uint32_t separators = static_cast<uint32_t>(_mm_movemask_epi8(separator));
-  if (simple == 0xFFFF) {
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), lowered);
-    *spaces = separators;
-    return 16;
-  }
-  // Only the prefix may be written: in place, the bytes after it are still input.
-  const size_t n = static_cast<size_t>(__builtin_ctz(~simple));
-  alignas(16) char buffer[16];
-  _mm_store_si128(reinterpret_cast<__m128i*>(buffer), lowered);
-  std::memcpy(out, buffer, n);
-  *spaces = separators & ((1u << n) - 1);
-  return n;
+  const __m128i leetable = _mm_or_si128(digit, symbol);
+  const __m128i as_is = _mm_or_si128(leetable, _mm_cmplt_epi8(x, _mm_setzero_si128()));
+  const __m128i separator =
+      _mm_andnot_si128(_mm_or_si128(_mm_or_si128(letter, as_is), line_break), _mm_set1_epi8(-1));
+  const __m128i written = _mm_or_si128(
+      _mm_or_si128(_mm_and_si128(letter, y), _mm_and_si128(as_is, x)),
+      _mm_or_si128(_mm_and_si128(line_break, _mm_set1_epi8('\n')), _mm_and_si128(separator, _mm_set1_epi8(' '))));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), written);
+  return static_cast<uint32_t>(_mm_movemask_epi8(leetable));
+}
+
+// The bitmask of the leetable bytes of p[0, 16).
+inline uint32_t Leetable16(const char* p) {
+  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                                      _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), x));
+  const __m128i symbol = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('$')), _mm_cmpeq_epi8(x, _mm_set1_epi8('!'))),
+      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('|')), _mm_cmpeq_epi8(x, _mm_set1_epi8('@'))));
+  return static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(digit, symbol)));
 }
 #endif
 
+// The first leetable byte of p[from, size), or size.
+size_t NextLeetable(const char* p, size_t from, size_t size) {
+  size_t i = from;
+#if defined(__SSE2__)
+  for (; i + 16 <= size; i += 16) {
+    if (const uint32_t m = Leetable16(p + i)) return i + static_cast<size_t>(__builtin_ctz(m));
+  }
+#endif
+  for (; i < size; ++i) {
+    if (IsLeetable(ClassOf(p[i]))) return i;
+  }
+  return size;
+}
+
 }  // namespace
 
+// Two passes. The first writes every byte's first write (kFirstWrite), 16 at a time,
+// without looking at words; it leaves the words of letters only, nearly all of them,
+// finished. The second goes from leetable byte to leetable byte (digits, '$', '!', '|',
+// '@': a few a comment) and hands each word holding one to DecodeWord. The first write
+// keeps every byte's class, so words are found in out as they were in in.
 void DecodeLeet(const char* in, size_t size, char* out) {
-  size_t start = 0;  // the current word's first byte
-  uint8_t seen = 0;  // kIsLetter | kIsOther over the current word's bytes so far
+  size_t first = size;  // the first leetable byte
   size_t i = 0;
-  while (i < size) {
 #if defined(__SSE2__)
-    // While the current word needs no second look, letters and separators go 16 at a time.
-    if (!(seen & kIsOther) && size - i >= 16) {
-      uint32_t spaces = 0;
-      const size_t n = LowerSimplePrefix(in + i, out + i, &spaces);
-      if (spaces) {
-        // Words that ended in the prefix were letters only; the current one starts
-        // after its last space.
-        const size_t last = 31 - static_cast<size_t>(__builtin_clz(spaces));
-        start = i + last + 1;
-        seen = last + 1 == n ? 0 : kIsLetter;
-      } else if (n) {
-        seen |= kIsLetter;
-      }
-      i += n;
-      if (n == 16) continue;
-    }
-#endif
-    const unsigned char b = static_cast<unsigned char>(in[i]);
-    const uint8_t bits = kScan[b];
-    out[i] = kFirstWrite[b];
-    if (bits & kEndsWord) {
-      // Most words are letters only; only the others need a second look.
-      if (seen & kIsOther) DecodeWord(out + start, i - start, (seen & kIsLetter) != 0);
-      seen = 0;
-      start = i + 1;
-    } else {
-      seen |= bits;
-    }
-    ++i;
+  for (; i + 16 <= size; i += 16) {
+    const uint32_t m = FirstWrite16(in + i, out + i);
+    if (m && first == size) first = i + static_cast<size_t>(__builtin_ctz(m));
   }
-  if (seen & kIsOther) DecodeWord(out + start, size - start, (seen & kIsLetter) != 0);
+#endif
+  for (; i < size; ++i) {
+    const unsigned char b = static_cast<unsigned char>(in[i]);
+    out[i] = kFirstWrite[b];
+    if (first == size && IsLeetable(kClass[b])) first = i;
+  }
+
+  for (size_t at = first; at < size; at = NextLeetable(out, at, size)) {
+    size_t start = at;
+    while (start > 0 && IsWordClass(ClassOf(out[start - 1]))) --start;
+    bool has_letter = false;
+    size_t end = start;
+    for (; end < size; ++end) {
+      const uint8_t cls = ClassOf(out[end]);
+      if (!IsWordClass(cls)) break;
+      has_letter |= cls == kLetter;
+    }
+    DecodeWord(out + start, end - start, has_letter);
+    at = end;
+  }
 }
 
 char LeetLetterForDigit(char c) {

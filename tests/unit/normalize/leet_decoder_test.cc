@@ -60,7 +60,8 @@ TEST(LeetDecoderTest, LetterForDigit) {
 }
 
 // leet_decoder.h's rules applied one byte at a time, as written there: the oracle for
-// DecodeLeet, whose fast path takes letters and separators 16 bytes at a time.
+// DecodeLeet, which writes 16 bytes at a time and then decodes only the words holding a
+// digit or symbol.
 std::string Reference(const std::string& in) {
   auto is_letter = [](unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
