@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace decorum {
 
 Utf8Decoded DecodeUtf8(std::string_view text, size_t pos) {
@@ -63,6 +67,14 @@ bool IsAscii(std::string_view text) {
   const char* p = text.data();
   size_t n = text.size();
   uint64_t acc = 0;
+#if defined(__SSE2__)
+  __m128i wide = _mm_setzero_si128();
+  for (; n >= 32; p += 32, n -= 32) {
+    wide = _mm_or_si128(wide, _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)),
+                                           _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16))));
+  }
+  if (_mm_movemask_epi8(wide) != 0) return false;
+#endif
   for (; n >= 8; p += 8, n -= 8) {
     uint64_t word;
     std::memcpy(&word, p, 8);  // unaligned load without undefined behaviour
