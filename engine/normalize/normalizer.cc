@@ -431,7 +431,8 @@ bool HasThreeOneByteWords(const char* t, size_t k) {
 // letter before it and the first separator of each run, as ' '. On this path folded byte
 // j is original byte j, so a kept byte's source starts at its own index and ends where
 // the next kept byte starts: a collapsed letter's range covers its copies, a space's the
-// whole separator run. No branch depends on the text inside a 64-byte block.
+// whole separator run. Its branches are one per dropped byte and one per 16 kept bytes,
+// not one per byte or word.
 // Returns false, leaving *out unspecified, when the text may hold spaced-out letters
 // (step 5), which AssembleGeneral handles; the same result as AssembleGeneral otherwise
 // (checked by tests/unit/normalize/normalizer_test.cc).
@@ -451,6 +452,7 @@ bool AssembleAscii(const char* g, size_t n, NormalizedText* out) {
   size_t k = 0;
   uint64_t sep_before = 1;  // leading separators are dropped like any but a run's first
   alignas(16) char block[64 + 16];  // 16 bytes of room for the last run's 16-byte copy
+  std::memset(block + 64, ' ', 16);  // copied past the text (then overwritten), never unset
   for (size_t base = 0; base < n; base += 64) {
     uint64_t sep = 0, repeat = 0;
     ScanAsciiBlock(g + base, block, &sep, &repeat);
@@ -491,7 +493,12 @@ bool AssembleAscii(const char* g, size_t n, NormalizedText* out) {
       _mm_storeu_si128(reinterpret_cast<__m128i*>(ends + i + 4 * q), e);
       len[q] = _mm_sub_epi32(e, b);
     }
-    // Lengths are 1 .. n: saturate to 16 bits, then to 0..255.
+    // Lengths are 1 .. n < 2^32: those above 255 become 255 before the packs, whose
+    // saturation is signed (a length of 2^31 or more would read as negative).
+    for (__m128i& l : len) {
+      const __m128i small = _mm_cmpeq_epi32(_mm_srli_epi32(l, 8), _mm_setzero_si128());
+      l = _mm_or_si128(_mm_and_si128(small, l), _mm_andnot_si128(small, _mm_set1_epi32(255)));
+    }
     const __m128i capped =
         _mm_packus_epi16(_mm_packs_epi32(len[0], len[1]), _mm_packs_epi32(len[2], len[3]));
     const __m128i space = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i)),
