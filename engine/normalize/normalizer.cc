@@ -46,6 +46,19 @@ struct StoredRanges {
 #endif
 };
 
+// The per-byte arrays of *out, sized to `size` entries (new ones unset), as the raw
+// pointers the assembling steps write through.
+struct OutputArrays {
+  char* text;
+  uint32_t* begins;
+  uint32_t* ends;
+  uint8_t* runs;
+};
+OutputArrays SizeOutput(NormalizedText* out, size_t size) {
+  out->resize(size);
+  return {out->text.data(), out->orig_begin.data(), out->orig_end.data(), out->runs.data()};
+}
+
 // Spaced-out letters (step 5): `count` one-character words at the tail of the output,
 // starting at `start`, each pair split by one ' '. Three or more holding a letter are joined
 // into one word, and their digits, which step 3 left alone in words without a letter, are
@@ -71,12 +84,7 @@ void FinishRun(size_t start, uint32_t count, bool has_letter, char* text, uint32
 template <class Ranges>
 void Assemble(const char* g, size_t n, const Ranges& ranges, NormalizedText* out) {
   // The output is never longer than the folded text: size once, trim at the end.
-  out->text.resize(n);
-  out->orig_begin.resize(n);
-  out->orig_end.resize(n);
-  char* text = out->text.data();
-  uint32_t* begins = out->orig_begin.data();
-  uint32_t* ends = out->orig_end.data();
+  const auto [text, begins, ends, runs] = SizeOutput(out, n);
   size_t k = 0;
 
   // The current run of one-character words, all at the tail of the output.
@@ -125,9 +133,7 @@ void Assemble(const char* g, size_t n, const Ranges& ranges, NormalizedText* out
     }
   }
   FinishRun(run_start, run_count, run_has_letter, text, begins, ends, &k, &out->joined);
-  out->text.resize(k);
-  out->orig_begin.resize(k);
-  out->orig_end.resize(k);
+  out->resize(k);
 }
 
 // Step 6: collapses each run of one letter a-z into its first byte, in place, recording
@@ -167,10 +173,7 @@ void CollapseRepeats(NormalizedText* out) {
       ++w;
       r += len;
     }
-    text.resize(w);
-    out->orig_begin.resize(w);
-    out->orig_end.resize(w);
-    out->runs.resize(w);
+    out->resize(w);
     return;
   }
   // Joined words move left with the text. Their ends are word boundaries, which a run of
@@ -193,10 +196,7 @@ void CollapseRepeats(NormalizedText* out) {
     r += len;
   }
   while (je < joined.size()) joined[je++].second = static_cast<uint32_t>(w);
-  text.resize(w);
-  out->orig_begin.resize(w);
-  out->orig_end.resize(w);
-  out->runs.resize(w);
+  out->resize(w);
 }
 
 #if defined(__SSE2__)
@@ -255,14 +255,7 @@ bool AssembleCollapsed(const char* g, size_t n, const StoredRanges& ranges, Norm
   // The output is never longer than the folded text; CopyPlainWords may write 16 bytes
   // past that. Trimmed at the end.
   constexpr size_t kSlack = 16;
-  out->text.resize(n + kSlack);
-  out->orig_begin.resize(n + kSlack);
-  out->orig_end.resize(n + kSlack);
-  out->runs.resize(n + kSlack);
-  char* text = out->text.data();
-  uint32_t* begins = out->orig_begin.data();
-  uint32_t* ends = out->orig_end.data();
-  uint8_t* runs = out->runs.data();
+  const auto [text, begins, ends, runs] = SizeOutput(out, n + kSlack);
   size_t k = 0;
   uint32_t run_count = 0;  // one-character words in a row, as in Assemble
   bool run_has_letter = false;
@@ -323,10 +316,7 @@ bool AssembleCollapsed(const char* g, size_t n, const StoredRanges& ranges, Norm
     run_has_letter = letter;
   }
   if (run_count >= 3 && run_has_letter) return false;
-  out->text.resize(k);
-  out->orig_begin.resize(k);
-  out->orig_end.resize(k);
-  out->runs.resize(k);
+  out->resize(k);
   return true;
 }
 
@@ -440,14 +430,7 @@ bool AssembleAscii(const char* g, size_t n, NormalizedText* out) {
   // Room for: a begin past the last kept byte, 16-byte steps over the maps, and 64 bytes
   // of ' ' after the text for HasThreeOneByteWords. Trimmed at the end.
   constexpr size_t kSlack = 80;
-  out->text.resize(n + kSlack);
-  out->orig_begin.resize(n + kSlack);
-  out->orig_end.resize(n + kSlack);
-  out->runs.resize(n + kSlack);
-  char* text = out->text.data();
-  uint32_t* begins = out->orig_begin.data();
-  uint32_t* ends = out->orig_end.data();
-  uint8_t* runs = out->runs.data();
+  const auto [text, begins, ends, runs] = SizeOutput(out, n + kSlack);
 
   size_t k = 0;
   uint64_t sep_before = 1;  // leading separators are dropped like any but a run's first
@@ -511,10 +494,7 @@ bool AssembleAscii(const char* g, size_t n, NormalizedText* out) {
     ends[i] = begins[i + 1];
     runs[i] = text[i] == ' ' ? 1 : static_cast<uint8_t>(std::min<uint32_t>(255, ends[i] - begins[i]));
   }
-  out->text.resize(k);
-  out->orig_begin.resize(k);
-  out->orig_end.resize(k);
-  out->runs.resize(k);
+  out->resize(k);
   return true;
 }
 

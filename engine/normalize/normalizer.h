@@ -79,6 +79,13 @@ struct NormalizedText {
   std::pair<uint32_t, uint32_t> ToOriginal(uint32_t b, uint32_t e) const {
     return {orig_begin[b], orig_end[e - 1]};
   }
+  // Sets text and the three per-byte arrays to `size` entries; new entries are unset.
+  void resize(size_t size) {
+    text.resize(size);
+    orig_begin.resize(size);
+    orig_end.resize(size);
+    runs.resize(size);
+  }
   void clear() {
     text.clear();
     orig_begin.clear();
