@@ -97,6 +97,17 @@ inline bool IsLeetable(uint8_t cls) { return cls >= kDigit; }
 inline bool IsWordClass(uint8_t cls) { return cls >= kLetter; }
 
 #if defined(__SSE2__)
+// 0xFF in each lane of x holding a leetable byte (signed compares: bytes >= 0x80 are
+// negative, below '0').
+inline __m128i LeetableLanes(__m128i x) {
+  const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                                      _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), x));
+  const __m128i symbol = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('$')), _mm_cmpeq_epi8(x, _mm_set1_epi8('!'))),
+      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('|')), _mm_cmpeq_epi8(x, _mm_set1_epi8('@'))));
+  return _mm_or_si128(digit, symbol);
+}
+
 // kFirstWrite over in[0, 16) into out[0, 16) (in == out allowed): ASCII letters lowered,
 // separators ' ', line breaks '\n', digits, '$', '!', '|', '@' and non-ASCII bytes as
 // they are. Returns the bitmask of the leetable bytes among them.
@@ -106,14 +117,9 @@ inline uint32_t FirstWrite16(const char* in, char* out) {
   // Signed compares: a byte >= 0x80 is negative, so it is none of these.
   const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(y, _mm_set1_epi8('a' - 1)),
                                        _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), y));
-  const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
-                                      _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), x));
   const __m128i line_break = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('\n' - 1)),
                                            _mm_cmpgt_epi8(_mm_set1_epi8('\r' + 1), x));
-  const __m128i symbol = _mm_or_si128(
-      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('$')), _mm_cmpeq_epi8(x, _mm_set1_epi8('!'))),
-      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('|')), _mm_cmpeq_epi8(x, _mm_set1_epi8('@'))));
-  const __m128i leetable = _mm_or_si128(digit, symbol);
+  const __m128i leetable = LeetableLanes(x);
   const __m128i as_is = _mm_or_si128(leetable, _mm_cmplt_epi8(x, _mm_setzero_si128()));
   const __m128i separator =
       _mm_andnot_si128(_mm_or_si128(_mm_or_si128(letter, as_is), line_break), _mm_set1_epi8(-1));
@@ -126,13 +132,8 @@ inline uint32_t FirstWrite16(const char* in, char* out) {
 
 // The bitmask of the leetable bytes of p[0, 16).
 inline uint32_t Leetable16(const char* p) {
-  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
-                                      _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), x));
-  const __m128i symbol = _mm_or_si128(
-      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('$')), _mm_cmpeq_epi8(x, _mm_set1_epi8('!'))),
-      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('|')), _mm_cmpeq_epi8(x, _mm_set1_epi8('@'))));
-  return static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(digit, symbol)));
+  return static_cast<uint32_t>(
+      _mm_movemask_epi8(LeetableLanes(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)))));
 }
 #endif
 
