@@ -26,7 +26,16 @@ struct IdentityRanges {
   uint32_t begin(size_t i) const { return static_cast<uint32_t>(i); }
   uint32_t end(size_t i) const { return static_cast<uint32_t>(i + 1); }
   void CopyTo(size_t j, size_t len, uint32_t* b, uint32_t* e) const {
-    for (size_t x = 0; x < len; ++x) {
+    size_t x = 0;
+#if defined(__SSE2__)
+    __m128i v = _mm_add_epi32(_mm_set1_epi32(static_cast<int>(j)), _mm_setr_epi32(0, 1, 2, 3));
+    for (; x + 4 <= len; x += 4) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(b + x), v);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(e + x), _mm_add_epi32(v, _mm_set1_epi32(1)));
+      v = _mm_add_epi32(v, _mm_set1_epi32(4));
+    }
+#endif
+    for (; x < len; ++x) {
       b[x] = static_cast<uint32_t>(j + x);
       e[x] = static_cast<uint32_t>(j + x + 1);
     }
@@ -523,8 +532,7 @@ struct Normalizer::Impl {
     Reserve(n);
     size_t pos = 0;
     while (pos < n) {
-      size_t ascii_end = pos;
-      while (ascii_end < n && static_cast<unsigned char>(in[ascii_end]) < 0x80) ++ascii_end;
+      const size_t ascii_end = pos + AsciiPrefixLength(in.substr(pos));
       if (ascii_end > pos) {
         const size_t len = ascii_end - pos;
         Reserve(k + len);

@@ -38,4 +38,7 @@ inline uint32_t Utf8SequenceLength(unsigned char lead) {
 // True when every byte of `text` is below 0x80. Scans 32 bytes at a time, then eight.
 bool IsAscii(std::string_view text);
 
+// The number of bytes below 0x80 at the start of `text`. Scans 16 bytes at a time.
+size_t AsciiPrefixLength(std::string_view text);
+
 }  // namespace decorum

@@ -57,6 +57,23 @@ TEST(Utf8Test, AppendRoundTrips) {
   }
 }
 
+TEST(Utf8Test, AsciiPrefixLength) {
+  EXPECT_EQ(AsciiPrefixLength(""), 0u);
+  EXPECT_EQ(AsciiPrefixLength("abc"), 3u);
+  EXPECT_EQ(AsciiPrefixLength("\xC3\xA9t\xC3\xA9"), 0u);
+  // The first high byte at every position of texts that take the 16- and 1-byte steps.
+  for (size_t len : {1u, 15u, 16u, 17u, 31u, 32u, 33u, 70u}) {
+    const std::string ascii(len, 'x');
+    EXPECT_EQ(AsciiPrefixLength(ascii), len);
+    for (size_t at = 0; at < len; ++at) {
+      std::string t = ascii;
+      t[at] = '\x80';
+      if (at + 1 < len) t[at + 1] = '\xFF';  // later high bytes do not matter
+      EXPECT_EQ(AsciiPrefixLength(t), at) << len << " at " << at;
+    }
+  }
+}
+
 TEST(Utf8Test, IsAscii) {
   EXPECT_TRUE(IsAscii(""));
   EXPECT_TRUE(IsAscii("plain text, long enough to cover a few words"));
