@@ -476,7 +476,10 @@ bool AssembleAscii(const char* g, size_t n, NormalizedText* out) {
   begins[k] = last_end;
   size_t i = 0;
 #if defined(__SSE2__)
-  for (; i < k; i += 16) {  // up to 15 bytes past k: slack, trimmed below
+  // A length is at most n. Below 2^31 the packs' signed saturation caps it at 255; a
+  // longer comment (up to the 4 GiB Normalize accepts) takes the byte loop below.
+  const bool packs_cap = n < (size_t{1} << 31);
+  for (; packs_cap && i < k; i += 16) {  // up to 15 bytes past k: slack, trimmed below
     __m128i len[4];
     #pragma GCC unroll 4
     for (int q = 0; q < 4; ++q) {
@@ -484,12 +487,6 @@ bool AssembleAscii(const char* g, size_t n, NormalizedText* out) {
       const __m128i e = _mm_loadu_si128(reinterpret_cast<const __m128i*>(begins + i + 4 * q + 1));
       _mm_storeu_si128(reinterpret_cast<__m128i*>(ends + i + 4 * q), e);
       len[q] = _mm_sub_epi32(e, b);
-    }
-    // Lengths are 1 .. n < 2^32: those above 255 become 255 before the packs, whose
-    // saturation is signed (a length of 2^31 or more would read as negative).
-    for (__m128i& l : len) {
-      const __m128i small = _mm_cmpeq_epi32(_mm_srli_epi32(l, 8), _mm_setzero_si128());
-      l = _mm_or_si128(_mm_and_si128(small, l), _mm_andnot_si128(small, _mm_set1_epi32(255)));
     }
     const __m128i capped =
         _mm_packus_epi16(_mm_packs_epi32(len[0], len[1]), _mm_packs_epi32(len[2], len[3]));
