@@ -42,17 +42,66 @@ struct Line {
                            // trailing '\r'), even when too_long; == bytes.size() otherwise
   // At least kLinePadding readable bytes follow `bytes` in memory (whatever they hold):
   // the JSON decoder then parses the line where it lies instead of copying it first.
-  // Set by holders of lines that can promise it (the batch scorer's batches); never by
-  // LineReader, whose buffer ends where the line may.
+  // Set by holders of lines that can promise it: LineReader and LineBlockCursor (their
+  // buffers keep the padding after the last byte read), not the daemon's LineSplitter.
   bool padded = false;
 };
 
 // What Line::padded promises: simdjson's SIMDJSON_PADDING (comment_decoder.cc checks).
 inline constexpr size_t kLinePadding = 64;
 
+// A run of whole input lines in the buffer that holds them, handed over by
+// LineReader::NextBlock. The batch scorer passes blocks to its workers, which split
+// them (LineBlockCursor) and parse each line where it lies: the reading thread touches
+// each byte only to find the block's last '\n' and to count lines, instead of splitting
+// and copying every line itself.
+struct LineBlock {
+  // The lines are buffer[begin, end): `lines` of them, each ended by '\n' except a last
+  // line of the input that has none. At least kLinePadding readable bytes follow `end`
+  // (unless `skipped`: such a block has no bytes).
+  // NextBlock takes the buffer it finds here as the reader's next one (reusing its
+  // allocation) and leaves the block's in its place, so keep a block's buffer around
+  // rather than freeing it. Once handed out a block shares nothing with the reader:
+  // another thread may read it while the reader goes on.
+  std::string buffer;
+  size_t begin = 0;
+  size_t end = 0;
+  uint64_t first_number = 0;  // number of the block's first line (1-based)
+  uint64_t lines = 0;
+  // Set when the block is one line too long to buffer, which the reader counted and
+  // dropped chunk by chunk: lines == 1, begin == end, and this is its full length
+  // (Line::length).
+  bool skipped = false;
+  uint64_t skipped_length = 0;
+
+  // Drops the first min(n, lines) lines (a resumed run skips lines that already have
+  // records) and returns how many were dropped.
+  uint64_t DropFront(uint64_t n);
+};
+
+// Cuts a LineBlock into Lines, exactly as LineReader::Next returns them: one '\r' before
+// '\n' (and at the end of a last line without '\n') dropped, lines over max_line_bytes
+// marked too_long, every line padded. The block must outlive the cursor and not change.
+class LineBlockCursor {
+ public:
+  LineBlockCursor() = default;  // yields nothing
+  LineBlockCursor(const LineBlock& block, size_t max_line_bytes);
+
+  // Fills *line with the block's next line; false after the last one.
+  bool Next(Line* line);
+
+ private:
+  const LineBlock* block_ = nullptr;
+  size_t pos_ = 0;          // start of the next line in block_->buffer
+  uint64_t remaining_ = 0;  // lines not yet returned
+  uint64_t number_ = 0;     // number of the next line
+  size_t max_line_bytes_ = 0;
+};
+
 // Memory: the buffer holds at most one line of up to max_line_bytes plus one read chunk
-// (1 MiB). A longer line is counted and skipped chunk by chunk without being buffered, so
-// a 5 GiB line costs no more memory than a short one.
+// (256 KiB), and padding. A longer line is counted and skipped chunk by chunk without
+// being buffered, so a 5 GiB line costs no more memory than a short one. Blocks handed
+// out by NextBlock are the caller's memory, one such buffer each.
 class LineReader {
  public:
   // Opens `path` ("-" is standard input) and detects its compression. Fails with a clear
@@ -72,19 +121,30 @@ class LineReader {
   // line->bytes stays valid until the next call to Next().
   bool Next(Line* line);
 
+  // Fills *block with the whole lines read so far (at least one; fewer than all of the
+  // input's only when they fill the buffer), the same lines Next would return, numbered
+  // on from the last block's. Returns false, like Next, at end of input or on an error.
+  // Next and NextBlock draw from the same stream of lines: a caller uses one or the other.
+  bool NextBlock(LineBlock* block);
+
+  LineReader(const LineReader&) = delete;  // Next's cursor points into current_
+  LineReader& operator=(const LineReader&) = delete;
+
   const Status& status() const;
   uint64_t consumed_bytes() const;  // compressed bytes read so far
   uint64_t total_bytes() const;     // size of the input file, 0 when unknown (a pipe)
 
  private:
-  // Moves the partial line to the front of buf_ and reads one more chunk after it.
-  // Returns false at end of input or on an error (then eof_ is set).
+  // Moves the partial line to the front of buf_ and reads one more chunk after it,
+  // keeping kLinePadding bytes of buf_ after end_. Returns false at end of input or on
+  // an error (then eof_ is set).
   bool Fill();
-  // Numbers the line [start, start+len) and describes it in *line.
-  bool Emit(const char* start, size_t len, Line* line);
+  // Hands buf_[pos_, block_end), `lines` lines, to *block by swapping buffers with it;
+  // the partial line after block_end moves to the front of the reader's new buffer.
+  bool HandOff(size_t block_end, uint64_t lines, LineBlock* block);
   // Counts the rest of an over-long line, whose first bytes are buf_[pos_, end_), reading
-  // and dropping chunks until its '\n'.
-  bool SkipLongLine(Line* line);
+  // and dropping chunks until its '\n', and describes it in *block.
+  bool SkipLongLine(LineBlock* block);
 
   std::unique_ptr<ByteSource> source_;
   size_t max_line_bytes_;
@@ -94,7 +154,9 @@ class LineReader {
   size_t end_ = 0;   // end of valid data in buf_
   size_t scan_ = 0;  // buf_[pos_, scan_) is known to hold no '\n'
   bool eof_ = false;
-  uint64_t line_no_ = 0;
+  uint64_t line_no_ = 0;  // lines handed out so far
+  LineBlock current_;     // Next: the block being returned line by line
+  LineBlockCursor cursor_;
 };
 
 // Makes a ByteSource over bytes already in memory, detecting gzip/zstd like Open().

@@ -18,25 +18,15 @@
 namespace decorum {
 namespace {
 
-constexpr size_t kLinesPerBatch = 1024;
-constexpr size_t kBytesPerBatch = 1 << 20;
-
-// A batch of input lines, copied out of the reader's buffer, and the records they gave.
+// A batch: a block of whole input lines as the reader read them (workers split the
+// lines themselves, where they lie), and the records they gave.
 struct Batch {
-  struct Slot {
-    size_t offset = 0;
-    Line line;  // line.bytes is re-pointed into `data` by the worker
-  };
   uint64_t seq = 0;
-  std::string data;
-  std::vector<Slot> slots;
+  LineBlock block;
   std::string out;
 
-  void clear() {
-    data.clear();
-    slots.clear();
-    out.clear();
-  }
+  // The block's buffer is kept: the reader's next NextBlock reuses its allocation.
+  void clear() { out.clear(); }
 };
 
 // The hand-off between reader, workers and writer. One mutex, taken once per batch.
@@ -180,34 +170,23 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
         break;
       }
       LineReader& lr = **opened;
-      Line line;
       Batch* batch = nullptr;
-      bool more = true;
-      while (more) {
+      for (;;) {
         batch = queue.AcquireFree();
         if (!batch) break;
-        batch->seq = seq;
-        while (batch->slots.size() < kLinesPerBatch && batch->data.size() < kBytesPerBatch) {
-          more = lr.Next(&line);
-          if (!more) break;
-          if (to_skip > 0) {
-            --to_skip;
-            continue;
-          }
-          batch->slots.push_back({batch->data.size(), line});
-          batch->data.append(line.bytes);
-        }
-        // Every line is followed by kLinePadding readable bytes (the next lines, then
-        // these): the workers' decoders parse them in place.
-        batch->data.append(kLinePadding, '\0');
+        bool more;
+        do {
+          more = lr.NextBlock(&batch->block);
+          if (more && to_skip > 0) to_skip -= batch->block.DropFront(to_skip);
+        } while (more && batch->block.lines == 0);
         consumed.store(consumed_before + lr.consumed_bytes(), std::memory_order_relaxed);
-        if (batch->slots.empty()) {
+        if (!more) {
           queue.Recycle(batch);
           break;
         }
+        batch->seq = seq++;
         queue.CountProduced();
         queue.PushWork(batch);
-        ++seq;
       }
       consumed_before += lr.consumed_bytes();
       if (!lr.status().ok()) {
@@ -230,11 +209,11 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
   for (size_t w = 0; w < options_.threads; ++w) {
     workers.emplace_back([&, w] {
       Moderator moderator(gen_, options_.field_map, options_.max_line_bytes, options_.plugins);
+      Line line;
       while (Batch* b = queue.PopWork()) {
-        for (auto& slot : b->slots) {
-          slot.line.bytes = std::string_view(b->data).substr(slot.offset, slot.line.bytes.size());
-          slot.line.padded = true;
-          moderator.ModerateLine(slot.line, slot.line.number, &b->out, &worker_stats[w]);
+        LineBlockCursor lines(b->block, options_.max_line_bytes);
+        while (lines.Next(&line)) {
+          moderator.ModerateLine(line, line.number, &b->out, &worker_stats[w]);
         }
         queue.PushDone(b);
       }
@@ -258,7 +237,7 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
         if (!fs.ok()) {
           write_status = Status::IoError(
               fs.message() + "; stopped before writing the records of lines " +
-              std::to_string(b->slots.front().line.number) + " and later");
+              std::to_string(b->block.first_number) + " and later");
           queue.Recycle(b);
           queue.Abort();
           break;
@@ -270,7 +249,7 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
         queue.Abort();
         break;
       }
-      progress.comments += b->slots.size();
+      progress.comments += b->block.lines;
       queue.Recycle(b);
       ++next;
     } else if (!timed_out) {

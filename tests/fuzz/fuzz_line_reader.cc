@@ -1,13 +1,15 @@
 // Fuzz target: LineReader over arbitrary bytes (plain, or gzip / zstd when the bytes
 // start with their magic), with a small max_line_bytes so over-long lines are common.
 //
-// The same bytes are read twice: once through MakeMemorySource, which hands the reader
-// everything at once, and once through a source that delivers only a few bytes per
-// Read() (like a slow pipe), so every chunk boundary in the decompressors and the line
-// splitter is crossed. Both reads must give the same lines and the same final status.
-// Each line must also keep its contract from line_reader.h: consecutive numbers, no '\n'
-// inside, bytes empty exactly when too long, length == bytes.size() otherwise, and no
-// line longer than max_line_bytes handed out.
+// The same bytes are read twice: line by line (Next) through MakeMemorySource, which
+// hands the reader everything at once, and block by block (NextBlock, split by
+// LineBlockCursor, the batch scorer's way) through a source that delivers only a few
+// bytes per Read() (like a slow pipe), so every chunk boundary in the decompressors and
+// the line splitter is crossed. Both reads must give the same lines and the same final
+// status. Each line must also keep its contract from line_reader.h: consecutive numbers,
+// no '\n' inside, bytes empty exactly when too long, length == bytes.size() otherwise,
+// and no line longer than max_line_bytes handed out; each block its own: numbers running
+// on, at least one line, kLinePadding bytes after its end.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -52,27 +54,61 @@ struct Result {
   std::abort();
 }
 
-Result ReadAll(std::unique_ptr<decorum::ByteSource> source, size_t max_line_bytes) {
+// Checks one line's contract and records it. False once kMaxTotalBytes is passed.
+bool Take(const decorum::Line& line, size_t max_line_bytes, uint64_t* total, Result* r) {
+  if (line.number != r->lines.size() + 1) Fail("line numbers are not consecutive", line.number);
+  if (line.bytes.find('\n') != std::string_view::npos) Fail("'\\n' inside a line", line.number);
+  if (line.too_long) {
+    if (!line.bytes.empty()) Fail("too-long line with bytes", line.number);
+    if (line.length <= max_line_bytes) Fail("too_long but length within the limit", line.number);
+  } else {
+    if (line.length != line.bytes.size()) Fail("length != bytes.size()", line.number);
+    if (line.bytes.size() > max_line_bytes) Fail("line over max_line_bytes", line.number);
+  }
+  r->lines.push_back({std::string(line.bytes), line.number, line.too_long, line.length});
+  *total += line.length + 1;
+  if (*total > kMaxTotalBytes) {
+    r->truncated = true;
+    return false;
+  }
+  return true;
+}
+
+Result ReadByLine(std::unique_ptr<decorum::ByteSource> source, size_t max_line_bytes) {
   decorum::LineReader reader(std::move(source), max_line_bytes, 0);
   Result r;
   decorum::Line line;
   uint64_t total = 0;
   while (reader.Next(&line)) {
-    if (line.number != r.lines.size() + 1) Fail("line numbers are not consecutive", line.number);
-    if (line.bytes.find('\n') != std::string_view::npos) Fail("'\\n' inside a line", line.number);
-    if (line.too_long) {
-      if (!line.bytes.empty()) Fail("too-long line with bytes", line.number);
-      if (line.length <= max_line_bytes) Fail("too_long but length within the limit", line.number);
-    } else {
-      if (line.length != line.bytes.size()) Fail("length != bytes.size()", line.number);
-      if (line.bytes.size() > max_line_bytes) Fail("line over max_line_bytes", line.number);
+    if (!Take(line, max_line_bytes, &total, &r)) return r;
+  }
+  r.ok = reader.status().ok();
+  r.message = reader.status().message();
+  return r;
+}
+
+// Two blocks in turn, like batches whose buffers go back to the reader.
+Result ReadByBlock(std::unique_ptr<decorum::ByteSource> source, size_t max_line_bytes) {
+  decorum::LineReader reader(std::move(source), max_line_bytes, 0);
+  Result r;
+  decorum::LineBlock blocks[2];
+  uint64_t total = 0;
+  for (size_t i = 0; reader.NextBlock(&blocks[i % 2]); ++i) {
+    const decorum::LineBlock& block = blocks[i % 2];
+    if (block.first_number != r.lines.size() + 1) Fail("block numbers do not run on", block.first_number);
+    if (block.lines == 0) Fail("empty block", block.first_number);
+    if (!block.skipped && block.buffer.size() < block.end + decorum::kLinePadding) {
+      Fail("block without padding", block.first_number);
     }
-    r.lines.push_back({std::string(line.bytes), line.number, line.too_long, line.length});
-    total += line.length + 1;
-    if (total > kMaxTotalBytes) {
-      r.truncated = true;
-      return r;
+    decorum::LineBlockCursor cursor(block, max_line_bytes);
+    decorum::Line line;
+    uint64_t lines = 0;
+    while (cursor.Next(&line)) {
+      if (!line.padded) Fail("block line not padded", line.number);
+      if (!Take(line, max_line_bytes, &total, &r)) return r;
+      ++lines;
     }
+    if (lines != block.lines) Fail("block line count differs from its lines", block.first_number);
   }
   r.ok = reader.status().ok();
   r.message = reader.status().message();
@@ -94,13 +130,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   // Both knobs come from the size (5 and 7 are coprime, so every pair occurs) rather than
   // from header bytes, so the seeds' gzip and zstd magic stays at offset 0. Each reader
-  // allocates a 1 MiB chunk buffer, which is what makes this target slow under ASan, so
-  // only two readers run per input.
+  // allocates a 256 KiB chunk buffer, which is what makes this target slow under ASan,
+  // so only two readers run per input.
   const size_t max_line_bytes = size % 5 == 0 ? 0 : kMaxLineBytes;
   const size_t max_read = 1 + size % 7;  // bytes per Read() of the trickling source
 
-  Result whole = ReadAll(decorum::MakeMemorySource(bytes), max_line_bytes);
-  Result trickle = ReadAll(std::make_unique<decorum::AutoDecompressSource>(
+  Result whole = ReadByLine(decorum::MakeMemorySource(bytes), max_line_bytes);
+  Result trickle = ReadByBlock(std::make_unique<decorum::AutoDecompressSource>(
                                std::make_unique<decorum::MemorySource>(bytes, max_read), "<fuzz>"),
                            max_line_bytes);
 

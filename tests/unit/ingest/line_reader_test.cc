@@ -47,17 +47,52 @@ OwnedLine Ok(uint64_t number, std::string bytes) {
 
 OwnedLine TooLong(uint64_t number, uint64_t length) { return OwnedLine{"", number, true, length}; }
 
+void CheckAndAppend(const Line& line, std::vector<OwnedLine>* out) {
+  if (line.too_long) {
+    EXPECT_TRUE(line.bytes.empty());
+  } else {
+    EXPECT_EQ(line.length, line.bytes.size());
+  }
+  EXPECT_TRUE(line.padded);
+  out->push_back(OwnedLine{std::string(line.bytes), line.number, line.too_long, line.length});
+}
+
 // Reads every line, checking the Line invariants on the way.
 std::vector<OwnedLine> ReadAll(LineReader& reader) {
   std::vector<OwnedLine> out;
   Line line;
-  while (reader.Next(&line)) {
-    if (line.too_long) {
-      EXPECT_TRUE(line.bytes.empty());
+  while (reader.Next(&line)) CheckAndAppend(line, &out);
+  return out;
+}
+
+// Reads every line the way the batch scorer does: NextBlock into one of three blocks in
+// turn (their buffers are handed back and forth like batches'), split by LineBlockCursor.
+// Checks the block contract: numbers run on, at least one line, a skipped block is one
+// empty range, any other block's bytes are followed by kLinePadding bytes of its buffer.
+std::vector<OwnedLine> ReadAllBlocks(LineReader& reader, size_t max_line) {
+  std::vector<OwnedLine> out;
+  LineBlock blocks[3];
+  uint64_t next_number = 1;
+  for (size_t i = 0; reader.NextBlock(&blocks[i % 3]); ++i) {
+    const LineBlock& block = blocks[i % 3];
+    EXPECT_EQ(block.first_number, next_number);
+    EXPECT_GE(block.lines, 1u);
+    EXPECT_LE(block.begin, block.end);
+    if (block.skipped) {
+      EXPECT_EQ(block.lines, 1u);
+      EXPECT_EQ(block.begin, block.end);
     } else {
-      EXPECT_EQ(line.length, line.bytes.size());
+      EXPECT_GE(block.buffer.size(), block.end + kLinePadding);
     }
-    out.push_back(OwnedLine{std::string(line.bytes), line.number, line.too_long, line.length});
+    next_number += block.lines;
+    LineBlockCursor cursor(block, max_line);
+    Line line;
+    uint64_t lines = 0;
+    while (cursor.Next(&line)) {
+      CheckAndAppend(line, &out);
+      ++lines;
+    }
+    EXPECT_EQ(lines, block.lines);
   }
   return out;
 }
@@ -83,12 +118,16 @@ class MemoryReader {
 
 // Checks that `data` reads as `expected`, whole and as a pipe trickling a few bytes at a
 // time (which puts every chunk boundary inside lines, CRLFs and compressed blocks).
+// Both by line (Next) and by block (NextBlock).
 void ExpectLines(const std::string& data, size_t max_line, const std::vector<OwnedLine>& expected) {
   for (size_t max_read : {SIZE_MAX, size_t{1}, size_t{3}, size_t{4096}}) {
     SCOPED_TRACE("max_read=" + std::to_string(max_read));
     MemoryReader reader(data, max_line, max_read);
     EXPECT_EQ(ReadAll(*reader), expected);
     EXPECT_TRUE(reader->status().ok()) << reader->status().ToString();
+    MemoryReader by_block(data, max_line, max_read);
+    EXPECT_EQ(ReadAllBlocks(*by_block, max_line), expected);
+    EXPECT_TRUE(by_block->status().ok()) << by_block->status().ToString();
   }
 }
 
@@ -232,9 +271,14 @@ TEST(LineReaderTest, HugeLineIsSkippedAndNextLineIsRead) {
     EXPECT_EQ(ReadAll(*reader), expected);
     EXPECT_TRUE(reader->status().ok());
   }
-  // The same through both decompressors.
+  // The same through both decompressors, and by block.
   EXPECT_EQ(ReadAll(*MemoryReader(Gzip(data), kMiB)), expected);
   EXPECT_EQ(ReadAll(*MemoryReader(Zstd(data), kMiB)), expected);
+  for (size_t max_read : {SIZE_MAX, size_t{65536}}) {
+    MemoryReader reader(data, kMiB, max_read);
+    EXPECT_EQ(ReadAllBlocks(*reader, kMiB), expected);
+    EXPECT_TRUE(reader->status().ok());
+  }
 }
 
 TEST(LineReaderTest, HugeLastLineWithoutNewlineIsTooLong) {
@@ -333,10 +377,77 @@ TEST(LineReaderTest, ReadErrorWhileSkippingHugeLine) {
 }
 
 TEST(LineReaderTest, ManyLinesAcrossChunks) {
-  const std::string data = ManyLines(200000);  // ~6 MiB: several 1 MiB chunks
+  const std::string data = ManyLines(200000);  // ~6 MiB: many 256 KiB chunks
   MemoryReader reader(data, kMiB);
   EXPECT_EQ(ReadAll(*reader), ManyLinesExpected(200000));
   EXPECT_EQ(reader->consumed_bytes(), data.size());
+  MemoryReader by_block(data, kMiB);
+  EXPECT_EQ(ReadAllBlocks(*by_block, kMiB), ManyLinesExpected(200000));
+  EXPECT_EQ(by_block->consumed_bytes(), data.size());
+}
+
+// Runs of '\n' longer than the block counter's 255 steps of 16 bytes (4080), and at
+// several alignments: the next block's numbers depend on the count being exact.
+TEST(LineReaderTest, DenseNewlinesAreCountedExactly) {
+  for (size_t lead : {size_t{0}, size_t{1}, size_t{7}, size_t{15}}) {
+    SCOPED_TRACE("lead=" + std::to_string(lead));
+    std::string data(lead, 'x');
+    for (size_t run : {size_t{16}, size_t{4079}, size_t{4080}, size_t{4081}, size_t{70001}}) {
+      data += std::string(run, '\n') + "y" + std::to_string(run);
+    }
+    data += '\n';
+    std::vector<OwnedLine> expected;  // split on '\n': no '\r', nothing over the limit
+    size_t start = 0;
+    for (size_t nl; (nl = data.find('\n', start)) != std::string::npos; start = nl + 1) {
+      expected.push_back(Ok(expected.size() + 1, data.substr(start, nl - start)));
+    }
+    for (size_t max_read : {SIZE_MAX, size_t{4097}}) {
+      MemoryReader reader(data, 100, max_read);
+      EXPECT_EQ(ReadAllBlocks(*reader, 100), expected);
+    }
+  }
+}
+
+TEST(LineBlockTest, DropFrontSkipsWholeLines) {
+  MemoryReader reader("a\nb\r\n\nc\nlast", 100);
+  LineBlock block;
+  ASSERT_TRUE(reader->NextBlock(&block));  // the lines up to the last '\n'
+  ASSERT_EQ(block.lines, 4u);
+  EXPECT_EQ(block.DropFront(0), 0u);
+  EXPECT_EQ(block.DropFront(2), 2u);
+  EXPECT_EQ(block.first_number, 3u);
+  EXPECT_EQ(block.lines, 2u);
+  std::vector<OwnedLine> out;
+  LineBlockCursor cursor(block, 100);
+  for (Line line; cursor.Next(&line);) CheckAndAppend(line, &out);
+  EXPECT_EQ(out, (std::vector<OwnedLine>{Ok(3, ""), Ok(4, "c")}));
+  // More than it holds: drops what there is, a last line without '\n' included.
+  ASSERT_TRUE(reader->NextBlock(&block));
+  EXPECT_EQ(block.first_number, 5u);
+  EXPECT_EQ(block.DropFront(10), 1u);
+  EXPECT_EQ(block.lines, 0u);
+  EXPECT_EQ(block.first_number, 6u);
+  EXPECT_EQ(block.begin, block.end);
+  Line line;
+  EXPECT_FALSE(LineBlockCursor(block, 100).Next(&line));
+  EXPECT_FALSE(reader->NextBlock(&block));
+}
+
+TEST(LineBlockTest, DropFrontSkipsAnOverLongLine) {
+  MemoryReader reader("a\n" + std::string(3 * kMiB, 'z') + "\nb\n", kMiB);
+  LineBlock block;
+  ASSERT_TRUE(reader->NextBlock(&block));
+  EXPECT_FALSE(block.skipped);
+  EXPECT_EQ(block.lines, 1u);
+  ASSERT_TRUE(reader->NextBlock(&block));
+  ASSERT_TRUE(block.skipped);
+  EXPECT_EQ(block.skipped_length, 3 * kMiB);
+  EXPECT_EQ(block.first_number, 2u);
+  EXPECT_EQ(block.DropFront(5), 1u);
+  EXPECT_EQ(block.lines, 0u);
+  ASSERT_TRUE(reader->NextBlock(&block));
+  EXPECT_EQ(block.first_number, 3u);
+  EXPECT_EQ(block.lines, 1u);
 }
 
 // --- Files ------------------------------------------------------------------------------

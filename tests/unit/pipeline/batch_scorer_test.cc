@@ -57,6 +57,12 @@ class BatchScorerTest : public ::testing::Test {
     BatchOptions opts;
     opts.threads = threads;
     opts.max_line_bytes = max_line_bytes;
+    return Run(opts, inputs, stats, status, progress);
+  }
+
+  std::string Run(const BatchOptions& opts, const std::vector<std::string>& inputs,
+                  RunStats* stats, Status* status = nullptr,
+                  std::vector<BatchProgress>* progress = nullptr) {
     BatchScorer scorer(gen_, opts);
     if (progress) scorer.set_progress([progress](const BatchProgress& p) { progress->push_back(p); });
     std::FILE* f = std::tmpfile();
@@ -201,7 +207,7 @@ TEST_F(BatchScorerTest, OutputIdenticalForAnyThreadCount) {
   };
   std::mt19937 rng(42);
   std::string input;
-  const int kLines = 4500;
+  const int kLines = 9000;  // several 256 KiB blocks
   for (int i = 1; i <= kLines; ++i) {
     const uint32_t r = rng() % 100;
     if (r < 3) {
@@ -253,6 +259,46 @@ TEST_F(BatchScorerTest, OutputIdenticalForAnyThreadCount) {
     EXPECT_EQ(progress.back().comments, static_cast<uint64_t>(kLines));
     EXPECT_EQ(progress.back().total_bytes, input.size());
   }
+}
+
+// Resuming (skip_lines): the first lines are read but neither scored nor written, also
+// when they end inside a later block of the input (each ~256 KiB); asking to skip more
+// lines than the inputs have is an error that says so.
+TEST_F(BatchScorerTest, SkipLinesDropsTheFirstRecordsAcrossBlocks) {
+  std::string input;
+  const uint64_t kLines = 6000;  // ~0.7 MB: three blocks
+  for (uint64_t i = 1; i <= kLines; ++i) {
+    input += "{\"id\":" + std::to_string(i) + ",\"text\":\"" + (i % 3 ? "hello" : "you idiot") +
+             " number " + std::to_string(i) + " " + std::string(60, 'z') + "\"}\n";
+  }
+  const std::string a = dir_.Write("skip-a.ndjson", input);
+  const std::string b = dir_.Write("skip-b.ndjson", "{\"id\":\"b1\",\"text\":\"idiot\"}\n");
+  const std::vector<std::string> all = Lines(Reference(a) + Reference(b));
+  ASSERT_EQ(all.size(), kLines + 1);
+  for (uint64_t skip : {uint64_t{0}, uint64_t{1}, uint64_t{2700}, uint64_t{4500}, kLines - 1,
+                        kLines, kLines + 1}) {
+    for (size_t threads : {1, 2}) {
+      SCOPED_TRACE("skip=" + std::to_string(skip) + " threads=" + std::to_string(threads));
+      BatchOptions opts;
+      opts.threads = threads;
+      opts.skip_lines = skip;
+      RunStats stats;
+      const auto lines = Lines(Run(opts, {a, b}, &stats));
+      EXPECT_EQ(lines, std::vector<std::string>(all.begin() + skip, all.end()));
+      EXPECT_EQ(stats.comments, kLines + 1 - skip);
+    }
+  }
+  BatchOptions opts;
+  opts.threads = 2;
+  opts.skip_lines = kLines + 2;
+  RunStats stats;
+  Status status;
+  EXPECT_EQ(Run(opts, {a, b}, &stats, &status), "");
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("cannot resume"), std::string::npos) << status.message();
+  EXPECT_NE(status.message().find("only " + std::to_string(kLines + 1) + " lines"),
+            std::string::npos)
+      << status.message();
 }
 
 }  // namespace
