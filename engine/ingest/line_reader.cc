@@ -194,11 +194,11 @@ bool LineBlockCursor::Next(Line* line) {
   if (remaining_ == 0) return false;
   --remaining_;
   line->number = number_++;
-  line->padded = true;
   if (block_->skipped) {
     line->bytes = std::string_view();
     line->too_long = true;
     line->length = block_->skipped_length;
+    line->padded = false;
     return true;
   }
   const char* const start = block_->buffer.data() + pos_;
@@ -210,6 +210,7 @@ bool LineBlockCursor::Next(Line* line) {
   line->length = len;
   line->too_long = len > max_line_bytes_;
   line->bytes = line->too_long ? std::string_view() : std::string_view(start, len);
+  line->padded = !line->too_long;
   return true;
 }
 

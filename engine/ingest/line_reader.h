@@ -81,7 +81,8 @@ struct LineBlock {
 
 // Cuts a LineBlock into Lines, exactly as LineReader::Next returns them: one '\r' before
 // '\n' (and at the end of a last line without '\n') dropped, lines over max_line_bytes
-// marked too_long, every line padded. The block must outlive the cursor and not change.
+// marked too_long, every other line padded. The block must outlive the cursor and not
+// change.
 class LineBlockCursor {
  public:
   LineBlockCursor() = default;  // yields nothing

@@ -104,7 +104,7 @@ Result ReadByBlock(std::unique_ptr<decorum::ByteSource> source, size_t max_line_
     decorum::Line line;
     uint64_t lines = 0;
     while (cursor.Next(&line)) {
-      if (!line.padded) Fail("block line not padded", line.number);
+      if (line.padded == line.too_long) Fail("padded is not !too_long", line.number);
       if (!Take(line, max_line_bytes, &total, &r)) return r;
       ++lines;
     }

@@ -53,7 +53,7 @@ void CheckAndAppend(const Line& line, std::vector<OwnedLine>* out) {
   } else {
     EXPECT_EQ(line.length, line.bytes.size());
   }
-  EXPECT_TRUE(line.padded);
+  EXPECT_EQ(line.padded, !line.too_long);
   out->push_back(OwnedLine{std::string(line.bytes), line.number, line.too_long, line.length});
 }
 
