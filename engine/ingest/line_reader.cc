@@ -19,10 +19,6 @@ namespace {
 
 // Bytes asked of the source per read: large enough that per-call costs (a syscall, an
 // inflate or ZSTD_decompressStream call) vanish, small enough to stay cache friendly.
-// It is also the size of a block (NextBlock): ~900 comments of a typical dump, enough
-// that handing a block to a worker costs nothing per comment. Larger blocks cost more
-// than they save: each block buffer's pages are faulted in on first use, slow on a VM
-// (2 MiB blocks, 18 MiB in flight on two threads, took ~25 ms a run in page faults).
 constexpr size_t kChunk = size_t{1} << 18;
 
 size_t SaturatingAdd(size_t a, size_t b) {
@@ -53,6 +49,15 @@ uint64_t CountNewlines(const char* p, size_t n) {
   return count;
 }
 
+// The offset in p just past the n-th '\n' of p[from, end). REQUIRES: there are n. Only
+// blocks of tiny lines get here (BlockLimits::max_lines), so one memchr a line will do.
+size_t AfterNewlines(const char* p, size_t from, size_t end, uint64_t n) {
+  for (uint64_t i = 0; i < n; ++i) {
+    from = static_cast<const char*>(std::memchr(p + from, '\n', end - from)) - p + 1;
+  }
+  return from;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path,
@@ -77,30 +82,37 @@ bool LineReader::Next(Line* line) {
   return true;
 }
 
-bool LineReader::NextBlock(LineBlock* block) {
+bool LineReader::NextBlock(LineBlock* block, const BlockLimits& limits) {
   // A pending partial line longer than this cannot fit the limit even once a '\r' before
   // its '\n' is dropped, so it is skipped rather than buffered further.
   const size_t max_pending = SaturatingAdd(max_line_bytes_, 1);
   for (;;) {
+    if (!eof_ && end_ - pos_ < limits.min_bytes) {
+      if (!Fill() && !status().ok()) return false;
+      continue;
+    }
     const char* const base = buf_.data();
     const void* nl = scan_ < end_ ? ::memrchr(base + scan_, '\n', end_ - scan_) : nullptr;
     if (nl != nullptr) {
       // buf_[pos_, scan_) holds no '\n', so only the rest needs counting.
       const size_t block_end = static_cast<const char*>(nl) - base + 1;
-      return HandOff(block_end, CountNewlines(base + scan_, block_end - scan_), block);
+      const uint64_t lines = CountNewlines(base + scan_, block_end - scan_);
+      if (lines <= limits.max_lines) return HandOff(block_end, lines, true, block);
+      const size_t cut = AfterNewlines(base, pos_, block_end, limits.max_lines);
+      return HandOff(cut, limits.max_lines, false, block);
     }
     scan_ = end_;
     const size_t pending = end_ - pos_;
     if (pending > max_pending) return SkipLongLine(block);
     if (eof_) {
       if (pending == 0 || !status().ok()) return false;
-      return HandOff(end_, 1, block);  // the last line, without '\n'
+      return HandOff(end_, 1, true, block);  // the last line, without '\n'
     }
     if (!Fill() && !status().ok()) return false;
   }
 }
 
-bool LineReader::HandOff(size_t block_end, uint64_t lines, LineBlock* block) {
+bool LineReader::HandOff(size_t block_end, uint64_t lines, bool tail_clean, LineBlock* block) {
   std::string& next = block->buffer;  // becomes the reader's buffer
   const size_t tail = end_ - block_end;
   if (next.size() < tail + kLinePadding) next.resize(tail + kLinePadding);
@@ -114,7 +126,8 @@ bool LineReader::HandOff(size_t block_end, uint64_t lines, LineBlock* block) {
   block->skipped_length = 0;
   line_no_ += lines;
   pos_ = 0;
-  end_ = scan_ = tail;  // the tail holds no '\n': block_end follows the last one
+  end_ = tail;
+  scan_ = tail_clean ? tail : 0;
   return true;
 }
 
@@ -151,16 +164,17 @@ bool LineReader::SkipLongLine(LineBlock* block) {
 
 bool LineReader::Fill() {
   if (eof_) return false;
-  // Only a partial line (no '\n') is ever left when we get here, so this moves little.
+  // Little is left when we get here: a partial line, or a block still being gathered
+  // (BlockLimits::min_bytes) after a skipped over-long line.
   if (pos_ > 0) {
     std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
     end_ -= pos_;
     scan_ -= pos_;
     pos_ = 0;
   }
-  // end_ <= max_line_bytes + 1 here (NextBlock skips longer lines), so the buffer never
-  // grows past max_line_bytes + 1 + kChunk + kLinePadding. (std::string's own growth
-  // keeps a long line's chunk-by-chunk growth linear.)
+  // end_ <= max(max_line_bytes + 1, BlockLimits::min_bytes) here (NextBlock skips longer
+  // lines), so the buffer's size stays within that plus kChunk + kLinePadding.
+  // (std::string's own growth keeps a long line's chunk-by-chunk growth linear.)
   const size_t needed = end_ + kChunk + kLinePadding;
   if (buf_.size() < needed) buf_.resize(needed);
   const size_t n = source_->Read(buf_.data() + end_, kChunk);

@@ -79,6 +79,19 @@ struct LineBlock {
   uint64_t DropFront(uint64_t n);
 };
 
+// How LineReader::NextBlock cuts blocks. The defaults hand out whatever whole lines are
+// buffered as soon as there is one.
+struct BlockLimits {
+  // Read until at least this many bytes are buffered (or the input ends) before cutting
+  // a block: a pipe or a decompressor may return a few bytes a read, and each block costs
+  // its consumer a hand-off (and the batch scorer a plugin flush).
+  size_t min_bytes = 0;
+  // Cut a block after this many lines, leaving the rest for the next: bounds what a
+  // consumer produces for one block when the lines are tiny (a record per empty line).
+  // REQUIRES: >= 1.
+  uint64_t max_lines = UINT64_MAX;
+};
+
 // Cuts a LineBlock into Lines, exactly as LineReader::Next returns them: one '\r' before
 // '\n' (and at the end of a last line without '\n') dropped, lines over max_line_bytes
 // marked too_long, every other line padded. The block must outlive the cursor and not
@@ -99,8 +112,8 @@ class LineBlockCursor {
   size_t max_line_bytes_ = 0;
 };
 
-// Memory: the buffer holds at most one line of up to max_line_bytes plus one read chunk
-// (256 KiB), and padding. A longer line is counted and skipped chunk by chunk without
+// Memory: the buffer holds at most one line of up to max_line_bytes (or
+// BlockLimits::min_bytes, if more) plus one read chunk (256 KiB), and padding. A longer line is counted and skipped chunk by chunk without
 // being buffered, so a 5 GiB line costs no more memory than a short one. Blocks handed
 // out by NextBlock are the caller's memory, one such buffer each.
 class LineReader {
@@ -122,11 +135,12 @@ class LineReader {
   // line->bytes stays valid until the next call to Next().
   bool Next(Line* line);
 
-  // Fills *block with the whole lines read so far (at least one; fewer than all of the
-  // input's only when they fill the buffer), the same lines Next would return, numbered
-  // on from the last block's. Returns false, like Next, at end of input or on an error.
-  // Next and NextBlock draw from the same stream of lines: a caller uses one or the other.
-  bool NextBlock(LineBlock* block);
+  // Fills *block with the next whole lines, the same lines Next would return, numbered
+  // on from the last block's: every whole line buffered once `limits.min_bytes` are (or
+  // the input ended), at most `limits.max_lines` of them, at least one. Returns false,
+  // like Next, at end of input or on an error. Next and NextBlock draw from the same
+  // stream of lines: a caller uses one or the other.
+  bool NextBlock(LineBlock* block, const BlockLimits& limits = {});
 
   LineReader(const LineReader&) = delete;  // Next's cursor points into current_
   LineReader& operator=(const LineReader&) = delete;
@@ -141,8 +155,9 @@ class LineReader {
   // an error (then eof_ is set).
   bool Fill();
   // Hands buf_[pos_, block_end), `lines` lines, to *block by swapping buffers with it;
-  // the partial line after block_end moves to the front of the reader's new buffer.
-  bool HandOff(size_t block_end, uint64_t lines, LineBlock* block);
+  // the bytes after block_end move to the front of the reader's new buffer. `tail_clean`:
+  // they hold no '\n' (a partial line), else they are lines left by a cut.
+  bool HandOff(size_t block_end, uint64_t lines, bool tail_clean, LineBlock* block);
   // Counts the rest of an over-long line, whose first bytes are buf_[pos_, end_), reading
   // and dropping chunks until its '\n', and describes it in *block.
   bool SkipLongLine(LineBlock* block);

@@ -2,13 +2,14 @@
 // records in input order.
 //
 // Shape: a reader thread reads the input into batches, each a block of whole lines in
-// the buffer it was read into (LineReader::NextBlock: one read of 256 KiB, ~900 comments
-// of a typical dump); workers (each with its own Moderator) split a batch into lines,
-// parse them where they lie and turn them into its output text; the calling thread
-// writes finished batches strictly in sequence. Threads meet only once per batch, so no
-// lock is taken per comment, the reader does not touch each line, and the output is
-// byte-identical for any thread count. Memory is bounded: at most 4 batches per worker
-// are in flight, each of at most max_line_bytes + 256 KiB.
+// the buffer it was read into (LineReader::NextBlock: at least 256 KiB, ~900 comments of
+// a typical dump, at most 4,096 lines); workers (each with its own Moderator) split a
+// batch into lines, parse them where they lie and turn them into its output text; the
+// calling thread writes finished batches strictly in sequence. Threads meet only once
+// per batch, so no lock is taken per comment, the reader does not touch each line, and
+// the output is byte-identical for any thread count. Memory is bounded: at most 4 batches
+// per worker are in flight, each of at most max(max_line_bytes, 256 KiB) + 256 KiB of
+// input and 4,096 records.
 //
 // Thread safety: Run() is called from one thread; it owns the threads it starts.
 #pragma once

@@ -2,14 +2,17 @@
 // start with their magic), with a small max_line_bytes so over-long lines are common.
 //
 // The same bytes are read twice: line by line (Next) through MakeMemorySource, which
-// hands the reader everything at once, and block by block (NextBlock, split by
-// LineBlockCursor, the batch scorer's way) through a source that delivers only a few
-// bytes per Read() (like a slow pipe), so every chunk boundary in the decompressors and
-// the line splitter is crossed. Both reads must give the same lines and the same final
-// status. Each line must also keep its contract from line_reader.h: consecutive numbers,
-// no '\n' inside, bytes empty exactly when too long, length == bytes.size() otherwise,
-// and no line longer than max_line_bytes handed out; each block its own: numbers running
-// on, at least one line, kLinePadding bytes after its end.
+// hands the reader everything at once, and block by block (NextBlock with a few
+// BlockLimits, split by LineBlockCursor, the batch scorer's way) through a source that
+// delivers only a few bytes per Read() (like a slow pipe), so every chunk boundary in
+// the decompressors and the line splitter is crossed. Both reads must give the same
+// lines and the same final status, and for uncompressed input the lines a plain split
+// gives (both readers share their splitting code). Each line must also keep its contract
+// from line_reader.h: consecutive numbers, no '\n' inside, bytes empty exactly when too
+// long, length == bytes.size() otherwise, and no line longer than max_line_bytes handed
+// out; each block its own: numbers running on, 1 to max_lines lines (as many as its
+// '\n's say), kLinePadding bytes after its end, its lines inside it.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -87,32 +90,60 @@ Result ReadByLine(std::unique_ptr<decorum::ByteSource> source, size_t max_line_b
   return r;
 }
 
-// Two blocks in turn, like batches whose buffers go back to the reader.
-Result ReadByBlock(std::unique_ptr<decorum::ByteSource> source, size_t max_line_bytes) {
+// Two blocks in turn, like batches whose buffers go back to the reader, cut by `limits`.
+Result ReadByBlock(std::unique_ptr<decorum::ByteSource> source, size_t max_line_bytes,
+                   const decorum::BlockLimits& limits) {
   decorum::LineReader reader(std::move(source), max_line_bytes, 0);
   Result r;
   decorum::LineBlock blocks[2];
   uint64_t total = 0;
-  for (size_t i = 0; reader.NextBlock(&blocks[i % 2]); ++i) {
+  for (size_t i = 0; reader.NextBlock(&blocks[i % 2], limits); ++i) {
     const decorum::LineBlock& block = blocks[i % 2];
     if (block.first_number != r.lines.size() + 1) Fail("block numbers do not run on", block.first_number);
-    if (block.lines == 0) Fail("empty block", block.first_number);
-    if (!block.skipped && block.buffer.size() < block.end + decorum::kLinePadding) {
-      Fail("block without padding", block.first_number);
+    if (block.lines == 0 || block.lines > limits.max_lines) Fail("block line count", block.first_number);
+    const char* first = block.buffer.data() + block.begin;
+    const char* last = block.buffer.data() + block.end;
+    if (!block.skipped) {
+      if (block.buffer.size() < block.end + decorum::kLinePadding) {
+        Fail("block without padding", block.first_number);
+      }
+      // The reader's vector count against a plain one.
+      const uint64_t newlines = std::count(first, last, '\n');
+      if (block.lines != (last[-1] == '\n' ? newlines : newlines + 1)) {
+        Fail("block lines differ from its '\\n's", block.first_number);
+      }
     }
     decorum::LineBlockCursor cursor(block, max_line_bytes);
-    decorum::Line line;
-    uint64_t lines = 0;
-    while (cursor.Next(&line)) {
-      if (line.padded == line.too_long) Fail("padded is not !too_long", line.number);
+    for (decorum::Line line; cursor.Next(&line);) {
+      if (!line.too_long && (line.bytes.data() < first || line.bytes.data() + line.bytes.size() > last)) {
+        Fail("line outside its block", line.number);
+      }
       if (!Take(line, max_line_bytes, &total, &r)) return r;
-      ++lines;
     }
-    if (lines != block.lines) Fail("block line count differs from its lines", block.first_number);
   }
   r.ok = reader.status().ok();
   r.message = reader.status().message();
   return r;
+}
+
+// The lines of uncompressed input as line_reader.h defines them, written out plainly: the
+// oracle for both readers, which share their splitting code.
+std::vector<Record> SplitPlainly(std::string_view bytes, size_t max_line_bytes) {
+  std::vector<Record> lines;
+  while (!bytes.empty()) {
+    const size_t nl = bytes.find('\n');
+    std::string_view line = bytes.substr(0, nl);
+    bytes.remove_prefix(nl == std::string_view::npos ? bytes.size() : nl + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const bool too_long = line.size() > max_line_bytes;
+    lines.push_back({too_long ? std::string() : std::string(line), lines.size() + 1, too_long,
+                     line.size()});
+  }
+  return lines;
+}
+
+bool LooksCompressed(std::string_view bytes) {
+  return bytes.substr(0, 2) == "\x1f\x8b" || bytes.substr(0, 4) == "\x28\xb5\x2f\xfd";
 }
 
 }  // namespace
@@ -135,10 +166,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t max_line_bytes = size % 5 == 0 ? 0 : kMaxLineBytes;
   const size_t max_read = 1 + size % 7;  // bytes per Read() of the trickling source
 
+  // Blocks cut after 1 to 3 lines, or as the batch scorer cuts them (min_bytes gathers
+  // the trickle into 256 KiB).
+  const decorum::BlockLimits limits =
+      size % 3 == 0 ? decorum::BlockLimits{size_t{1} << 18, 4096} : decorum::BlockLimits{size % 4, 1 + size % 3};
+
   Result whole = ReadByLine(decorum::MakeMemorySource(bytes), max_line_bytes);
   Result trickle = ReadByBlock(std::make_unique<decorum::AutoDecompressSource>(
-                               std::make_unique<decorum::MemorySource>(bytes, max_read), "<fuzz>"),
-                           max_line_bytes);
+                                   std::make_unique<decorum::MemorySource>(bytes, max_read), "<fuzz>"),
+                               max_line_bytes, limits);
 
   if (whole.truncated || trickle.truncated) return 0;
   if (whole.ok != trickle.ok) {
@@ -151,6 +187,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (whole.ok && whole.lines != trickle.lines) {
     std::fprintf(stderr, "lines differ with %zu-byte reads: %zu vs %zu lines\n", max_read,
                  whole.lines.size(), trickle.lines.size());
+    std::abort();
+  }
+  if (!LooksCompressed(bytes) && whole.ok && whole.lines != SplitPlainly(bytes, max_line_bytes)) {
+    std::fprintf(stderr, "lines differ from a plain split of the input\n");
     std::abort();
   }
   return 0;

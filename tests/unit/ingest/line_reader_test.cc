@@ -67,32 +67,40 @@ std::vector<OwnedLine> ReadAll(LineReader& reader) {
 
 // Reads every line the way the batch scorer does: NextBlock into one of three blocks in
 // turn (their buffers are handed back and forth like batches'), split by LineBlockCursor.
-// Checks the block contract: numbers run on, at least one line, a skipped block is one
-// empty range, any other block's bytes are followed by kLinePadding bytes of its buffer.
-std::vector<OwnedLine> ReadAllBlocks(LineReader& reader, size_t max_line) {
+// Checks the block contract: numbers run on; between 1 and limits.max_lines lines, as
+// many as the block's bytes hold (counted here with std::count); a skipped block is one
+// empty range, any other is followed by kLinePadding bytes of its buffer; every line
+// with bytes lies inside its block.
+std::vector<OwnedLine> ReadAllBlocks(LineReader& reader, size_t max_line,
+                                     const BlockLimits& limits = {}) {
   std::vector<OwnedLine> out;
   LineBlock blocks[3];
   uint64_t next_number = 1;
-  for (size_t i = 0; reader.NextBlock(&blocks[i % 3]); ++i) {
+  for (size_t i = 0; reader.NextBlock(&blocks[i % 3], limits); ++i) {
     const LineBlock& block = blocks[i % 3];
     EXPECT_EQ(block.first_number, next_number);
     EXPECT_GE(block.lines, 1u);
+    EXPECT_LE(block.lines, limits.max_lines);
     EXPECT_LE(block.begin, block.end);
     if (block.skipped) {
       EXPECT_EQ(block.lines, 1u);
       EXPECT_EQ(block.begin, block.end);
     } else {
       EXPECT_GE(block.buffer.size(), block.end + kLinePadding);
+      const char* first = block.buffer.data() + block.begin;
+      const char* last = block.buffer.data() + block.end;
+      const uint64_t newlines = std::count(first, last, '\n');
+      EXPECT_EQ(block.lines, last[-1] == '\n' ? newlines : newlines + 1);
     }
     next_number += block.lines;
     LineBlockCursor cursor(block, max_line);
-    Line line;
-    uint64_t lines = 0;
-    while (cursor.Next(&line)) {
+    for (Line line; cursor.Next(&line);) {
+      if (!line.too_long) {
+        EXPECT_GE(line.bytes.data(), block.buffer.data() + block.begin);
+        EXPECT_LE(line.bytes.data() + line.bytes.size(), block.buffer.data() + block.end);
+      }
       CheckAndAppend(line, &out);
-      ++lines;
     }
-    EXPECT_EQ(lines, block.lines);
   }
   return out;
 }
@@ -125,9 +133,15 @@ void ExpectLines(const std::string& data, size_t max_line, const std::vector<Own
     MemoryReader reader(data, max_line, max_read);
     EXPECT_EQ(ReadAll(*reader), expected);
     EXPECT_TRUE(reader->status().ok()) << reader->status().ToString();
-    MemoryReader by_block(data, max_line, max_read);
-    EXPECT_EQ(ReadAllBlocks(*by_block, max_line), expected);
-    EXPECT_TRUE(by_block->status().ok()) << by_block->status().ToString();
+    // As the batch scorer reads, and with blocks cut after every line or two.
+    for (BlockLimits limits : {BlockLimits{}, BlockLimits{0, 1}, BlockLimits{5, 2},
+                               BlockLimits{size_t{1} << 18, 4096}}) {
+      SCOPED_TRACE("min_bytes=" + std::to_string(limits.min_bytes) +
+                   " max_lines=" + std::to_string(limits.max_lines));
+      MemoryReader by_block(data, max_line, max_read);
+      EXPECT_EQ(ReadAllBlocks(*by_block, max_line, limits), expected);
+      EXPECT_TRUE(by_block->status().ok()) << by_block->status().ToString();
+    }
   }
 }
 
@@ -275,9 +289,11 @@ TEST(LineReaderTest, HugeLineIsSkippedAndNextLineIsRead) {
   EXPECT_EQ(ReadAll(*MemoryReader(Gzip(data), kMiB)), expected);
   EXPECT_EQ(ReadAll(*MemoryReader(Zstd(data), kMiB)), expected);
   for (size_t max_read : {SIZE_MAX, size_t{65536}}) {
-    MemoryReader reader(data, kMiB, max_read);
-    EXPECT_EQ(ReadAllBlocks(*reader, kMiB), expected);
-    EXPECT_TRUE(reader->status().ok());
+    for (BlockLimits limits : {BlockLimits{}, BlockLimits{size_t{1} << 18, 1}}) {
+      MemoryReader reader(data, kMiB, max_read);
+      EXPECT_EQ(ReadAllBlocks(*reader, kMiB, limits), expected);
+      EXPECT_TRUE(reader->status().ok());
+    }
   }
 }
 
@@ -285,13 +301,12 @@ TEST(LineReaderTest, HugeLastLineWithoutNewlineIsTooLong) {
   ExpectLines("a\n" + std::string(3 * kMiB, 'y'), kMiB, {Ok(1, "a"), TooLong(2, 3 * kMiB)});
 }
 
-// Produces `size` bytes of 'x', then "\nafter\n", and records the largest buffer it was
-// offered: a LineReader must not buffer an over-long line to count it.
+// Produces `size` bytes of 'x', then "\nafter\n": a LineReader must not buffer an
+// over-long line to count it.
 class GiantLineSource : public ByteSource {
  public:
   explicit GiantLineSource(uint64_t size) : size_(size) {}
   size_t Read(char* buf, size_t cap) override {
-    largest_cap_ = std::max(largest_cap_, cap);
     static const std::string kTail = "\nafter\n";
     const uint64_t total = size_ + kTail.size();
     const size_t n = static_cast<size_t>(std::min<uint64_t>(cap, total - pos_));
@@ -310,12 +325,10 @@ class GiantLineSource : public ByteSource {
   }
   const Status& status() const override { return status_; }
   uint64_t consumed() const override { return pos_; }
-  size_t largest_cap() const { return largest_cap_; }
 
  private:
   uint64_t size_;
   uint64_t pos_ = 0;
-  size_t largest_cap_ = 0;
   Status status_;
 };
 
@@ -327,16 +340,17 @@ long MaxRssKiB() {
 
 TEST(LineReaderTest, HugeLineIsNotBuffered) {
   constexpr uint64_t kSize = uint64_t{1} << 30;  // 1 GiB of one line
-  auto source = std::make_unique<GiantLineSource>(kSize);
-  GiantLineSource* raw = source.get();
   const long rss_before = MaxRssKiB();
-  LineReader reader(std::move(source), kMiB, 0);
+  LineReader reader(std::make_unique<GiantLineSource>(kSize), kMiB, 0);
   EXPECT_EQ(ReadAll(reader), (std::vector<OwnedLine>{TooLong(1, kSize), Ok(2, "after")}));
   EXPECT_TRUE(reader.status().ok());
-  // The buffer stays within one line at the limit plus one read chunk.
-  EXPECT_LE(raw->largest_cap(), 2 * kMiB + 1);
-  EXPECT_LT(MaxRssKiB() - rss_before, 64 * 1024) << "KiB of peak RSS growth";
   EXPECT_EQ(reader.consumed_bytes(), kSize + 7);
+  // By block as the batch scorer reads (gathering 256 KiB before it cuts a block).
+  LineReader by_block(std::make_unique<GiantLineSource>(kSize), kMiB, 0);
+  EXPECT_EQ(ReadAllBlocks(by_block, kMiB, BlockLimits{size_t{1} << 18, 4096}),
+            (std::vector<OwnedLine>{TooLong(1, kSize), Ok(2, "after")}));
+  // Either way the buffer stays within one line at the limit plus one read chunk.
+  EXPECT_LT(MaxRssKiB() - rss_before, 64 * 1024) << "KiB of peak RSS growth";
 }
 
 // Serves `data`, then fails the way a broken disk or a vanished peer would.
@@ -381,9 +395,38 @@ TEST(LineReaderTest, ManyLinesAcrossChunks) {
   MemoryReader reader(data, kMiB);
   EXPECT_EQ(ReadAll(*reader), ManyLinesExpected(200000));
   EXPECT_EQ(reader->consumed_bytes(), data.size());
-  MemoryReader by_block(data, kMiB);
-  EXPECT_EQ(ReadAllBlocks(*by_block, kMiB), ManyLinesExpected(200000));
+  MemoryReader by_block(data, kMiB, 65536);
+  EXPECT_EQ(ReadAllBlocks(*by_block, kMiB, BlockLimits{size_t{1} << 18, 4096}),
+            ManyLinesExpected(200000));
   EXPECT_EQ(by_block->consumed_bytes(), data.size());
+}
+
+// min_bytes gathers short reads (a pipe, a decompressor) until that much is buffered,
+// so a block falls short of it only by the partial line after it, except the input's
+// last block. max_lines cuts blocks of tiny lines.
+TEST(LineReaderTest, BlockLimitsGatherShortReadsAndCutTinyLines) {
+  const std::string data = ManyLines(2000);  // ~60 KiB
+  for (size_t max_read : {size_t{1}, size_t{100}, size_t{4096}}) {
+    SCOPED_TRACE("max_read=" + std::to_string(max_read));
+    MemoryReader reader(data, kMiB, max_read);
+    LineBlock block;
+    uint64_t lines = 0;
+    size_t blocks = 0;
+    bool short_seen = false;
+    while (reader->NextBlock(&block, BlockLimits{10000, 4096})) {
+      EXPECT_FALSE(short_seen) << "a block shorter than min_bytes before the last";
+      short_seen = block.end - block.begin < 10000 - 64;  // the lines are < 64 bytes
+      lines += block.lines;
+      ++blocks;
+    }
+    EXPECT_EQ(lines, 2000u);
+    EXPECT_LE(blocks, data.size() / 10000 + 1);
+  }
+  MemoryReader tiny(std::string(10000, '\n'), 100);
+  LineBlock block;
+  std::vector<uint64_t> sizes;
+  while (tiny->NextBlock(&block, BlockLimits{size_t{1} << 18, 4096})) sizes.push_back(block.lines);
+  EXPECT_EQ(sizes, (std::vector<uint64_t>{4096, 4096, 1808}));
 }
 
 // Runs of '\n' longer than the block counter's 255 steps of 16 bytes (4080), and at
@@ -402,8 +445,10 @@ TEST(LineReaderTest, DenseNewlinesAreCountedExactly) {
       expected.push_back(Ok(expected.size() + 1, data.substr(start, nl - start)));
     }
     for (size_t max_read : {SIZE_MAX, size_t{4097}}) {
-      MemoryReader reader(data, 100, max_read);
-      EXPECT_EQ(ReadAllBlocks(*reader, 100), expected);
+      for (BlockLimits limits : {BlockLimits{}, BlockLimits{size_t{1} << 18, 4096}}) {
+        MemoryReader reader(data, 100, max_read);
+        EXPECT_EQ(ReadAllBlocks(*reader, 100, limits), expected);
+      }
     }
   }
 }

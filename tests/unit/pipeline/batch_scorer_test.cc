@@ -301,5 +301,20 @@ TEST_F(BatchScorerTest, SkipLinesDropsTheFirstRecordsAcrossBlocks) {
       << status.message();
 }
 
+// Blocks of tiny lines are cut at 4,096 lines (each empty line is an error record): the
+// cut blocks give every record, in order, on any number of threads.
+TEST_F(BatchScorerTest, TinyLinesAcrossCutBlocks) {
+  std::string input;
+  for (int i = 0; i < 3; ++i) input += std::string(5000, '\n') + "{\"id\":\"x\",\"text\":\"you idiot\"}\n";
+  const std::string path = dir_.Write("tiny.ndjson", input);
+  const std::string reference = Reference(path);
+  ASSERT_EQ(Lines(reference).size(), 15003u);
+  for (size_t threads : {1, 2}) {
+    RunStats stats;
+    EXPECT_TRUE(Score({path}, threads, &stats) == reference) << "threads=" << threads;
+    EXPECT_EQ(stats.comments, 15003u);
+  }
+}
+
 }  // namespace
 }  // namespace decorum
