@@ -88,7 +88,9 @@ bool LineReader::NextBlock(LineBlock* block, const BlockLimits& limits) {
   const size_t max_pending = SaturatingAdd(max_line_bytes_, 1);
   for (;;) {
     if (!eof_ && end_ - pos_ < limits.min_bytes) {
-      if (!Fill() && !status().ok()) return false;
+      // At the end of the input or on an error Fill sets eof_: the whole lines read before
+      // an error still go out, and the error ends the next call.
+      Fill();
       continue;
     }
     const char* const base = buf_.data();

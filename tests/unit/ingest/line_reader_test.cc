@@ -384,6 +384,18 @@ TEST(LineReaderTest, ReadErrorStopsWithStatusAndDropsPartialLine) {
   EXPECT_FALSE(reader.Next(&line));  // stays stopped
 }
 
+// Also when a block is still being gathered (min_bytes) as the error comes: the whole
+// lines before it go out first (as the batch scorer reads a truncated gzip dump).
+TEST(LineReaderTest, ReadErrorAfterWholeLinesByBlock) {
+  for (BlockLimits limits : {BlockLimits{}, BlockLimits{size_t{1} << 18, 4096}, BlockLimits{0, 1}}) {
+    LineReader reader(std::make_unique<FailingSource>("a\nb\npartial"), 100, 0);
+    EXPECT_EQ(ReadAllBlocks(reader, 100, limits), (std::vector<OwnedLine>{Ok(1, "a"), Ok(2, "b")}));
+    EXPECT_EQ(reader.status().code(), Status::Code::kIoError);
+    LineBlock block;
+    EXPECT_FALSE(reader.NextBlock(&block, limits));  // stays stopped
+  }
+}
+
 TEST(LineReaderTest, ReadErrorWhileSkippingHugeLine) {
   LineReader reader(std::make_unique<FailingSource>("a\n" + std::string(3 * kMiB, 'z')), kMiB, 0);
   EXPECT_EQ(ReadAll(reader), (std::vector<OwnedLine>{Ok(1, "a")}));
@@ -585,9 +597,14 @@ TEST(GzipSourceTest, TruncatedGzipIsCorrupt) {
     SCOPED_TRACE("keep=" + std::to_string(keep));
     for (size_t max_read : {SIZE_MAX, size_t{7}}) {
       MemoryReader reader(gz.substr(0, keep), 100, max_read);
-      ReadAll(*reader);
+      const std::vector<OwnedLine> lines = ReadAll(*reader);
       EXPECT_EQ(reader->status().code(), Status::Code::kCorrupt);
       EXPECT_EQ(reader->status().message(), "<memory>: gzip stream truncated");
+      if (keep == gz.size() / 2) EXPECT_GT(lines.size(), 0u);
+      // By block as the batch scorer reads: the same whole lines before the error.
+      MemoryReader by_block(gz.substr(0, keep), 100, max_read);
+      EXPECT_EQ(ReadAllBlocks(*by_block, 100, BlockLimits{size_t{1} << 18, 4096}), lines);
+      EXPECT_EQ(by_block->status().code(), Status::Code::kCorrupt);
     }
   }
 }
