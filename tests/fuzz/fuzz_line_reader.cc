@@ -1,17 +1,22 @@
 // Fuzz target: LineReader over arbitrary bytes (plain, or gzip / zstd when the bytes
 // start with their magic), with a small max_line_bytes so over-long lines are common.
 //
-// The same bytes are read twice: line by line (Next) through MakeMemorySource, which
-// hands the reader everything at once, and block by block (NextBlock with a few
-// BlockLimits, split by LineBlockCursor, the batch scorer's way) through a source that
-// delivers only a few bytes per Read() (like a slow pipe), so every chunk boundary in
-// the decompressors and the line splitter is crossed. Both reads must give the same
-// lines and the same final status, and for uncompressed input the lines a plain split
-// gives (both readers share their splitting code). Each line must also keep its contract
-// from line_reader.h: consecutive numbers, no '\n' inside, bytes empty exactly when too
-// long, length == bytes.size() otherwise, and no line longer than max_line_bytes handed
-// out; each block its own: numbers running on, 1 to max_lines lines (as many as its
-// '\n's say), kLinePadding bytes after its end, its lines inside it.
+// The same bytes are read three times:
+// - line by line (Next) through MakeMemorySource, which hands the reader everything at
+//   once;
+// - block by block as the batch scorer reads (NextBlock with its BlockLimits, split by
+//   LineBlockCursor) through the same source: the decoder sees the same reads, so the
+//   lines and the final status must match even after an error (a truncated gzip);
+// - block by block with other BlockLimits through a source that delivers only a few
+//   bytes per Read() (like a slow pipe), so every chunk boundary in the decompressors and
+//   the line splitter is crossed: the same final status, and after a clean read the same
+//   lines.
+// For uncompressed input the lines must also be those of a plain split written out here
+// (the readers share their splitting code). Each line must keep its contract from
+// line_reader.h: consecutive numbers, no '\n' inside, bytes empty exactly when too long,
+// length == bytes.size() otherwise, and no line longer than max_line_bytes handed out;
+// each block its own: numbers running on, 1 to max_lines lines (as many as its '\n's
+// say), kLinePadding bytes after its end, its lines inside it.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -161,8 +166,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   // Both knobs come from the size (5 and 7 are coprime, so every pair occurs) rather than
   // from header bytes, so the seeds' gzip and zstd magic stays at offset 0. Each reader
-  // allocates a 256 KiB chunk buffer, which is what makes this target slow under ASan,
-  // so only two readers run per input.
+  // allocates 256 KiB buffers, which is what makes this target slow under ASan, so only
+  // three readers run per input.
   const size_t max_line_bytes = size % 5 == 0 ? 0 : kMaxLineBytes;
   const size_t max_read = 1 + size % 7;  // bytes per Read() of the trickling source
 
@@ -172,11 +177,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       size % 3 == 0 ? decorum::BlockLimits{size_t{1} << 18, 4096} : decorum::BlockLimits{size % 4, 1 + size % 3};
 
   Result whole = ReadByLine(decorum::MakeMemorySource(bytes), max_line_bytes);
+  // The same source read by block as the batch scorer reads: the decoder sees the same
+  // reads, so even after an error (a truncated gzip) the lines and status must match.
+  Result blocks = ReadByBlock(decorum::MakeMemorySource(bytes), max_line_bytes,
+                              decorum::BlockLimits{size_t{1} << 18, 4096});
   Result trickle = ReadByBlock(std::make_unique<decorum::AutoDecompressSource>(
                                    std::make_unique<decorum::MemorySource>(bytes, max_read), "<fuzz>"),
                                max_line_bytes, limits);
 
-  if (whole.truncated || trickle.truncated) return 0;
+  if (whole.truncated || trickle.truncated || blocks.truncated) return 0;
+  if (whole.ok != blocks.ok || whole.message != blocks.message || whole.lines != blocks.lines) {
+    std::fprintf(stderr, "by block differs from by line: '%s' vs '%s', %zu vs %zu lines\n",
+                 whole.message.c_str(), blocks.message.c_str(), whole.lines.size(),
+                 blocks.lines.size());
+    std::abort();
+  }
   if (whole.ok != trickle.ok) {
     std::fprintf(stderr, "status differs with %zu-byte reads: '%s' vs '%s'\n", max_read,
                  whole.message.c_str(), trickle.message.c_str());
