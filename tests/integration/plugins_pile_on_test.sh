@@ -12,9 +12,13 @@
 #   - insults about another person (Maks, normal protection) during the wave and neutral
 #     mentions of Anna are unaffected.
 # Then with --threads 2: the same counts (one escalation per wave, 12 boosts per wave).
-# Wave 1 straddles the 1024-line batch boundary so two workers score it at once; every
-# later hostile comment is more than 8 batches (the reader's look-ahead) away, so the
-# wave's comments never look stale to the window whatever the thread timing.
+# Wave 1 straddles the end of the first batch (the first 256 KiB of input, cut at a line
+# end) so two workers score it at once. Every later insult about Anna is more than 32,768
+# lines away: two workers have at most 8 batches of at most 4,096 lines in flight
+# (batch_scorer.cc), so one worker can never get to such an insult, move Anna's window on
+# and make the rest of the wave look stale while the other is still in the wave, however
+# the threads are scheduled. (With 1,024-line batches 12,000 lines were enough; with
+# 256 KiB batches they were not: CI once saw worker 2 reach post-1 first under ASan.)
 # Last, records on standard output must be the only thing there.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -29,21 +33,21 @@ plugins:
     config: {window_seconds: 30, threshold: 8, min_authors: 5, boost: 2, cooldown_ratio: 0.5}
 YAML
 
-# The evening: 20 neutral comments a second of event time for 1100 s, and these, each at
+# The evening: 20 neutral comments a second of event time for 2400 s, and these, each at
 # its second (ts in epoch ms, 25 ms after the second's first neutral comment):
 #   s 5-7        pre-1..3   the three insult texts about Anna, long before any wave
-#   s 40-59      w1-1..20   wave 1: one insult a second, authors w1u1..w1u20
-#   s 45,50,55   maks-1..3  "Maks is an idiot" during wave 1
-#   s 47         anna-ok-1  a neutral mention of Anna during wave 1
-#   s 600, 800   post-1, 2  lone insults about Anna, long after wave 1
-#   s 1000-1019  w2-1..20   wave 2, authors w2u1..w2u20
-#   s 1010       maks-4     "Maks is an idiot" during wave 2
+#   s 140-159    w1-1..20   wave 1: one insult a second, authors w1u1..w1u20
+#   s 145,150,155 maks-1..3 "Maks is an idiot" during wave 1
+#   s 147        anna-ok-1  a neutral mention of Anna during wave 1
+#   s 1900, 2100 post-1, 2  lone insults about Anna, long after wave 1
+#   s 2300-2319  w2-1..20   wave 2, authors w2u1..w2u20
+#   s 2310       maks-4     "Maks is an idiot" during wave 2
 awk 'BEGIN {
   base = 1726617600000
   split("Anna Delvey is an idiot|Delvey is a loser|Anna Delvey is a fraud", insult, "|")
   split("lovely cha-cha tonight|the judges were harsh this week|Maks looked great in that paso|who else is voting for Ilona|that quickstep was so clean", calm, "|")
   n = 0
-  for (s = 0; s < 1100; s++) {
+  for (s = 0; s < 2400; s++) {
     for (k = 0; k < 20; k++) {
       ts = base + s * 1000 + k * 50
       printf "{\"id\":\"n%d\",\"author\":\"fan%d\",\"ts\":%.0f,\"text\":\"%s\"}\n", n, n % 97, ts, calm[n % 5 + 1]
@@ -52,27 +56,32 @@ awk 'BEGIN {
       ts += 25
       if (s >= 5 && s <= 7)
         printf "{\"id\":\"pre-%d\",\"author\":\"early%d\",\"ts\":%.0f,\"text\":\"%s\"}\n", s - 4, s, ts, insult[s - 4]
-      if (s >= 40 && s <= 59)
-        printf "{\"id\":\"w1-%d\",\"author\":\"w1u%d\",\"ts\":%.0f,\"text\":\"%s\"}\n", s - 39, s - 39, ts, insult[(s - 40) % 3 + 1]
-      if (s == 45 || s == 50 || s == 55)
-        printf "{\"id\":\"maks-%d\",\"author\":\"m%d\",\"ts\":%.0f,\"text\":\"Maks is an idiot\"}\n", (s - 40) / 5, s, ts
-      if (s == 47)
+      if (s >= 140 && s <= 159)
+        printf "{\"id\":\"w1-%d\",\"author\":\"w1u%d\",\"ts\":%.0f,\"text\":\"%s\"}\n", s - 139, s - 139, ts, insult[(s - 140) % 3 + 1]
+      if (s == 145 || s == 150 || s == 155)
+        printf "{\"id\":\"maks-%d\",\"author\":\"m%d\",\"ts\":%.0f,\"text\":\"Maks is an idiot\"}\n", (s - 140) / 5, s, ts
+      if (s == 147)
         printf "{\"id\":\"anna-ok-1\",\"author\":\"fan1\",\"ts\":%.0f,\"text\":\"Anna Delvey danced well tonight\"}\n", ts
-      if (s == 600 || s == 800)
-        printf "{\"id\":\"post-%d\",\"author\":\"late%d\",\"ts\":%.0f,\"text\":\"%s\"}\n", (s - 400) / 200, s, ts, insult[1]
-      if (s >= 1000 && s <= 1019)
-        printf "{\"id\":\"w2-%d\",\"author\":\"w2u%d\",\"ts\":%.0f,\"text\":\"%s\"}\n", s - 999, s - 999, ts, insult[(s - 1000) % 3 + 1]
-      if (s == 1010)
+      if (s == 1900 || s == 2100)
+        printf "{\"id\":\"post-%d\",\"author\":\"late%d\",\"ts\":%.0f,\"text\":\"%s\"}\n", (s - 1700) / 200, s, ts, insult[1]
+      if (s >= 2300 && s <= 2319)
+        printf "{\"id\":\"w2-%d\",\"author\":\"w2u%d\",\"ts\":%.0f,\"text\":\"%s\"}\n", s - 2299, s - 2299, ts, insult[(s - 2300) % 3 + 1]
+      if (s == 2310)
         printf "{\"id\":\"maks-4\",\"author\":\"m%d\",\"ts\":%.0f,\"text\":\"Maks is an idiot\"}\n", s, ts
     }
   }
 }' >evening.ndjson
 LINES=$(line_count evening.ndjson)
-[ "$LINES" -eq 22050 ] || fatal "generator: expected 22050 lines, got $LINES"
-# Wave 1 must straddle the first batch boundary (line 1024) for the --threads 2 run.
-first=$(grep -n '"id":"w1-1"' evening.ndjson | cut -d: -f1)
-last=$(grep -n '"id":"w1-20"' evening.ndjson | cut -d: -f1)
-[ "$first" -lt 1024 ] && [ "$last" -gt 1024 ] || fatal "generator: wave 1 (lines $first-$last) does not straddle line 1024"
+[ "$LINES" -eq 48050 ] || fatal "generator: expected 48050 lines, got $LINES"
+# The --threads 2 run's preconditions (see the top): wave 1 straddles the first batch's
+# last line (the last whole line in the first 256 KiB), and post-1 is more than 32,768
+# lines after wave 1.
+line_of() { grep -n "\"id\":\"$1\"" evening.ndjson | cut -d: -f1; }
+first=$(line_of w1-1) last=$(line_of w1-20) post=$(line_of post-1)
+batch1=$(head -c 262144 evening.ndjson | wc -l)  # whole lines: newlines
+[ "$first" -le "$batch1" ] && [ "$last" -gt "$batch1" ] ||
+  fatal "generator: wave 1 (lines $first-$last) does not straddle the first batch's end (line $batch1)"
+[ "$((post - last))" -gt 32768 ] || fatal "generator: post-1 (line $post) is within 32,768 lines of wave 1 (ends at line $last)"
 
 # The pile_on entry of a record: {"name":"pile_on",...} (empty when none).
 pile_entry() { plugins_of "$1" | grep -oE '\{"name":"pile_on"[^}]*\}' || true; }
