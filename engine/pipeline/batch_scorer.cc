@@ -213,7 +213,15 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
     queue.CloseInput();
   });
 
-  std::vector<RunStats> worker_stats(options_.threads);
+  // Each worker's counts on cache lines of their own: a worker updates its RunStats for
+  // every comment, and side by side in a vector (104 bytes each) two workers' counts
+  // shared a line, which then bounced between the cores (perf, -t 2: RunStats::Count
+  // took 2.9% of the samples for 0.5% of the instructions). 128: the adjacent-line
+  // prefetcher fetches lines in pairs.
+  struct alignas(128) WorkerStats {
+    RunStats stats;
+  };
+  std::vector<WorkerStats> worker_stats(options_.threads);
   std::vector<std::thread> workers;
   for (size_t w = 0; w < options_.threads; ++w) {
     workers.emplace_back([&, w] {
@@ -222,7 +230,7 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
       while (Batch* b = queue.PopWork()) {
         LineBlockCursor lines(b->block, options_.max_line_bytes);
         while (lines.Next(&line)) {
-          moderator.ModerateLine(line, line.number, &b->out, &worker_stats[w]);
+          moderator.ModerateLine(line, line.number, &b->out, &worker_stats[w].stats);
         }
         queue.PushDone(b);
       }
@@ -277,7 +285,7 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
   if (write_status.ok() && std::fflush(out) != 0) {
     write_status = Status::IoError(std::string("cannot write output: ") + std::strerror(errno));
   }
-  for (const auto& s : worker_stats) stats->Merge(s);
+  for (const WorkerStats& s : worker_stats) stats->Merge(s.stats);
   if (progress_) {
     progress.consumed_bytes = consumed.load();
     progress.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
