@@ -113,9 +113,10 @@ class LineBlockCursor {
 };
 
 // Memory: the buffer holds at most one line of up to max_line_bytes (or
-// BlockLimits::min_bytes, if more) plus one read chunk (256 KiB), and padding. A longer line is counted and skipped chunk by chunk without
-// being buffered, so a 5 GiB line costs no more memory than a short one. Blocks handed
-// out by NextBlock are the caller's memory, one such buffer each.
+// BlockLimits::min_bytes, if more) plus one read chunk (256 KiB), and padding. A longer
+// line is counted and skipped chunk by chunk without being buffered, so a 5 GiB line
+// costs no more memory than a short one. Blocks handed out by NextBlock are the caller's
+// memory, one such buffer each.
 class LineReader {
  public:
   // Opens `path` ("-" is standard input) and detects its compression. Fails with a clear
