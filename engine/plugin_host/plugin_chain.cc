@@ -80,8 +80,9 @@ struct PluginChain::Instance {
   decorum_plugin* self = nullptr;
   std::unique_ptr<std::mutex> serial;  // set for DECORUM_CAP_SERIAL
   std::unique_ptr<CallBudget> budget;  // set when call_timeout_ms is configured
-  PluginCounters counters;
-  std::atomic<uint64_t> acted_since_flush{0};
+  CallCounters counters;
+  // The kActsDone count the last successful flush covered; only Flush() writes it.
+  std::atomic<uint64_t> flushed_acts{0};
   // Error log rate limit.
   std::atomic<int64_t> next_log_ms{0};
   std::atomic<uint64_t> suppressed{0};
@@ -109,7 +110,7 @@ struct PluginChain::Instance {
     auto shared = std::make_shared<CallResult>();
     const CallBudget::Outcome outcome = budget->Run([run, shared] { run(shared.get()); });
     if (outcome == CallBudget::Outcome::kDone) return *shared;
-    counters.timeouts.fetch_add(1, std::memory_order_relaxed);
+    counters.Add(PluginCall::kTimeouts);
     const std::string ms = std::to_string(budget->budget().count());
     if (outcome == CallBudget::Outcome::kTimedOut) {
       return {false, "timed out after " + ms + " ms (call_timeout_ms); decided without it"};
@@ -209,7 +210,7 @@ PluginAdjustment PluginChain::Score(const AbiView& view, double rules_score, Act
   for (auto& p : instances_) {
     Instance& inst = *p;
     if (!inst.api->score || (inst.api->score_only_with_hits && !has_hits)) continue;
-    inst.counters.score_calls.fetch_add(1, std::memory_order_relaxed);
+    inst.counters.Add(PluginCall::kScoreCalls);
     std::shared_ptr<ScoreCall> owned;
     std::optional<ScoreCall> local;
     ScoreCall* call;
@@ -228,7 +229,7 @@ PluginAdjustment PluginChain::Score(const AbiView& view, double rules_score, Act
     PluginResult r;
     r.name = inst.name;
     if (!result.ok) {
-      inst.counters.score_errors.fetch_add(1, std::memory_order_relaxed);
+      inst.counters.Add(PluginCall::kScoreErrors);
       r.error = std::move(result.error);
       ReportError(inst, "score", r.error);
       decision->plugins.push_back(std::move(r));
@@ -257,7 +258,7 @@ void PluginChain::Act(const AbiView& view, Action action, double score,
   for (auto& p : instances_) {
     Instance& inst = *p;
     if (!inst.api->on_decision || AbiAction(action) < inst.api->act_min_action) continue;
-    inst.counters.act_calls.fetch_add(1, std::memory_order_relaxed);
+    inst.counters.Add(PluginCall::kActCalls);
     const decorum_plugin_api* api = inst.api;
     decorum_plugin* self = inst.self;
     CallResult result;
@@ -274,10 +275,10 @@ void PluginChain::Act(const AbiView& view, Action action, double score,
       result = inst.Invoke([api, self, call] { return api->on_decision(self, &call->d); });
     }
     if (!result.ok) {
-      inst.counters.act_errors.fetch_add(1, std::memory_order_relaxed);
+      inst.counters.Add(PluginCall::kActErrors);
       ReportError(inst, "on_decision", result.error);
     }
-    inst.acted_since_flush.fetch_add(1, std::memory_order_release);
+    inst.counters.Add(PluginCall::kActsDone);
   }
 }
 
@@ -286,36 +287,42 @@ Status PluginChain::Flush() {
   for (auto& p : instances_) {
     Instance& inst = *p;
     if (!inst.api->flush) continue;
-    const uint64_t acted = inst.acted_since_flush.load(std::memory_order_acquire);
-    if (acted == 0) continue;
-    inst.counters.flush_calls.fetch_add(1, std::memory_order_relaxed);
+    // Every call counted in `acted` returned before this flush begins (Add is a release,
+    // Get an acquire), so a successful flush makes at least those durable.
+    const uint64_t acted = inst.counters.Get(PluginCall::kActsDone);
+    uint64_t flushed = inst.flushed_acts.load(std::memory_order_relaxed);
+    if (acted <= flushed) continue;
+    inst.counters.Add(PluginCall::kFlushCalls);
     const decorum_plugin_api* api = inst.api;
     decorum_plugin* self = inst.self;
     CallResult result = inst.Invoke([api, self] { return api->flush(self); });
     if (!result.ok) {
-      inst.counters.flush_errors.fetch_add(1, std::memory_order_relaxed);
+      inst.counters.Add(PluginCall::kFlushErrors);
       std::string message = std::move(result.error);
       ReportError(inst, "flush", message);
       if (first.ok()) first = Status::IoError("plugin '" + inst.name + "': flush failed: " + message);
       continue;
     }
-    // Only what was counted before this flush began is known to be durable now.
-    inst.acted_since_flush.fetch_sub(acted, std::memory_order_acq_rel);
+    // Only what was counted before this flush began is known to be durable now. Flushes
+    // may run concurrently: the mark only moves forward.
+    while (flushed < acted &&
+           !inst.flushed_acts.compare_exchange_weak(flushed, acted, std::memory_order_relaxed)) {
+    }
   }
   return first;
 }
 
 std::vector<PluginChain::InstanceInfo> PluginChain::Instances() const {
   std::vector<InstanceInfo> out;
-  for (const auto& p : instances_) out.push_back({p->name, p->library->Describe(), &p->counters});
+  for (const auto& p : instances_) out.push_back({p->name, p->library->Describe(), p->counters.Read()});
   return out;
 }
 
 uint64_t PluginChain::TotalErrors() const {
   uint64_t n = 0;
   for (const auto& p : instances_) {
-    n += p->counters.score_errors.load() + p->counters.act_errors.load() +
-         p->counters.flush_errors.load();
+    n += p->counters.Get(PluginCall::kScoreErrors) + p->counters.Get(PluginCall::kActErrors) +
+         p->counters.Get(PluginCall::kFlushErrors);
   }
   return n;
 }
@@ -323,13 +330,12 @@ uint64_t PluginChain::TotalErrors() const {
 std::string PluginSummary(const PluginChain& chain) {
   std::string out;
   for (const auto& i : chain.Instances()) {
-    const PluginCounters& c = *i.counters;
-    out += "plugin " + std::string(i.name) + ": " + std::to_string(c.score_calls.load()) +
-           " score calls (" + std::to_string(c.score_errors.load()) + " failed), " +
-           std::to_string(c.act_calls.load()) + " on_decision calls (" +
-           std::to_string(c.act_errors.load()) + " failed), " +
-           std::to_string(c.flush_calls.load()) + " flushes (" +
-           std::to_string(c.flush_errors.load()) + " failed)\n";
+    const PluginCallCounts& c = i.counts;
+    out += "plugin " + std::string(i.name) + ": " + std::to_string(c.score_calls) +
+           " score calls (" + std::to_string(c.score_errors) + " failed), " +
+           std::to_string(c.act_calls) + " on_decision calls (" +
+           std::to_string(c.act_errors) + " failed), " + std::to_string(c.flush_calls) +
+           " flushes (" + std::to_string(c.flush_errors) + " failed)\n";
   }
   return out;
 }

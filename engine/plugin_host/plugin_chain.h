@@ -35,21 +35,11 @@
 #include "decorum/status.h"
 #include "plugin_host/abi_view.h"
 #include "plugin_host/call_budget.h"
+#include "plugin_host/call_counters.h"
 #include "plugin_host/plugin_library.h"
 #include "plugin_host/plugin_spec.h"
 
 namespace decorum {
-
-// Per instance, since the chain was built.
-struct PluginCounters {
-  std::atomic<uint64_t> score_calls{0};
-  std::atomic<uint64_t> score_errors{0};
-  std::atomic<uint64_t> act_calls{0};
-  std::atomic<uint64_t> act_errors{0};
-  std::atomic<uint64_t> flush_calls{0};
-  std::atomic<uint64_t> flush_errors{0};
-  std::atomic<uint64_t> timeouts{0};  // calls abandoned past, or refused for, the budget
-};
 
 class PluginChain {
  public:
@@ -84,11 +74,12 @@ class PluginChain {
   // instance is still flushed.
   Status Flush();
 
-  // Counters and names, for metrics and the run summary.
+  // Counters (since the chain was built, read now) and names, for metrics and the run
+  // summary.
   struct InstanceInfo {
     std::string_view name;
     std::string description;  // "pile_on 1.0.0 (ABI 1.0, /path)"
-    const PluginCounters* counters;
+    PluginCallCounts counts;
   };
   std::vector<InstanceInfo> Instances() const;
   // Total failed calls of every kind across instances.

@@ -175,15 +175,15 @@ std::string Metrics::Render() const {
       // Per plugin instance of the chain being served; they restart at 0 with each
       // reload, which Prometheus' rate() treats as a counter reset.
       const auto instances = cur->plugins->Instances();
-      using Counter = std::atomic<uint64_t> PluginCounters::*;
+      using Counter = uint64_t PluginCallCounts::*;
       struct Call {
         const char* name;
         Counter calls, failures;
       };
       static constexpr Call kCalls[] = {
-          {"score", &PluginCounters::score_calls, &PluginCounters::score_errors},
-          {"on_decision", &PluginCounters::act_calls, &PluginCounters::act_errors},
-          {"flush", &PluginCounters::flush_calls, &PluginCounters::flush_errors},
+          {"score", &PluginCallCounts::score_calls, &PluginCallCounts::score_errors},
+          {"on_decision", &PluginCallCounts::act_calls, &PluginCallCounts::act_errors},
+          {"flush", &PluginCallCounts::flush_calls, &PluginCallCounts::flush_errors},
       };
       struct Family {
         const char* metric;
@@ -201,14 +201,14 @@ std::string Metrics::Render() const {
         for (const auto& i : instances) {
           for (const Call& c : kCalls) {
             add("{}{{plugin=\"{}\",call=\"{}\"}} {}\n", f.metric, Label(i.name), c.name,
-                (i.counters->*(c.*f.counter)).load(kRelaxed));
+                i.counts.*(c.*f.counter));
           }
         }
       }
       Header(&out, "decorum_plugin_timeouts_total", "counter",
              "Plugin calls abandoned past, or refused for, their call_timeout_ms budget.");
       for (const auto& i : instances) {
-        add("decorum_plugin_timeouts_total{{plugin=\"{}\"}} {}\n", Label(i.name), i.counters->timeouts.load(kRelaxed));
+        add("decorum_plugin_timeouts_total{{plugin=\"{}\"}} {}\n", Label(i.name), i.counts.timeouts);
       }
     }
   }

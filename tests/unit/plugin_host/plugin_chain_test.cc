@@ -118,8 +118,8 @@ TEST(PluginChainTest, AFailingOrThrowingPluginCostsTheCommentNothingElse) {
   EXPECT_NE(r.json.find(R"({"name":"flaky","error":"unknown exception"})"), std::string::npos) << r.json;
   EXPECT_DOUBLE_EQ(r.score, 2.5);
   const auto infos = chain->Instances();
-  EXPECT_EQ(infos[0].counters->score_errors.load(), 2u);
-  EXPECT_EQ(infos[1].counters->score_errors.load(), 0u);
+  EXPECT_EQ(infos[0].counts.score_errors, 2u);
+  EXPECT_EQ(infos[1].counts.score_errors, 0u);
   EXPECT_EQ(chain->TotalErrors(), 2u);
 }
 
@@ -141,9 +141,12 @@ TEST(PluginChainTest, ActingPluginSeesFinalDecisionsAndFlushMakesThemDurable) {
   std::stringstream ss;
   ss << in.rdbuf();
   EXPECT_EQ(ss.str(), "a flag\nb allow\n");
-  EXPECT_EQ(chain->Instances()[0].counters->flush_calls.load(), 1u);
+  EXPECT_EQ(chain->Instances()[0].counts.flush_calls, 1u);
   ASSERT_TRUE(chain->Flush().ok());
-  EXPECT_EQ(chain->Instances()[0].counters->flush_calls.load(), 1u) << "nothing new: no call";
+  EXPECT_EQ(chain->Instances()[0].counts.flush_calls, 1u) << "nothing new: no call";
+  Moderate(m, R"({"id":"c","text":"hello"})", &r);
+  ASSERT_TRUE(chain->Flush().ok());
+  EXPECT_EQ(chain->Instances()[0].counts.flush_calls, 2u) << "a new decision: flushed again";
 }
 
 TEST(PluginChainTest, FlushFailureStopsTheBatchBeforeItsRecordsAreWritten) {
@@ -196,7 +199,7 @@ TEST(PluginChainTest, AHangingPluginPastItsBudgetDelaysACommentByTheBudgetOnly) 
   Moderate(m, R"({"id":"c","text":"idiot"})", &r);
   EXPECT_DOUBLE_EQ(r.score, 3) << r.json;
   // a: score timed out, then its on_decision was skipped; b: both skipped.
-  EXPECT_EQ(chain.value()->Instances()[0].counters->timeouts.load(), 4u);
+  EXPECT_EQ(chain.value()->Instances()[0].counts.timeouts, 4u);
 }
 
 TEST(PluginChainTest, ConcurrentScoringFromManyModerators) {
@@ -215,7 +218,7 @@ TEST(PluginChainTest, ConcurrentScoringFromManyModerators) {
     });
   }
   for (auto& t : threads) t.join();
-  EXPECT_EQ(chain->Instances()[0].counters->score_calls.load(), 2000u);
+  EXPECT_EQ(chain->Instances()[0].counts.score_calls, 2000u);
 }
 
 }  // namespace
