@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "decode/flat_object.h"
 #include "decode/rfc3339.h"
 #include "decode/utf8_repair.h"
 #include "ingest/line_reader.h"
@@ -168,10 +169,20 @@ Status ReadTs(simdjson::dom::element value, const std::string& source, int64_t s
 enum Slot { kText, kId, kAuthor, kTs, kThread, kParent, kLang, kMeta, kSlotCount };
 static_assert(kSlotCount <= 32, "slot sets are 32-bit masks");
 
+// The optional string fields: where each is found and where it goes.
+struct OptionalString {
+  Slot slot;
+  std::string_view Comment::*field;
+};
+constexpr OptionalString kOptionalStrings[] = {{kAuthor, &Comment::author},
+                                               {kThread, &Comment::thread},
+                                               {kParent, &Comment::parent},
+                                               {kLang, &Comment::lang}};
+
 }  // namespace
 
 struct CommentDecoder::Impl {
-  explicit Impl(FieldMap m) : map(std::move(m)) {
+  Impl(FieldMap m, Parsing p) : map(std::move(m)), parsing(p) {
     sources[kText] = &map.text;
     sources[kId] = &map.id;
     sources[kAuthor] = &map.author;
@@ -260,16 +271,9 @@ struct CommentDecoder::Impl {
     if (values[kText].get_string().get(out->text) != simdjson::SUCCESS) {
       return WrongType(map.text, "a string", values[kText].type());
     }
-    const struct {
-      Slot slot;
-      std::string_view* field;
-    } strings[] = {{kAuthor, &out->author},
-                   {kThread, &out->thread},
-                   {kParent, &out->parent},
-                   {kLang, &out->lang}};
-    for (const auto& s : strings) {
+    for (const OptionalString& s : kOptionalStrings) {
       if (!present[s.slot]) continue;
-      Status st = ReadOptionalString(values[s.slot], *sources[s.slot], s.field);
+      Status st = ReadOptionalString(values[s.slot], *sources[s.slot], &(out->*s.field));
       if (!st.ok()) return st;
     }
     if (present[kTs]) {
@@ -290,7 +294,73 @@ struct CommentDecoder::Impl {
     return Status::Ok();
   }
 
+  // The flat path: true when `line` was a flat object and *out is filled exactly as Fill
+  // would fill it from simdjson's DOM. False leaves *out partly written and the line to
+  // simdjson, which is also how every error gets simdjson's path and message.
+  bool ReadFlat(std::string_view line, Comment* out) {
+    if (!flat.Begin(line)) return false;
+    FlatValue values[kSlotCount];
+    bool present[kSlotCount] = {};
+    std::string_view key;
+    FlatValue value;
+    while (flat.Next(&key, &value)) {
+      uint32_t candidates = slots_by_first_byte[key.empty() ? 0 : static_cast<unsigned char>(key[0])];
+      for (; candidates; candidates &= candidates - 1) {
+        const int slot = __builtin_ctz(candidates);
+        if (key == *sources[slot]) {
+          values[slot] = value;
+          present[slot] = true;
+        }
+      }
+    }
+    if (!flat.ok()) return false;
+    using Kind = FlatValue::Kind;
+    if (present[kId]) {
+      const FlatValue& id = values[kId];
+      if (id.kind == Kind::kString) {
+        out->id = id.str;
+        out->id_kind = IdKind::kString;
+      } else if (id.kind == Kind::kInt) {
+        const std::to_chars_result r = std::to_chars(id_buf, id_buf + sizeof id_buf, id.num);
+        out->id = std::string_view(id_buf, static_cast<size_t>(r.ptr - id_buf));
+        out->id_kind = IdKind::kNumber;
+      } else if (id.kind != Kind::kNull) {
+        return false;
+      }
+    }
+    if (!present[kText] || values[kText].kind != Kind::kString) return false;
+    out->text = values[kText].str;
+    for (const OptionalString& s : kOptionalStrings) {
+      if (!present[s.slot] || values[s.slot].kind == Kind::kNull) continue;
+      if (values[s.slot].kind != Kind::kString) return false;
+      out->*s.field = values[s.slot].str;
+    }
+    if (present[kTs]) {
+      const FlatValue& ts = values[kTs];
+      int64_t ms = 0;
+      if (ts.kind == Kind::kInt) {
+        if (__builtin_mul_overflow(ts.num, map.ts_number_scale, &ms)) return false;
+        out->ts_ms = ms;
+      } else if (ts.kind == Kind::kString) {
+        if (std::optional<int64_t> parsed = ParseRfc3339Ms(ts.str)) {
+          out->ts_ms = *parsed;
+        } else if (int64_t v = 0; ParseIntegerString(ts.str, &v) &&
+                                  !__builtin_mul_overflow(v, map.ts_number_scale, &ms)) {
+          out->ts_ms = ms;
+        } else {
+          return false;
+        }
+      } else if (ts.kind != Kind::kNull) {
+        return false;
+      }
+    }
+    // A meta object is never flat; anything but null there is simdjson's to read or reject.
+    return !present[kMeta] || values[kMeta].kind == Kind::kNull;
+  }
+
   FieldMap map;
+  Parsing parsing;
+  FlatObjectReader flat;
   const std::string* sources[kSlotCount];
   // Per first byte of a field name (0 for the empty name): the slots whose name starts
   // with it, one bit a slot.
@@ -301,7 +371,8 @@ struct CommentDecoder::Impl {
   char id_buf[32];  // longest to_chars output for int64/uint64/double is 24 bytes
 };
 
-CommentDecoder::CommentDecoder(FieldMap map) : impl_(std::make_unique<Impl>(std::move(map))) {}
+CommentDecoder::CommentDecoder(FieldMap map, Parsing parsing)
+    : impl_(std::make_unique<Impl>(std::move(map), parsing)) {}
 
 CommentDecoder::~CommentDecoder() = default;
 
@@ -313,6 +384,11 @@ Status CommentDecoder::Decode(std::string_view line, uint64_t line_no, Comment* 
   if (line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.remove_prefix(3);
   if (std::all_of(line.begin(), line.end(), IsJsonWhitespace)) {
     return Status::InvalidArgument("empty line");
+  }
+  if (impl_->parsing == Parsing::kFlatFirst) {
+    if (impl_->ReadFlat(line, out)) return Status::Ok();
+    *out = Comment();
+    out->line = line_no;
   }
 
   simdjson::dom::element root;

@@ -1,9 +1,13 @@
 // CommentDecoder: one NDJSON line -> Comment (SPEC §4), with field remapping.
 //
-// Uses simdjson's DOM parser, which validates the whole line, so a line with trailing
-// garbage is an error and not a half-read comment. Invalid UTF-8 is not an error: the
-// line's invalid bytes are replaced with '?' one for one (utf8_repair.h) and the comment is
-// scored (SPEC §4: invalid bytes are tolerated); offsets still index the original bytes.
+// A line that is one flat object (string, integer, boolean and null members: the common
+// comment) is read by FlatObjectReader without a DOM; every other line, including every
+// line with an error, goes to simdjson's DOM parser. Both validate the whole line, so a
+// line with trailing garbage is an error and not a half-read comment, and both give the
+// same Comment for any line the flat reader takes (the decoder fuzz target checks it).
+// Invalid UTF-8 is not an error: the line's invalid bytes are replaced with '?' one for
+// one (utf8_repair.h) and the comment is scored (SPEC §4: invalid bytes are tolerated);
+// offsets still index the original bytes.
 //
 // Thread safety: none; each worker thread owns one decoder. Decode() allocates only
 // while its buffers grow to the largest line seen.
@@ -45,13 +49,18 @@ struct FieldMap {
 
 class CommentDecoder {
  public:
-  explicit CommentDecoder(FieldMap map = FieldMap());
+  // kFlatFirst (the default) tries FlatObjectReader first; kSimdjsonOnly sends every line
+  // through simdjson, for tests and comparisons.
+  enum class Parsing { kFlatFirst, kSimdjsonOnly };
+
+  explicit CommentDecoder(FieldMap map = FieldMap(), Parsing parsing = Parsing::kFlatFirst);
   ~CommentDecoder();
   CommentDecoder(const CommentDecoder&) = delete;
   CommentDecoder& operator=(const CommentDecoder&) = delete;
 
-  // Decodes one line (without its newline). On success fills *out (views valid until the
-  // next Decode call) and returns ok. Errors, each with a message fit for an error record:
+  // Decodes one line (without its newline). On success fills *out and returns ok; its
+  // views point into `line` or the decoder's buffers, so they are valid while `line` is
+  // and until the next Decode call. Errors, each with a message fit for an error record:
   // empty line, invalid JSON (with simdjson's reason), not an object, missing text, a
   // field of the wrong type (naming the field and the type found), a ts string that is
   // not RFC 3339. On error, out->line is set and out->id/id_kind are set when the line

@@ -4,7 +4,9 @@
 // with a message, under the default and the pushshift field maps; a decoded comment's text
 // is valid UTF-8 (SPEC §4: invalid bytes are repaired, never passed on); an error echoes
 // the line number; decoding the line in place (padded, followed by other bytes) gives the
-// same result as decoding a copy. The UTF-8 check is written out here rather than borrowed from the
+// same result as decoding a copy; the default decoder (flat objects read without a DOM)
+// gives the same status, message and fields as one that sends every line to simdjson.
+// The UTF-8 check is written out here rather than borrowed from the
 // engine so a bug shared by the engine's decoder and validator cannot hide itself.
 #include <cstddef>
 #include <cstdint>
@@ -80,6 +82,31 @@ std::string Check(decorum::CommentDecoder& decoder, std::string_view line, const
   return "ok: " + std::string(c.text);
 }
 
+// Every field of a decoded comment and the status, as one string, for comparisons.
+std::string Describe(const decorum::Status& s, const decorum::Comment& c) {
+  std::string out = s.ok() ? "ok" : "error: " + s.message();
+  for (std::string_view f : {c.text, c.id, c.author, c.thread, c.parent, c.lang, c.meta_json}) {
+    out += '|' + std::to_string(f.size()) + ':';
+    out += f;
+  }
+  out += '|' + std::to_string(static_cast<int>(c.id_kind));
+  out += '|' + (c.ts_ms ? std::to_string(*c.ts_ms) : std::string("none"));
+  return out;
+}
+
+void CheckFlatAgainstSimdjson(decorum::CommentDecoder& flat, decorum::CommentDecoder& dom,
+                              std::string_view line, const char* map_name) {
+  decorum::Comment a, b;
+  const decorum::Status sa = flat.Decode(line, 1, &a);
+  const decorum::Status sb = dom.Decode(line, 1, &b);
+  const std::string da = Describe(sa, a), db = Describe(sb, b);
+  if (da != db) {
+    std::fprintf(stderr, "%s map: flat path gives\n  %s\nsimdjson alone gives\n  %s\n", map_name,
+                 da.c_str(), db.c_str());
+    std::abort();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -93,6 +120,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }();
 
   static decorum::CommentDecoder* const padded_decoder = new decorum::CommentDecoder();
+  static decorum::CommentDecoder* const dom_decoder =
+      new decorum::CommentDecoder(decorum::FieldMap(), decorum::CommentDecoder::Parsing::kSimdjsonOnly);
+  static decorum::CommentDecoder* const pushshift_dom_decoder = [] {
+    auto map = decorum::FieldMap::Parse("pushshift");
+    if (!map.ok()) std::abort();
+    return new decorum::CommentDecoder(map.value(), decorum::CommentDecoder::Parsing::kSimdjsonOnly);
+  }();
 
   const std::string_view line(reinterpret_cast<const char*>(data), size);
   const std::string copied = Check(*default_decoder, line, "default");
@@ -103,6 +137,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   buffer.append(decorum::kLinePadding, '}');
   const std::string in_place =
       Check(*padded_decoder, std::string_view(buffer).substr(0, size), "default (padded)", /*padded=*/true);
+  CheckFlatAgainstSimdjson(*default_decoder, *dom_decoder, line, "default");
+  CheckFlatAgainstSimdjson(*pushshift_decoder, *pushshift_dom_decoder, line, "pushshift");
   if (in_place != copied) {
     std::fprintf(stderr, "padded decode differs: '%s' vs '%s'\n", in_place.c_str(), copied.c_str());
     std::abort();
