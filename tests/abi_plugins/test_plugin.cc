@@ -13,6 +13,7 @@
 //   hang_ms: integer
 //   log: path                on_decision() appends "<id> <action>\n"; written by flush()
 //   flush_fail: bool         flush() fails ("disk full (test plugin)")
+//   flush_ms: integer        flush() first sleeps this long (a slow disk's commit)
 //   create_fail: string      create() fails with this message
 //   serial: (ignored — capabilities are static; see test_serial_plugin)
 #include <simdjson.h>
@@ -68,6 +69,7 @@ class TestPlugin {
       else if (key == "hang_ms") hang_ms_ = int64_t(value);
       else if (key == "log") log_ = std::string_view(value);
       else if (key == "flush_fail") flush_fail_ = bool(value);
+      else if (key == "flush_ms") flush_ms_ = int64_t(value);
       else if (key == "create_fail") throw std::invalid_argument(std::string(std::string_view(value)));
       else throw std::invalid_argument("unknown key '" + std::string(key) + "'");
     }
@@ -99,6 +101,7 @@ class TestPlugin {
 
   void Flush() {
     if (flush_fail_) throw std::runtime_error("disk full (test plugin)");
+    if (flush_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(flush_ms_));
     std::lock_guard<std::mutex> lock(mu_);
     if (log_.empty() || pending_.empty()) return;
     std::FILE* f = std::fopen(log_.c_str(), "ab");
@@ -116,6 +119,7 @@ class TestPlugin {
   decorum_action ceiling_ = DECORUM_ACTION_ESCALATE;
   std::string reason_, label_, fail_text_, throw_text_, hang_text_, log_;
   int64_t hang_ms_ = 0;
+  int64_t flush_ms_ = 0;
   bool flush_fail_ = false;
   std::mutex mu_;
   std::string pending_;
