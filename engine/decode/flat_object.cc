@@ -1,6 +1,8 @@
 #include "decode/flat_object.h"
 
+#if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
 #include <simdjson.h>
 
 #include <algorithm>
@@ -15,6 +17,7 @@ bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 // or end; 16 bytes a step, never reading past end. Makes *high non-zero when a byte it
 // looked at (maybe past the one returned) is not ASCII.
 inline const char* FindSpecial(const char* p, const char* end, uint32_t* high) {
+#if defined(__SSE2__)
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i backslash = _mm_set1_epi8('\\');
   const __m128i control = _mm_set1_epi8(0x1F);
@@ -27,6 +30,7 @@ inline const char* FindSpecial(const char* p, const char* end, uint32_t* high) {
     if (const int mask = _mm_movemask_epi8(hit)) return p + __builtin_ctz(static_cast<unsigned>(mask));
     p += 16;
   }
+#endif
   for (; p < end; ++p) {
     const unsigned char c = static_cast<unsigned char>(*p);
     *high |= c >> 7;
@@ -83,6 +87,8 @@ size_t PutUtf8(uint32_t cp, char* out) {
 
 bool FlatObjectReader::Begin(std::string_view line) {
   state_ = State::kNotMine;
+  // simdjson refuses documents of 4 GiB and more (a capacity error); so does this.
+  if (line.size() >= simdjson::SIMDJSON_MAXSIZE_BYTES) return false;
   high_ = 0;
   p_ = begin_ = line.data();
   end_ = p_ + line.size();
@@ -239,7 +245,8 @@ bool FlatObjectReader::ReadInteger(int64_t* out) {
   }
   const size_t n = static_cast<size_t>(p_ - digits);
   if (n == 0) return NotMine();  // not a number: '{', '[', or no JSON value at all
-  // A leading zero is invalid JSON; "-0" is a number simdjson may keep as a double.
+  // A leading zero is invalid JSON. "-0" is valid, and simdjson 3.0 reads it as the
+  // integer 0; left to simdjson all the same, so no other version can differ.
   if (*digits == '0' && (n > 1 || negative)) return NotMine();
   if (p_ < end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E')) return NotMine();
   *out = negative ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);

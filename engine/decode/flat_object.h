@@ -9,8 +9,9 @@
 // accepts a line only when the line is valid JSON of that shape and every member reads
 // exactly as simdjson would read it. For anything else — a nested object or array, a
 // fraction or exponent, an integer of more than 18 digits or "-0", invalid UTF-8, a lone
-// surrogate escape, any syntax error — it says "not mine" (ok() false), and the caller
-// parses the line with simdjson, which gives the real result or the real error message.
+// surrogate escape, a line of 4 GiB or more, any syntax error — it says "not mine" (ok()
+// false), and the caller parses the line with simdjson, which gives the real result or
+// the real error message.
 //
 // Use: Begin(line); while (Next(&key, &value)) {...}; then ok() says whether the whole
 // line was read. Members come in line order; a repeated key comes again. Keys are

@@ -98,12 +98,42 @@ TEST(FlatObjectReaderTest, LeavesEverythingElseToSimdjson) {
       // Invalid UTF-8 found by the 16-byte scan, not only by the byte-at-a-time tail.
       "{\"text\":\"" + std::string(40, 'x') + "\xff" + std::string(40, 'y') + "\"}",
       "{\"text\":\"" + std::string(40, 'x') + "\xED\xA0\x80" + std::string(40, 'y') + "\"}",
+      // Outside strings only ASCII: a non-ASCII byte there is not skipped as space.
+      "{\"text\":\"x\"}\xC2\xA0",     "\xC2\xA0{\"text\":\"x\"}",
+      "{\"text\":\"x\"}\f",           "\v{\"text\":\"x\"}",
+      "{\"k\xff\":1,\"text\":\"x\"}",  // invalid UTF-8 in a key
+      // Surrogates and escapes cut off by the end of the line.
+      R"({"a":"\ud83d\ude0)",  R"({"a":"\ud83d\)",  R"({"a":"\ud83d")",  R"({"a":"\ud83d)",
   };
   FlatObjectReader r;
   for (const std::string& line : lines) {
     bool ok = true;
     ReadAll(r, line, &ok);
     EXPECT_FALSE(ok) << line;
+  }
+}
+
+// Quotes, backslashes and control bytes at every position of the 16-byte scan and of the
+// byte-at-a-time tail after it.
+TEST(FlatObjectReaderTest, SpecialBytesAnywhereInTheScan) {
+  FlatObjectReader r;
+  for (size_t at = 0; at < 40; ++at) {
+    const std::string before(at, 'a');
+    const std::string after(40 - at, 'b');
+    bool ok = false;
+    auto m = ReadAll(r, "{\"t\":\"" + before + "\\\"" + after + "\"}", &ok);
+    ASSERT_TRUE(ok) << at;
+    EXPECT_EQ(m[0].str, before + "\"" + after) << at;
+    m = ReadAll(r, "{\"t\":\"" + before + "\x20\x7F" + after + "\"}", &ok);
+    ASSERT_TRUE(ok) << at;
+    EXPECT_EQ(m[0].str, before + "\x20\x7F" + after) << at;
+    ReadAll(r, "{\"t\":\"" + before + "\x1F" + after + "\"}", &ok);
+    EXPECT_FALSE(ok) << "control byte at " << at;
+    ReadAll(r, "{\"t\":\"" + before + "\n" + after + "\"}", &ok);
+    EXPECT_FALSE(ok) << "raw newline at " << at;
+    m = ReadAll(r, "{\"t\":\"" + before + "\"}", &ok);  // the closing quote at `at`
+    ASSERT_TRUE(ok) << at;
+    EXPECT_EQ(m[0].str, before);
   }
 }
 
@@ -140,7 +170,18 @@ TEST(FlatObjectReaderTest, DecoderGivesWhatSimdjsonAloneGives) {
       R"({"id":"e5","text":"x","meta":"m"})",
       "{\"text\":\"bad \xff byte\"}",
       R"({"text":"x","text":"y"})",
+      R"({"text":"x","author":"a","author":null})",
       R"([1,2])",
+      "\xEF\xBB\xBF{\"text\":\"bom\"}",
+      "\xEF\xBB\xBF\xEF\xBB\xBF{\"text\":\"two boms\"}",
+      R"({"id":999999999999999999,"text":"x"})",
+      R"({"id":-999999999999999999,"text":"x"})",
+      R"({"id":1000000000000000000,"text":"x"})",
+      R"({"id":18446744073709551615,"text":"x"})",
+      R"({"id":0,"text":"x"})",
+      R"({"id":-0,"text":"x"})",
+      R"({"text":"x","ts":922337203685477})",
+      R"({"text":"x","ts":-5})",
   };
   for (const char* map_spec : {"", "pushshift", "ts=ts:s"}) {
     auto map = FieldMap::Parse(map_spec);
