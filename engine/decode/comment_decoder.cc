@@ -240,6 +240,19 @@ struct CommentDecoder::Impl {
     return Status::Ok();
   }
 
+  // The slots (one bit each) whose field is named `key`. Only those whose name starts with
+  // the key's first byte (usually none or one) are compared. Two slots may name the same
+  // field: each takes the value.
+  uint32_t SlotsNamed(std::string_view key) const {
+    uint32_t slots = 0;
+    uint32_t candidates = slots_by_first_byte[key.empty() ? 0 : static_cast<unsigned char>(key[0])];
+    for (; candidates; candidates &= candidates - 1) {
+      const int slot = __builtin_ctz(candidates);
+      if (key == *sources[slot]) slots |= 1u << slot;
+    }
+    return slots;
+  }
+
   Status Fill(simdjson::dom::object obj, Comment* out) {
     simdjson::dom::element values[kSlotCount];
     bool present[kSlotCount] = {};
@@ -247,16 +260,10 @@ struct CommentDecoder::Impl {
     // of keys. A repeated key takes its last value, as in JavaScript's JSON.parse and
     // Python's json, so we score the text that the producer's own tools would show.
     for (simdjson::dom::key_value_pair kv : obj) {
-      const std::string_view key = kv.key;
-      // Only the slots whose field name starts with the key's first byte (usually none or
-      // one) are compared. Two slots may name the same field: each takes the value.
-      uint32_t candidates = slots_by_first_byte[key.empty() ? 0 : static_cast<unsigned char>(key[0])];
-      for (; candidates; candidates &= candidates - 1) {
-        const int slot = __builtin_ctz(candidates);
-        if (key == *sources[slot]) {
-          values[slot] = kv.value;
-          present[slot] = true;
-        }
+      for (uint32_t slots = SlotsNamed(kv.key); slots; slots &= slots - 1) {
+        const int slot = __builtin_ctz(slots);
+        values[slot] = kv.value;
+        present[slot] = true;
       }
     }
 
@@ -304,13 +311,10 @@ struct CommentDecoder::Impl {
     std::string_view key;
     FlatValue value;
     while (flat.Next(&key, &value)) {
-      uint32_t candidates = slots_by_first_byte[key.empty() ? 0 : static_cast<unsigned char>(key[0])];
-      for (; candidates; candidates &= candidates - 1) {
-        const int slot = __builtin_ctz(candidates);
-        if (key == *sources[slot]) {
-          values[slot] = value;
-          present[slot] = true;
-        }
+      for (uint32_t slots = SlotsNamed(key); slots; slots &= slots - 1) {
+        const int slot = __builtin_ctz(slots);
+        values[slot] = value;
+        present[slot] = true;
       }
     }
     if (!flat.ok()) return false;
@@ -339,13 +343,13 @@ struct CommentDecoder::Impl {
       const FlatValue& ts = values[kTs];
       int64_t ms = 0;
       if (ts.kind == Kind::kInt) {
-        if (__builtin_mul_overflow(ts.num, map.ts_number_scale, &ms)) return false;
+        if (!ScaleTs(ts.num, map.ts_number_scale, map.ts, &ms).ok()) return false;
         out->ts_ms = ms;
       } else if (ts.kind == Kind::kString) {
         if (std::optional<int64_t> parsed = ParseRfc3339Ms(ts.str)) {
           out->ts_ms = *parsed;
         } else if (int64_t v = 0; ParseIntegerString(ts.str, &v) &&
-                                  !__builtin_mul_overflow(v, map.ts_number_scale, &ms)) {
+                                  ScaleTs(v, map.ts_number_scale, map.ts, &ms).ok()) {
           out->ts_ms = ms;
         } else {
           return false;
