@@ -121,8 +121,8 @@ bool Scanner::ScanDatabase(const hs_database* db, const char* data, size_t size,
   return true;
 }
 
-bool Scanner::ScanSpace(const Generation::Databases& space, const char* data, size_t size, uint32_t shift,
-                        std::vector<Match>* out) {
+bool Scanner::ScanSpace(const Generation::Databases& space, const Buffer& buffer, std::vector<Match>* out) {
+  const auto [data, size, shift, may_have_digit] = buffer;
   if (!space.screen) return ScanDatabase(space.full, data, size, shift, out);
   const size_t before = out->size();
   const PatternRef* refs = gen_->refs().data();
@@ -137,7 +137,7 @@ bool Scanner::ScanSpace(const Generation::Databases& space, const char* data, si
   }
   // The digit database is the rest of the screen, split off because its expressions
   // cannot match without a digit (byte_gate.h).
-  if (space.digit && HasAsciiDigit(data, size) &&
+  if (space.digit && may_have_digit && HasAsciiDigit(data, size) &&
       hs_scan(space.digit, data, static_cast<unsigned>(size), 0, scratch_, OnMatch, &ctx) != HS_SUCCESS) {
     return false;
   }
@@ -183,7 +183,9 @@ bool Scanner::ScanSpace(const Generation::Databases& space, const char* data, si
 template <class ScanFn>
 bool Scanner::ForEachBuffer(const NormalizedText& normalized, std::string_view original, ScanFn scan) const {
   const Generation::Databases& norm = gen_->normalized();
-  if (!normalized.text.empty() && !scan(norm, normalized.text.data(), normalized.text.size(), 0)) return false;
+  const char* text = normalized.text.data();
+  const bool digit = normalized.may_have_digit;
+  if (!normalized.text.empty() && !scan(norm, Buffer{text, normalized.text.size(), 0, digit})) return false;
   // A joined spaced-out word may have swallowed one-letter words before it: "such a
   // l o s e r" normalizes to "such aloser", "I'm a b i t c h" to "imabitch". Scanning the
   // joined word again without its first one, two and three letters finds "loser" and
@@ -193,17 +195,16 @@ bool Scanner::ForEachBuffer(const NormalizedText& normalized, std::string_view o
   // the whole text an 'a' precedes it.
   for (const auto& [b, e] : normalized.joined) {
     for (uint32_t skip = 1; skip <= 3 && e - b >= skip + 3; ++skip) {
-      if (!scan(norm, normalized.text.data() + b + skip, e - b - skip, b + skip)) return false;
+      if (!scan(norm, Buffer{text + b + skip, e - b - skip, b + skip, digit})) return false;
     }
   }
-  return original.empty() || scan(gen_->raw(), original.data(), original.size(), 0);
+  return original.empty() || scan(gen_->raw(), Buffer{original.data(), original.size(), 0, true});
 }
 
 Status Scanner::Scan(const NormalizedText& normalized, std::string_view original, std::vector<Match>* out) {
   out->clear();
-  const bool scanned = ForEachBuffer(normalized, original, [&](const Generation::Databases& space, const char* data,
-                                                               size_t size, uint32_t shift) {
-    return !space.full || ScanSpace(space, data, size, shift, out);
+  const bool scanned = ForEachBuffer(normalized, original, [&](const Generation::Databases& space, const Buffer& buf) {
+    return !space.full || ScanSpace(space, buf, out);
   });
   if (!scanned) return Status::Internal("Hyperscan scan failed");
   // An unless regex can only cancel a match of its own rule: the groups of the rules that
@@ -216,11 +217,10 @@ Status Scanner::Scan(const NormalizedText& normalized, std::string_view original
   }
   if (unless_groups) {
     const bool unless_scanned = ForEachBuffer(
-        normalized, original, [&](const Generation::Databases& space, const char* data, size_t size, uint32_t shift) {
+        normalized, original, [&](const Generation::Databases& space, const Buffer& buf) {
           for (uint64_t groups = unless_groups; groups; groups &= groups - 1) {
             const size_t g = static_cast<size_t>(__builtin_ctzll(groups));
-            if (g < space.unless.size() && space.unless[g].full &&
-                !ScanSpace(space.unless[g], data, size, shift, out)) {
+            if (g < space.unless.size() && space.unless[g].full && !ScanSpace(space.unless[g], buf, out)) {
               return false;
             }
           }

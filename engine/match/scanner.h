@@ -49,21 +49,28 @@ class Scanner {
   // the word's end, run requirements checked (failing matches removed).
   void ResolveSpans(const NormalizedText& normalized, std::vector<Match>* matches) const;
 
-  // Calls scan(space, data, size, shift) for each buffer a comment is scanned as, in this
-  // order, until one call returns false: the normalized text (space: the normalized
-  // databases), the windows of its joined words (shift: where the window starts), the
-  // original bytes (the raw databases). Skips empty buffers. False if a call was.
+  // One buffer a comment is scanned as: data[0, size), its matches' offsets plus `shift`
+  // in its text. may_have_digit is false only when it is known to hold no ASCII digit.
+  struct Buffer {
+    const char* data;
+    size_t size;
+    uint32_t shift;
+    bool may_have_digit;
+  };
+
+  // Calls scan(space, buffer) for each buffer a comment is scanned as, in this order, until
+  // one call returns false: the normalized text (space: the normalized databases), the
+  // windows of its joined words (shift: where the window starts), the original bytes (the
+  // raw databases). Skips empty buffers. False if a call was.
   template <class ScanFn>
   bool ForEachBuffer(const NormalizedText& normalized, std::string_view original, ScanFn scan) const;
 
-  // Appends the matches of the space's databases over data[0, size), their offsets plus
-  // `shift`: the full database's, or the split's (the screen, unless the data lack its
-  // gate byte; the digit database when the data hold a digit; the SOM group of each SOM
-  // expression that fired), literals' word boundaries checked as in ScanDatabase. Its
-  // unless groups are not scanned here (Scan does, for the rules that matched). False
-  // when Hyperscan fails.
-  bool ScanSpace(const Generation::Databases& space, const char* data, size_t size, uint32_t shift,
-                 std::vector<Match>* out);
+  // Appends the matches of the space's databases over the buffer: the full database's, or
+  // the split's (the screen, unless the data lack its gate byte; the digit database when
+  // the data may hold a digit and do; the SOM group of each SOM expression that fired),
+  // literals' word boundaries checked as in ScanDatabase. Its unless groups are not
+  // scanned here (Scan does, for the rules that matched). False when Hyperscan fails.
+  bool ScanSpace(const Generation::Databases& space, const Buffer& buffer, std::vector<Match>* out);
   // Appends the matches of one database over data[0, size), offsets plus `shift`.
   // Literals whose word boundaries (PatternRef::word_start / word_end) do not hold in
   // data[0, size) — its ends count as boundaries, as for \b — are dropped here. False when

@@ -23,8 +23,18 @@
 namespace decorum {
 
 // Writes the decoded form of in[0, size) to out[0, size). `in` and `out` may be the same
-// buffer (in-place), but must not otherwise overlap.
-void DecodeLeet(const char* in, size_t size, char* out);
+// buffer (in-place), but must not otherwise overlap. Returns whether out holds an ASCII
+// digit (one in a word without a letter, or a 2 or 6): the Scanner skips the databases
+// that need a digit for text without one, and this saves it a pass to find out.
+bool DecodeLeet(const char* in, size_t size, char* out);
+
+// DecodeLeet for text not yet known to be ASCII, the Normalizer's fast path: the same
+// decoding, except that it stops at the first byte >= 0x80 and returns false (out and
+// *has_digit then unspecified; such text needs folding first). Returns true when in is all
+// ASCII, with *has_digit as DecodeLeet's result. Checking while decoding saves a separate
+// pass over every ASCII comment; a comment that is not ASCII is decoded up to its first
+// non-ASCII byte for nothing.
+bool DecodeLeetIfAscii(const char* in, size_t size, char* out, bool* has_digit);
 
 // The letter a leet digit stands for ('0' -> 'o'); any other byte is returned unchanged.
 char LeetLetterForDigit(char c);

@@ -579,24 +579,27 @@ void Normalizer::Normalize(std::string_view original, NormalizedText* out) {
   // first would make each resize zero-fill the whole comment again.
   out->joined.clear();
   Impl& im = *impl_;
-  if (IsAscii(original)) {
-    // ASCII needs no folding beyond the lowercasing DecodeLeet does. AssembleAscii reads
-    // one ' ' before the text and 64 after it.
-    const size_t n = original.size();
-    im.folded.resize(n + 65);
-    char* g = im.folded.data() + 1;
-    g[-1] = ' ';
-    DecodeLeet(original.data(), n, g);
+  // ASCII needs no folding beyond the lowercasing DecodeLeet does. AssembleAscii reads one
+  // ' ' before the text and 64 after it.
+  const size_t n = original.size();
+  im.folded.resize(n + 65);
+  char* g = im.folded.data() + 1;
+  g[-1] = ' ';
+  bool has_digit;
+  if (DecodeLeetIfAscii(original.data(), n, g, &has_digit)) {
     std::memset(g + n, ' ', 64);
     if (!AssembleAscii(g, n, out)) AssembleGeneral(g, n, IdentityRanges{}, out);
   } else {
     im.FoldUnicode(original);
-    DecodeLeet(im.folded.data(), im.folded.size(), im.folded.data());
+    has_digit = DecodeLeet(im.folded.data(), im.folded.size(), im.folded.data());
     const StoredRanges ranges{im.begins.data(), im.ends.data()};
     if (!AssembleCollapsed(im.folded.data(), im.folded.size(), ranges, out)) {
       AssembleGeneral(im.folded.data(), im.folded.size(), ranges, out);
     }
   }
+  // The assembling steps copy bytes or drop them, and read joined digits as letters: a
+  // digit in the text is one DecodeLeet left.
+  out->may_have_digit = has_digit;
 }
 
 }  // namespace decorum

@@ -39,7 +39,8 @@
 // A stray invalid byte is its own one-byte source, so it is the one kind of source that
 // may start with a continuation byte.
 //
-// Fast path: a comment that is entirely ASCII never touches ICU.
+// Fast path: a comment that is entirely ASCII never touches ICU (the leet decoder checks
+// for that as it goes: DecodeLeetIfAscii).
 //
 // Thread safety: none; each worker thread owns one Normalizer (it holds the buffers and
 // the per-code-point cache). After warm-up, Normalize() does not allocate.
@@ -73,6 +74,10 @@ struct NormalizedText {
   // first letter may have been a word of its own ("a l o s e r" -> "aloser"); the
   // Scanner looks inside them for that reason.
   std::vector<std::pair<uint32_t, uint32_t>> joined;
+  // False only when text holds no ASCII digit: the Scanner then skips the databases that
+  // need one without looking (Normalize learns it while decoding leet). True is always
+  // safe.
+  bool may_have_digit = true;
 
   // Maps a normalized span [b, e) (REQUIRES: b < e <= text.size()) to the original
   // byte span that produced it: [orig_begin[b], orig_end[e-1]).
@@ -92,6 +97,7 @@ struct NormalizedText {
     orig_end.clear();
     runs.clear();
     joined.clear();
+    may_have_digit = true;
   }
 };
 

@@ -1,7 +1,5 @@
 #include "normalize/utf8.h"
 
-#include <cstring>
-
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -61,27 +59,6 @@ void AppendUtf8(char32_t cp, std::string* out) {
     out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
-}
-
-bool IsAscii(std::string_view text) {
-  const char* p = text.data();
-  size_t n = text.size();
-  uint64_t acc = 0;
-#if defined(__SSE2__)
-  __m128i wide = _mm_setzero_si128();
-  for (; n >= 32; p += 32, n -= 32) {
-    wide = _mm_or_si128(wide, _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)),
-                                           _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16))));
-  }
-  if (_mm_movemask_epi8(wide) != 0) return false;
-#endif
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t word;
-    std::memcpy(&word, p, 8);  // unaligned load without undefined behaviour
-    acc |= word;
-  }
-  for (; n > 0; ++p, --n) acc |= static_cast<unsigned char>(*p);
-  return (acc & 0x8080808080808080ULL) == 0;
 }
 
 size_t AsciiPrefixLength(std::string_view text) {

@@ -35,9 +35,6 @@ inline uint32_t Utf8SequenceLength(unsigned char lead) {
   return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
 }
 
-// True when every byte of `text` is below 0x80. Scans 32 bytes at a time, then eight.
-bool IsAscii(std::string_view text);
-
 // The number of bytes below 0x80 at the start of `text`. Scans 16 bytes at a time.
 size_t AsciiPrefixLength(std::string_view text);
 

@@ -68,6 +68,18 @@ std::vector<Report> ScanSplit(const Generation& gen, const Generation::Databases
   return out;
 }
 
+// Up to 13 of the pieces, mostly split by a space, sometimes run together.
+template <size_t N>
+std::string RandomText(const char* const (&pieces)[N], std::mt19937* rng) {
+  std::string text;
+  const int words = static_cast<int>((*rng)() % 14);
+  for (int j = 0; j < words; ++j) {
+    if (j) text += (*rng)() % 5 ? " " : "";
+    text += pieces[(*rng)() % N];
+  }
+  return text;
+}
+
 constexpr char kRules[] = R"(
 rules:
   - id: doxxing.phone
@@ -159,18 +171,55 @@ TEST(ScannerSplitTest, SplitReportsWhatTheFullDatabaseReportsOnGeneratedTexts) {
   Normalizer normalizer;
   NormalizedText n;
   for (int iter = 0; iter < 3000; ++iter) {
-    std::string text;
-    const int words = static_cast<int>(rng() % 14);
-    for (int j = 0; j < words; ++j) {
-      if (j) text += rng() % 5 ? " " : "";
-      text += kPieces[rng() % (sizeof(kPieces) / sizeof(kPieces[0]))];
-    }
+    const std::string text = RandomText(kPieces, &rng);
     SCOPED_TRACE(text);
     normalizer.Normalize(text, &n);
     ASSERT_EQ(ScanSplit(*gen, gen->normalized(), n.text), ScanDb(gen->normalized().full, n.text));
     ASSERT_EQ(ScanSplit(*gen, gen->raw(), text), ScanDb(gen->raw().full, text));
     ASSERT_EQ(ScanSplit(*gen, gen->normalized().unless[0], n.text), ScanDb(gen->normalized().unless[0].full, n.text));
   }
+}
+
+// The Normalizer says when the text holds no digit (NormalizedText::may_have_digit) and
+// the Scanner then skips the digit database without looking. Scanning with the flag as
+// the Normalizer set it must find what scanning with it forced on finds.
+TEST(ScannerSplitTest, TheNormalizersNoDigitFlagHidesNoMatch) {
+  auto gen = test::CompileYaml(kRules);
+  ASSERT_NE(gen, nullptr);
+  ASSERT_NE(gen->normalized().digit, nullptr);
+  static const char* const kPieces[] = {
+      "call", "212", "555", "0134", "07700", "900123", "44", "7", "2", "6", "hours", "hope",
+      "gets", "hurt", "idiot", "h8", "1d10t", "l0ser", "b26", "x", "(212)", "-", "\xC3\xA9",
+      "c a l l", "1 d 1 o t", "5 5 5 0 1 3 4", "212 555 0134", "(212) 555-0134",
+  };
+  std::mt19937 rng(13);
+  Scanner scanner(gen);
+  Normalizer normalizer;
+  NormalizedText n;
+  std::vector<Match> as_set, forced;
+  int without_digit = 0, with_digit_match = 0;
+  for (int iter = 0; iter < 3000; ++iter) {
+    const std::string text = RandomText(kPieces, &rng);
+    SCOPED_TRACE(text);
+    normalizer.Normalize(text, &n);
+    without_digit += !n.may_have_digit;
+    ASSERT_TRUE(scanner.Scan(n, text, &as_set).ok());
+    n.may_have_digit = true;
+    ASSERT_TRUE(scanner.Scan(n, text, &forced).ok());
+    ASSERT_EQ(as_set.size(), forced.size());
+    for (size_t i = 0; i < forced.size(); ++i) {
+      EXPECT_EQ(std::tie(as_set[i].id, as_set[i].from, as_set[i].to),
+                std::tie(forced[i].id, forced[i].from, forced[i].to));
+    }
+    with_digit_match += std::any_of(forced.begin(), forced.end(), [&](const Match& m) {
+      const PatternRef& ref = gen->refs()[m.id];
+      return ref.kind == PatternRef::Kind::kMatch && gen->rules().rules[ref.index].id == "doxxing.phone";
+    });
+  }
+  // Both sides were exercised: texts the flag skipped, and phone numbers (the digit
+  // database's) found.
+  EXPECT_GT(without_digit, 300) << "of 3000";
+  EXPECT_GT(with_digit_match, 300) << "of 3000";
 }
 
 TEST(ScannerSplitTest, RegexSpansStartWhereTheRegexMatched) {

@@ -2,16 +2,38 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 
 namespace decorum {
 namespace {
 
+bool HoldsDigit(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool IsAsciiText(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// Decodes s every way there is (into another buffer, in place, and with the ASCII check)
+// and checks they agree, and that each reports a digit exactly when one is left.
 std::string Decode(std::string s) {
   std::string out(s.size(), '?');
-  DecodeLeet(s.data(), s.size(), out.data());
-  DecodeLeet(s.data(), s.size(), s.data());  // in place gives the same
+  const bool digit = DecodeLeet(s.data(), s.size(), out.data());
+  EXPECT_EQ(digit, HoldsDigit(out)) << out;
+
+  std::string ascii_out(s.size(), '?');
+  bool ascii_digit = !digit;
+  const bool ascii = DecodeLeetIfAscii(s.data(), s.size(), ascii_out.data(), &ascii_digit);
+  EXPECT_EQ(ascii, IsAsciiText(s));
+  if (ascii) {
+    EXPECT_EQ(ascii_out, out);
+    EXPECT_EQ(ascii_digit, digit);
+  }
+
+  EXPECT_EQ(DecodeLeet(s.data(), s.size(), s.data()), digit);  // in place gives the same
   EXPECT_EQ(out, s);
   return out;
 }
@@ -50,6 +72,32 @@ TEST(LeetDecoderTest, SeparatorsAndNonAscii) {
   EXPECT_EQ(Decode("caf\xC3\xA9!s"), "caf\xC3\xA9is");
   EXPECT_EQ(Decode(std::string("x\0y", 3)), "x y");
   EXPECT_EQ(Decode("IDIOT B!TCH C0N"), "idiot bitch con");
+}
+
+TEST(LeetDecoderTest, ReportsTheDigitsItLeaves) {
+  char out[64];
+  EXPECT_FALSE(DecodeLeet("1d10t h3ll0", 11, out)) << "every digit read as a letter";
+  EXPECT_TRUE(DecodeLeet("call 555 0134", 13, out));
+  EXPECT_TRUE(DecodeLeet("b26", 3, out)) << "2 and 6 stand for no letter";
+  EXPECT_FALSE(DecodeLeet("no digits here", 14, out));
+  EXPECT_FALSE(DecodeLeet("", 0, out));
+}
+
+TEST(LeetDecoderTest, TheAsciiCheckStopsAtTheFirstNonAsciiByteAnywhere) {
+  // Every position of the 16-byte first pass and of its byte-at-a-time tail.
+  for (size_t len = 1; len <= 50; ++len) {
+    for (size_t at = 0; at < len; ++at) {
+      std::string s(len, 'a');
+      s[at] = '\xC3';
+      std::string out(len, '?');
+      bool digit = false;
+      EXPECT_FALSE(DecodeLeetIfAscii(s.data(), s.size(), out.data(), &digit)) << len << " " << at;
+      s[at] = '7';
+      EXPECT_TRUE(DecodeLeetIfAscii(s.data(), s.size(), out.data(), &digit)) << len << " " << at;
+      // A 7 in a word of letters is a t; alone it stays a digit.
+      EXPECT_EQ(digit, len == 1) << len << " " << at;
+    }
+  }
 }
 
 TEST(LeetDecoderTest, LetterForDigit) {

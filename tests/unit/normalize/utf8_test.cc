@@ -74,23 +74,5 @@ TEST(Utf8Test, AsciiPrefixLength) {
   }
 }
 
-TEST(Utf8Test, IsAscii) {
-  EXPECT_TRUE(IsAscii(""));
-  EXPECT_TRUE(IsAscii("plain text, long enough to cover a few words"));
-  EXPECT_FALSE(IsAscii("plain text, long enough to cover a few words\xC3\xA9"));
-  EXPECT_FALSE(IsAscii("\x80"));
-  EXPECT_FALSE(IsAscii("abcdefgh\x80" "abcdefgh"));
-  // A high byte at every position of texts that take the 32-, 8- and 1-byte steps.
-  for (size_t len : {1u, 7u, 8u, 31u, 32u, 33u, 63u, 64u, 71u, 100u}) {
-    const std::string ascii(len, 'a');
-    EXPECT_TRUE(IsAscii(ascii)) << len;
-    for (size_t at = 0; at < len; ++at) {
-      std::string t = ascii;
-      t[at] = '\xFF';
-      EXPECT_FALSE(IsAscii(t)) << len << " at " << at;
-    }
-  }
-}
-
 }  // namespace
 }  // namespace decorum
