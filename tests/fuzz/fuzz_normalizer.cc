@@ -5,7 +5,8 @@
 // down; runs are 1..255. The text's documented shape is checked too: words separated by
 // single spaces with none at either end, ASCII limited to [a-z0-9@ ] (other symbols are
 // separators or decoded leet), and runs of a letter collapsed (only a letter carries a
-// run above 1, and no letter follows itself). The result must also be the one the general
+// run above 1, and no letter follows itself), and a text with a digit never says it has
+// none (NormalizedText::may_have_digit). The result must also be the one the general
 // path gives for the same text (see below). A violation aborts, so libFuzzer saves the
 // input.
 //
@@ -106,6 +107,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       Fail("space at an end of the text or after another space", i, n);
     }
     if (n.runs[i] > 1 && !letter) Fail("run length above 1 on a non-letter", i, n);
+    // The Scanner skips the digit database on the strength of this flag.
+    if (c >= '0' && c <= '9' && !n.may_have_digit) Fail("a digit in a text said to hold none", i, n);
     if (letter && i > 0 && n.text[i - 1] == n.text[i]) Fail("run of a letter not collapsed", i, n);
   }
 
