@@ -167,14 +167,15 @@ TEST_F(BatchScorerTest, OneRecordPerLineInOrderWithErrors) {
 TEST_F(BatchScorerTest, OneFlushCoversEveryBatchScoredBeforeIt) {
   const std::string in = dir_.path() + "/many_batches.ndjson";
   const std::string log = dir_.path() + "/acted.log";
-  // ~2 KB lines: a 256 KiB batch holds ~128. One line in 128 sleeps 40 ms in score(), so
-  // a batch takes about that long (under sanitizers too: the sleep, not the moderation,
-  // dominates) and the workers act all through a run of ~16 batches.
+  // ~8 KB lines: a batch holds ~128 (blocks of 1 MiB with an acting plugin, as here). One
+  // line in 128 sleeps 40 ms in score(), so a batch takes about that long (under
+  // sanitizers too: the sleep, not the moderation, dominates; the pad is not moderated)
+  // and the workers act all through a run of ~16 batches.
   constexpr int kLines = 16 * 128;
   {
     std::FILE* f = std::fopen(in.c_str(), "wb");
     ASSERT_NE(f, nullptr);
-    const std::string pad(2000, 'x');
+    const std::string pad(8150, 'x');
     for (int i = 0; i < kLines; ++i) {
       std::fprintf(f, "{\"id\":\"%d\",\"text\":\"idiot%s\",\"pad\":\"%s\"}\n", i,
                    i % 128 == 0 ? " slow" : "", pad.c_str());
