@@ -22,7 +22,7 @@ ONLY=${SANITIZE_ONLY:-}
 # The concurrent tests: BatchScorer's threads=1/2/3 runs, the daemon's io thread pool,
 # anything named for threads, and every integration test (each runs `decorum` with one
 # worker per core).
-TSAN_TESTS=${TSAN_TESTS:-'BatchScorer|IoContextPool|[Tt]hread|Concurren|^integration\.'}
+TSAN_TESTS=${TSAN_TESTS:-'BatchScorer|IoContextPool|DurabilityQueue|[Tt]hread|Concurren|^integration\.'}
 
 if [ -z "${CXX:-}" ]; then
   CXX=$(command -v clang++ || command -v clang++-14 || command -v g++)

@@ -69,6 +69,9 @@ struct Server::Impl {
   ConnectionRegistry registry;
   SessionContext ctx;
   IoContextPool pool;
+  // After the pool: destroyed first, so the completions it posts on the way out land on
+  // io_contexts that still exist (stopped ones simply drop them).
+  DurabilityQueue durability;
   asio::signal_set signals;
   asio::steady_timer shutdown_timer;
   asio::thread_pool reload_pool{1};  // compiles rules; never an io thread
@@ -192,6 +195,7 @@ int Server::Impl::Run() {
   ctx.holder = &holder;
   ctx.metrics = &metrics;
   ctx.registry = &registry;
+  ctx.durability = &durability;
   if (!config.map_spec.empty()) {
     auto map = FieldMap::Parse(config.map_spec);
     if (!map.ok()) {

@@ -9,6 +9,7 @@
 
 #include "decorum/status.h"
 #include "serve/connection_registry.h"
+#include "serve/durability_queue.h"
 #include "serve/generation_holder.h"
 #include "serve/metrics.h"
 #include "serve/thread_moderator.h"
@@ -19,6 +20,9 @@ struct SessionContext {
   const GenerationHolder* holder = nullptr;
   Metrics* metrics = nullptr;
   ConnectionRegistry* registry = nullptr;
+  // Where streams queue their chunks' flushes for acting plugins (durability_queue.h);
+  // null: each chunk flushes on its io thread.
+  DurabilityQueue* durability = nullptr;
   ModerationSettings moderation;
   std::chrono::seconds idle_timeout{300};
   size_t max_pending_output_bytes = 1u << 20;  // a stream stops reading above this

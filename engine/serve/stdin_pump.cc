@@ -104,14 +104,16 @@ void StdinPump::Run() {
       break;
     }
     out.clear();
-    bool durable;
+    std::shared_ptr<PluginChain> plugins;
     if (n == 0) {
       eof = true;
-      durable = moderator_.Finish(&out);
+      plugins = moderator_.Finish(&out);
     } else {
-      durable = moderator_.Consume(std::string_view(buf.get(), static_cast<size_t>(n)), &out);
+      plugins = moderator_.Consume(std::string_view(buf.get(), static_cast<size_t>(n)), &out);
     }
-    if (!durable) {
+    // One reader, one chunk at a time: the flush runs here (the daemon's streams queue
+    // theirs on a DurabilityQueue instead).
+    if (plugins && !moderator_.MakeDurable(*plugins)) {
       // This chunk's records were withheld (stream_moderator.h): stop answering here, so
       // the last record on standard output marks where the producer must resend from.
       spdlog::error("stdin mode: a plugin could not make its decisions durable; stopping");

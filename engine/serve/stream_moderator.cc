@@ -9,8 +9,7 @@ StreamModerator::StreamModerator(const ModerationSettings* settings,
     : settings_(settings), holder_(holder), metrics_(metrics), splitter_(settings->max_line_bytes) {}
 
 template <typename Feed>
-bool StreamModerator::Run(std::string* out, Feed&& feed) {
-  const size_t out_before = out->size();
+std::shared_ptr<PluginChain> StreamModerator::Run(std::string* out, Feed&& feed) {
   const auto live = holder_->Current();
   Moderator& moderator = ThreadModerator(*live, *settings_);
   if (batch_.run.rule_hits.size() != live->gen->rules().rules.size() ||
@@ -28,24 +27,23 @@ bool StreamModerator::Run(std::string* out, Feed&& feed) {
     }
     batch_.AddLatency(std::chrono::steady_clock::now() - start);
   });
-  // Acting plugins make this chunk's effects durable before its records are sent; if
-  // they cannot, the records are withheld (the chain has logged why).
-  bool durable = true;
-  if (live->plugins && live->plugins->has_actors() && !live->plugins->Flush().ok()) {
-    out->resize(out_before);
-    metrics_->CountError(ErrorKind::kNotDurable);
-    durable = false;
-  }
   if (!batch_.empty()) metrics_->Fold(*live, &batch_);
-  return durable;
+  if (live->plugins && live->plugins->has_actors()) return live->plugins;
+  return nullptr;
 }
 
-bool StreamModerator::Consume(std::string_view chunk, std::string* out) {
+std::shared_ptr<PluginChain> StreamModerator::Consume(std::string_view chunk, std::string* out) {
   return Run(out, [&](auto&& on_line) { splitter_.Feed(chunk, on_line); });
 }
 
-bool StreamModerator::Finish(std::string* out) {
+std::shared_ptr<PluginChain> StreamModerator::Finish(std::string* out) {
   return Run(out, [&](auto&& on_line) { splitter_.Finish(on_line); });
+}
+
+bool StreamModerator::MakeDurable(PluginChain& plugins) {
+  if (plugins.Flush().ok()) return true;
+  metrics_->CountError(ErrorKind::kNotDurable);  // the chain has logged why
+  return false;
 }
 
 }  // namespace decorum::serve

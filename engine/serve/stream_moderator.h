@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -26,22 +27,28 @@ class StreamModerator {
   StreamModerator(const ModerationSettings* settings, const GenerationHolder* holder,
                   Metrics* metrics);
 
-  // Appends to *out one record for every line `chunk` completes. Returns false when an
-  // acting plugin could not make this chunk's decisions durable (its flush failed): the
-  // chunk's records are then withheld (*out is as before the call) and the caller must
-  // close the stream, so the client sees which comments were answered and resends the
-  // rest — a record is never sent ahead of the quarantine store or escalation spool.
-  [[nodiscard]] bool Consume(std::string_view chunk, std::string* out);
-  // End of stream: appends the record of a last line that had no '\n', if any. Same
-  // return value as Consume().
-  [[nodiscard]] bool Finish(std::string* out);
+  // Appends to *out one record for every line `chunk` completes, and returns the plugin
+  // chain those records wait on: when it is not null, its acting plugins must make this
+  // chunk's decisions durable before any of the records is sent — MakeDurable() here, or
+  // a DurabilityQueue off the io thread — so that a record is never sent ahead of the
+  // quarantine store or escalation spool.
+  [[nodiscard]] std::shared_ptr<PluginChain> Consume(std::string_view chunk, std::string* out);
+  // End of stream: appends the record of a last line that had no '\n', if any. Returns
+  // what Consume() does.
+  [[nodiscard]] std::shared_ptr<PluginChain> Finish(std::string* out);
+
+  // Flushes `plugins` (as Consume() returned it) on the calling thread. False when a flush
+  // failed, counted as a not_durable error: the chunk's records must then be withheld and
+  // the stream closed, so the client sees which comments were answered and resends the
+  // rest.
+  [[nodiscard]] bool MakeDurable(PluginChain& plugins);
 
   uint64_t lines() const { return splitter_.lines(); }
   uint64_t pending_bytes() const { return splitter_.pending_bytes(); }
 
  private:
   template <typename Feed>
-  bool Run(std::string* out, Feed&& feed);
+  std::shared_ptr<PluginChain> Run(std::string* out, Feed&& feed);
 
   const ModerationSettings* settings_;
   const GenerationHolder* holder_;

@@ -77,7 +77,7 @@ void StreamSession<Socket>::StopReading() {
 template <typename Socket>
 void StreamSession<Socket>::DoRead() {
   if (reading_ || eof_ || draining_ || closed_) return;
-  if (pending_.size() >= ctx_->max_pending_output_bytes) {
+  if (pending_.size() + awaiting_bytes_ >= ctx_->max_pending_output_bytes) {
     if (!paused_) ctx_->metrics->BackpressurePaused();
     paused_ = true;  // OnWrite resumes reading once the client has caught up
     return;
@@ -93,24 +93,20 @@ template <typename Socket>
 void StreamSession<Socket>::OnRead(const boost::system::error_code& ec, size_t n) {
   reading_ = false;
   if (closed_) return;
-  bool durable = true;
-  if (n > 0) {
-    last_progress_ = std::chrono::steady_clock::now();
-    durable = moderator_.Consume(std::string_view(read_buf_.get(), n), &pending_);
-  }
-  if (durable && ec == boost::asio::error::eof && !draining_) {
-    durable = moderator_.Finish(&pending_);  // a last line without '\n' is still a comment
-  }
-  if (!durable) {
-    // An acting plugin could not store this chunk's decisions: send what was answered
-    // before it, then end the stream, so the client knows where to resend from.
-    spdlog::warn("closing a stream: a plugin could not make its decisions durable");
-    eof_ = true;
-    StopReading();
-    DoWrite();
+  if (not_durable_) {  // the read FailDurability cancelled, or one that beat the cancel
     MaybeFinish();
     return;
   }
+  if (n > 0) {
+    last_progress_ = std::chrono::steady_clock::now();
+    const size_t from = pending_.size();
+    Answer(from, moderator_.Consume(std::string_view(read_buf_.get(), n), &pending_));
+  }
+  if (ec == boost::asio::error::eof && !draining_ && !not_durable_) {
+    const size_t from = pending_.size();
+    Answer(from, moderator_.Finish(&pending_));  // a last line without '\n' is still a comment
+  }
+  if (not_durable_) return;  // FailDurability has ended the stream
   if (ec) {
     if (ec == boost::asio::error::eof && !draining_) {
       eof_ = true;
@@ -125,6 +121,62 @@ void StreamSession<Socket>::OnRead(const boost::system::error_code& ec, size_t n
   }
   DoWrite();
   DoRead();
+  MaybeFinish();
+}
+
+template <typename Socket>
+void StreamSession<Socket>::Answer(size_t from, std::shared_ptr<PluginChain> plugins) {
+  // Without acting plugins the records stay in pending_, unless earlier chunks still wait
+  // for a flush: then they wait behind them, in order.
+  if (!plugins && awaiting_.empty()) return;
+  if (!ctx_->durability) {  // no queue: flush here, as the standard input pump does
+    if (plugins && !moderator_.MakeDurable(*plugins)) {
+      pending_.resize(from);
+      FailDurability();
+    }
+    return;
+  }
+  awaiting_.emplace_back(pending_, from);
+  awaiting_bytes_ += awaiting_.back().size();
+  pending_.resize(from);
+  // The reference moves into the posted handler, so the session never dies on the
+  // flusher's thread.
+  ctx_->durability->Request(std::move(plugins), [self = this->shared_from_this()](bool durable) mutable {
+    auto executor = self->socket_.get_executor();
+    boost::asio::post(executor, [self = std::move(self), durable] { self->OnDurable(durable); });
+  });
+}
+
+template <typename Socket>
+void StreamSession<Socket>::OnDurable(bool durable) {
+  std::string records = std::move(awaiting_.front());
+  awaiting_.pop_front();
+  awaiting_bytes_ -= records.size();
+  if (closed_ || not_durable_) {
+    MaybeFinish();
+    return;
+  }
+  if (!durable) {
+    ctx_->metrics->CountError(ErrorKind::kNotDurable);  // the chain has logged why
+    FailDurability();
+    return;
+  }
+  pending_ += records;
+  DoWrite();
+  DoRead();  // resumes a read paused by backpressure
+  MaybeFinish();
+}
+
+template <typename Socket>
+void StreamSession<Socket>::FailDurability() {
+  // An acting plugin could not store a chunk's decisions: send what was answered before
+  // it, withhold the rest (later chunks' records too, as their flushes complete), and end
+  // the stream, so the client knows where to resend from.
+  spdlog::warn("closing a stream: a plugin could not make its decisions durable");
+  not_durable_ = true;
+  eof_ = true;
+  StopReading();
+  DoWrite();
   MaybeFinish();
 }
 
@@ -152,7 +204,7 @@ void StreamSession<Socket>::OnWrite(const boost::system::error_code& ec) {
   writing_.clear();
   DoWrite();
   DoRead();  // resumes a read paused by backpressure
-  if (draining_) StopReading();
+  if (draining_ || not_durable_) StopReading();  // a read left pending while this write ran
   MaybeFinish();
 }
 
@@ -176,7 +228,10 @@ void StreamSession<Socket>::ArmIdleTimer() {
 
 template <typename Socket>
 void StreamSession<Socket>::MaybeFinish() {
-  if (closed_ || lingering_ || !(eof_ || draining_) || reading_ || writing_active_ || !pending_.empty()) return;
+  if (closed_ || lingering_ || !(eof_ || draining_) || reading_ || writing_active_ || !pending_.empty() ||
+      !awaiting_.empty()) {
+    return;
+  }
   boost::system::error_code ignored;
   socket_.shutdown(Socket::shutdown_send, ignored);
   if (!draining_) {

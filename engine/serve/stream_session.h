@@ -6,10 +6,14 @@
 // connection's strand (the socket's executor), so its state needs no lock.
 //
 // Limits, each a clear outcome for the client and never unbounded memory:
-//  - backpressure: when the records not yet written exceed max_pending_output_bytes, the
-//    session stops reading until the client has read enough; the kernel's buffers then
-//    push back on the client. Memory per connection is bounded by that limit plus the
-//    records of one 64 KiB read.
+//  - backpressure: when the records not yet written (or waiting for acting plugins'
+//    flush) exceed max_pending_output_bytes, the session stops reading until the client
+//    has read enough; the kernel's buffers then push back on the client. Memory per
+//    connection is bounded by that limit plus the records of one 64 KiB read.
+//  - durability: with acting plugins, a chunk's records wait for the flush that makes its
+//    decisions durable (queued on ctx->durability, completed on this strand in order);
+//    the session keeps reading meanwhile. If a flush fails, that chunk's records and
+//    every later one are withheld and the stream ends after the records before them.
 //  - max_line_bytes: a longer line gets an error record and the stream goes on.
 //  - idle timeout: no byte read and none written for idle_timeout closes the connection.
 //  - Drain() (shutdown): stop reading; every line already read is answered and flushed,
@@ -23,6 +27,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <string>
 
@@ -49,6 +54,11 @@ class StreamSession : public Drainable, public std::enable_shared_from_this<Stre
   void Discard();
   void DoRead();
   void OnRead(const boost::system::error_code& ec, size_t n);
+  // The records a chunk appended to pending_ from `from` on: sent as they are, or held
+  // until `plugins` (when not null) has flushed.
+  void Answer(size_t from, std::shared_ptr<PluginChain> plugins);
+  void OnDurable(bool durable);
+  void FailDurability();
   void DoWrite();
   void OnWrite(const boost::system::error_code& ec);
   void ArmIdleTimer();
@@ -62,6 +72,10 @@ class StreamSession : public Drainable, public std::enable_shared_from_this<Stre
   std::unique_ptr<char[]> read_buf_;
   std::string pending_;  // records not yet handed to the socket
   std::string writing_;  // records the current async_write is sending
+  // Chunks' records waiting for their flush, oldest first (each completion takes the
+  // front one), and their total size.
+  std::deque<std::string> awaiting_;
+  size_t awaiting_bytes_ = 0;
   std::chrono::steady_clock::time_point last_progress_;
   bool registered_ = false;
   bool reading_ = false;
@@ -71,6 +85,7 @@ class StreamSession : public Drainable, public std::enable_shared_from_this<Stre
   bool draining_ = false;
   bool lingering_ = false;
   bool closed_ = false;
+  bool not_durable_ = false;  // a flush failed: nothing more is answered
 };
 
 using TcpStreamSession = StreamSession<boost::asio::ip::tcp::socket>;

@@ -1,0 +1,70 @@
+#include "serve/durability_queue.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace decorum::serve {
+
+DurabilityQueue::DurabilityQueue() : thread_([this] { Loop(); }) {}
+
+DurabilityQueue::~DurabilityQueue() { Stop(); }
+
+void DurabilityQueue::Request(std::shared_ptr<PluginChain> plugins, Done done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      queue_.push_back({std::move(plugins), std::move(done)});
+      cv_.notify_one();
+      return;
+    }
+  }
+  std::vector<Entry> alone;
+  alone.push_back({std::move(plugins), std::move(done)});
+  Complete(&alone);
+}
+
+void DurabilityQueue::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+    cv_.notify_one();
+  }
+  thread_.join();
+}
+
+void DurabilityQueue::Loop() {
+  std::vector<Entry> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) return;  // stopping, and every request completed
+      batch.swap(queue_);
+    }
+    Complete(&batch);
+  }
+}
+
+void DurabilityQueue::Complete(std::vector<Entry>* batch) {
+  // Each chain is flushed once for the whole batch, when its first request comes up; the
+  // requests complete in order, each with its own chain's outcome.
+  std::vector<std::pair<PluginChain*, bool>> flushed;
+  for (Entry& e : *batch) {
+    bool durable = true;
+    if (e.plugins) {
+      auto it = std::find_if(flushed.begin(), flushed.end(), [&](const auto& f) { return f.first == e.plugins.get(); });
+      if (it == flushed.end()) {
+        flushed.emplace_back(e.plugins.get(), e.plugins->Flush().ok());
+        it = flushed.end() - 1;
+      }
+      durable = it->second;
+    }
+    e.done(durable);
+  }
+  // Releases the chains: the last reference to one a reload retired may be here, and its
+  // final flush and destroy() then run on this thread, not on an io thread.
+  batch->clear();
+}
+
+}  // namespace decorum::serve
