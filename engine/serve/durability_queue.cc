@@ -12,7 +12,9 @@ DurabilityQueue::~DurabilityQueue() { Stop(); }
 void DurabilityQueue::Request(std::shared_ptr<PluginChain> plugins, Done done) {
   {
     std::lock_guard lock(mu_);
-    if (!stopping_) {
+    // While the thread runs (stopping or not) it takes the request, so that requests
+    // complete in order; only once it has exited is the caller's thread the one left.
+    if (!exited_) {
       queue_.push_back({std::move(plugins), std::move(done)});
       cv_.notify_one();
       return;
@@ -26,11 +28,10 @@ void DurabilityQueue::Request(std::shared_ptr<PluginChain> plugins, Done done) {
 void DurabilityQueue::Stop() {
   {
     std::lock_guard lock(mu_);
-    if (stopping_) return;
     stopping_ = true;
     cv_.notify_one();
   }
-  thread_.join();
+  std::call_once(joined_, [this] { thread_.join(); });
 }
 
 void DurabilityQueue::Loop() {
@@ -39,7 +40,10 @@ void DurabilityQueue::Loop() {
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
-      if (queue_.empty()) return;  // stopping, and every request completed
+      if (queue_.empty()) {  // stopping, and every request completed
+        exited_ = true;
+        return;
+      }
       batch.swap(queue_);
     }
     Complete(&batch);

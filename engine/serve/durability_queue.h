@@ -13,6 +13,11 @@
 // that completes it begins after the request was queued, so it covers them
 // (PluginChain::Flush's contract).
 //
+// Shared fate: one thread flushes for every stream, so a flush() that stalls (a plugin
+// without call_timeout_ms on a hung disk) holds every stream's answers, and a failed
+// flush fails every stream with a chunk in that round — each then ends after the answers
+// before it, as a failed flush always made it.
+//
 // Thread safety: Request() from any thread. Completions run on the queue's thread, in the
 // order the requests were made; they must be quick (post to the caller's strand).
 #pragma once
@@ -44,7 +49,8 @@ class DurabilityQueue {
   void Request(std::shared_ptr<PluginChain> plugins, Done done);
 
   // Completes every request made so far (flushing for them), then stops the thread.
-  // Requests made after it complete at once, on the caller's thread, with a flush there.
+  // Requests made after the thread has stopped complete at once, on the caller's thread,
+  // with a flush there. Safe to call more than once, from any thread.
   void Stop();
 
  private:
@@ -59,6 +65,8 @@ class DurabilityQueue {
   std::condition_variable cv_;
   std::vector<Entry> queue_;
   bool stopping_ = false;
+  bool exited_ = false;  // the thread has completed its last request
+  std::once_flag joined_;
   std::thread thread_;
 };
 

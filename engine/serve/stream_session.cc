@@ -110,8 +110,11 @@ void StreamSession<Socket>::OnRead(const boost::system::error_code& ec, size_t n
   if (ec) {
     if (ec == boost::asio::error::eof && !draining_) {
       eof_ = true;
-    } else if (draining_ && ec == boost::asio::error::operation_aborted) {
-      eof_ = true;  // shutdown: an unfinished line is not a comment; drop it
+    } else if (draining_ && (ec == boost::asio::error::operation_aborted || ec == boost::asio::error::eof)) {
+      // Shutdown: an unfinished line is not a comment; drop it. (EOF too: a client that
+      // half-closes while a write kept Drain from cancelling the read still gets every
+      // answer.)
+      eof_ = true;
     } else {
       if (moderator_.pending_bytes() > 0) ctx_->metrics->CountError(ErrorKind::kClientGone);
       spdlog::debug("stream connection closed by a read error: {}", ec.message());
@@ -126,9 +129,10 @@ void StreamSession<Socket>::OnRead(const boost::system::error_code& ec, size_t n
 
 template <typename Socket>
 void StreamSession<Socket>::Answer(size_t from, std::shared_ptr<PluginChain> plugins) {
-  // Without acting plugins the records stay in pending_, unless earlier chunks still wait
-  // for a flush: then they wait behind them, in order.
-  if (!plugins && awaiting_.empty()) return;
+  // A chunk that completed no line has nothing to hold back (every plugin act comes from
+  // a record). Without acting plugins the records stay in pending_, unless earlier chunks
+  // still wait for a flush: then they wait behind them, in order.
+  if (pending_.size() == from || (!plugins && awaiting_.empty())) return;
   if (!ctx_->durability) {  // no queue: flush here, as the standard input pump does
     if (plugins && !moderator_.MakeDurable(*plugins)) {
       pending_.resize(from);
@@ -234,7 +238,7 @@ void StreamSession<Socket>::MaybeFinish() {
   }
   boost::system::error_code ignored;
   socket_.shutdown(Socket::shutdown_send, ignored);
-  if (!draining_) {
+  if (!draining_ && !not_durable_) {
     Close();  // the client ended its input: nothing unread is left
     return;
   }

@@ -13,10 +13,12 @@
 //   hang_ms: integer
 //   log: path                on_decision() appends "<id> <action>\n"; written by flush()
 //   flush_fail: bool         flush() fails ("disk full (test plugin)")
+//   flush_fail_after: integer  flush() succeeds this many times, then fails like flush_fail
 //   flush_ms: integer        flush() first sleeps this long (a slow disk's commit)
 //   create_fail: string      create() fails with this message
 //   serial: (ignored — capabilities are static; see test_serial_plugin)
 #include <simdjson.h>
+#include <atomic>
 #include <unistd.h>
 
 #include <chrono>
@@ -69,6 +71,7 @@ class TestPlugin {
       else if (key == "hang_ms") hang_ms_ = int64_t(value);
       else if (key == "log") log_ = std::string_view(value);
       else if (key == "flush_fail") flush_fail_ = bool(value);
+      else if (key == "flush_fail_after") flush_fail_after_ = int64_t(value);
       else if (key == "flush_ms") flush_ms_ = int64_t(value);
       else if (key == "create_fail") throw std::invalid_argument(std::string(std::string_view(value)));
       else throw std::invalid_argument("unknown key '" + std::string(key) + "'");
@@ -100,7 +103,9 @@ class TestPlugin {
   }
 
   void Flush() {
-    if (flush_fail_) throw std::runtime_error("disk full (test plugin)");
+    if (flush_fail_ || (flush_fail_after_ >= 0 && flushes_.fetch_add(1) >= flush_fail_after_)) {
+      throw std::runtime_error("disk full (test plugin)");
+    }
     if (flush_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(flush_ms_));
     std::lock_guard<std::mutex> lock(mu_);
     if (log_.empty() || pending_.empty()) return;
@@ -121,6 +126,8 @@ class TestPlugin {
   int64_t hang_ms_ = 0;
   int64_t flush_ms_ = 0;
   bool flush_fail_ = false;
+  int64_t flush_fail_after_ = -1;  // -1: never
+  std::atomic<int64_t> flushes_{0};
   std::mutex mu_;
   std::string pending_;
 };

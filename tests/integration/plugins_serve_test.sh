@@ -152,6 +152,43 @@ fi
 stop_serve TERM
 expect_rc 0 ended.log
 
+# --- a flush that fails mid-stream: the answers before it arrive, none after -------------------
+# Flushes run on the flusher thread; the first succeeds and every later one fails. On one
+# connection: the first comment's answer comes back, the second's never does, and the
+# stream ends (the client resends from the first comment without an answer).
+cat >midway.yaml <<YAML
+listen:
+  - tcp://127.0.0.1:0
+http:
+  listen: 127.0.0.1:0
+plugins:
+  - name: midway
+    path: $TP
+    config: {flush_fail_after: 1, log: $PWD/midway.log}
+YAML
+start_serve midway.serve.log --config midway.yaml
+PORT=$(serve_tcp_port midway.serve.log)
+HPORT=$(serve_http_port midway.serve.log)
+coproc MIDWAY { timeout 20 socat -t 5 - "TCP:127.0.0.1:$PORT"; }
+printf '{"id":"m1","text":"lovely cha-cha tonight"}\n' >&"${MIDWAY[1]}"
+first=""
+IFS= read -r -t 10 first <&"${MIDWAY[0]}" || true
+printf '%s\n' "$first" >midway.first
+assert_contains midway.first '"id":"m1"' "flush failing midway: the answer before the failure arrives"
+printf '{"id":"m2","text":"lovely cha-cha again"}\n{"id":"m3","text":"and again"}\n' >&"${MIDWAY[1]}"
+rest=""
+while IFS= read -r -t 10 line <&"${MIDWAY[0]}"; do rest+="$line"; done || true
+assert_eq "$rest" "" "flush failing midway: no answer after the failed flush, and the stream ends"
+if [ -n "${MIDWAY_PID:-}" ]; then  # socat may have ended already (the server closed)
+  kill "$MIDWAY_PID" 2>/dev/null || true
+  wait "$MIDWAY_PID" 2>/dev/null || true
+fi
+assert_eq "$(cat midway.log)" "m1 allow" "flush failing midway: only the first decision was stored"
+fetch_metrics "$HPORT" midway.prom
+assert_eq "$(metric_value midway.prom 'decorum_errors_total{kind="not_durable"}')" 1 "flush failing midway: counted once"
+stop_serve TERM
+expect_rc 0 midway.serve.log
+
 # --- a plugin whose flush() fails: nothing is acknowledged, and shutdown is clean --------------
 # A record must never reach the client ahead of the plugin's storage, so a stream whose
 # decisions cannot be made durable is closed without them (the client resends what got no

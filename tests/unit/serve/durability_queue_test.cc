@@ -12,6 +12,7 @@
 #include <fstream>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "pipeline/moderator.h"
@@ -101,9 +102,11 @@ TEST(DurabilityQueueTest, OneFlushCoversEveryRequestQueuedWhileTheLastOneRan) {
   for (int i = 0; i < kRequests; ++i) {
     EXPECT_EQ(c.got[i], std::make_pair(i, true)) << "in request order, each durable";
   }
-  // The first request's flush sleeps 300 ms; the other ten queue meanwhile and share the
-  // next one (flushing where each comment was moderated, as io threads did before, makes
-  // 11).
+  // The first request's flush sleeps 300 ms; the other ten queue meanwhile and are covered
+  // by the next one. (Flushing where each comment was moderated, as the io threads did
+  // before, makes 11. Flushing once per request on the queue's thread would still make 2:
+  // PluginChain::Flush skips an instance with nothing new, so what the queue adds is that
+  // the io threads do not wait, checked above.)
   const uint64_t flushes = chain->Instances()[0].counts.flush_calls;
   EXPECT_GE(flushes, 1u);
   EXPECT_LE(flushes, 2u);
@@ -153,6 +156,27 @@ TEST(DurabilityQueueTest, StopCompletesWhatWasQueuedAndLaterRequestsCompleteAtOn
   ASSERT_EQ(c.got.size(), 4u) << "after Stop(), a request completes on the caller's thread";
   EXPECT_EQ(c.got[3], std::make_pair(3, true));
   EXPECT_EQ(LinesIn(log), 4u);
+}
+
+// Stop() while a flush runs: a request made meanwhile still waits its turn rather than
+// completing at once on the caller's thread, ahead of the one being flushed.
+TEST(DurabilityQueueTest, ARequestMadeWhileStoppingKeepsItsTurn) {
+  auto gen = test::CompileYaml(kRules);
+  auto chain = Chain(R"({"flush_ms":400})");
+  ASSERT_TRUE(gen && chain);
+  Moderator m(gen, FieldMap(), 1 << 20, chain);
+  DurabilityQueue queue;
+  Completions c;
+  Moderate(m, "first");
+  queue.Request(chain, c.For(0));
+  std::thread stopper([&] { queue.Stop(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // Stop() has begun
+  queue.Request(nullptr, c.For(1));  // nothing to flush: only its turn holds it back
+  stopper.join();
+  queue.Stop();  // a second call returns once the thread is gone too
+  ASSERT_EQ(c.got.size(), 2u);
+  EXPECT_EQ(c.got[0].first, 0);
+  EXPECT_EQ(c.got[1].first, 1);
 }
 
 }  // namespace
