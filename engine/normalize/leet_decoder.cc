@@ -163,8 +163,8 @@ size_t NextLeetable(const char* p, size_t from, size_t size) {
 // '@': a few a comment) and hands each word holding one to DecodeWord. The first write
 // keeps every byte's class, so words are found in out as they were in in. Every digit is
 // leetable, so the second pass sees each one that is left.
-// kAsciiOnly: return false at the first non-ASCII byte (DecodeLeetIfAscii). Returns
-// whether a digit is left otherwise.
+// Sets *has_digit to whether a digit is left and returns true; with kAsciiOnly
+// (DecodeLeetIfAscii), returns false instead at the first non-ASCII byte.
 template <bool kAsciiOnly>
 bool Decode(const char* in, size_t size, char* out, bool* has_digit) {
   size_t first = size;  // the first leetable byte

@@ -20,8 +20,8 @@ struct SessionContext {
   const GenerationHolder* holder = nullptr;
   Metrics* metrics = nullptr;
   ConnectionRegistry* registry = nullptr;
-  // Where streams queue their chunks' flushes for acting plugins (durability_queue.h);
-  // null: each chunk flushes on its io thread.
+  // Where streams queue their chunks' flushes for acting plugins (durability_queue.h).
+  // Required by stream sessions.
   DurabilityQueue* durability = nullptr;
   ModerationSettings moderation;
   std::chrono::seconds idle_timeout{300};

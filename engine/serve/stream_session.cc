@@ -133,13 +133,6 @@ void StreamSession<Socket>::Answer(size_t from, std::shared_ptr<PluginChain> plu
   // a record). Without acting plugins the records stay in pending_, unless earlier chunks
   // still wait for a flush: then they wait behind them, in order.
   if (pending_.size() == from || (!plugins && awaiting_.empty())) return;
-  if (!ctx_->durability) {  // no queue: flush here, as the standard input pump does
-    if (plugins && !moderator_.MakeDurable(*plugins)) {
-      pending_.resize(from);
-      FailDurability();
-    }
-    return;
-  }
   awaiting_.emplace_back(pending_, from);
   awaiting_bytes_ += awaiting_.back().size();
   pending_.resize(from);

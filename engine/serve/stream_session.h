@@ -40,7 +40,8 @@ namespace decorum::serve {
 template <typename Socket>
 class StreamSession : public Drainable, public std::enable_shared_from_this<StreamSession<Socket>> {
  public:
-  // REQUIRES: `socket`'s executor is a strand of its own (accept with make_strand).
+  // REQUIRES: `socket`'s executor is a strand of its own (accept with make_strand);
+  // ctx->durability is set.
   StreamSession(Socket socket, const SessionContext* ctx);
   ~StreamSession() override;
 
