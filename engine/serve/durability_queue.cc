@@ -53,18 +53,18 @@ void DurabilityQueue::Loop() {
 void DurabilityQueue::Complete(std::vector<Entry>* batch) {
   // Each chain is flushed once for the whole batch, when its first request comes up; the
   // requests complete in order, each with its own chain's outcome.
-  std::vector<std::pair<PluginChain*, bool>> flushed;
+  std::vector<std::pair<PluginChain*, Status>> flushed;
   for (Entry& e : *batch) {
-    bool durable = true;
-    if (e.plugins) {
-      auto it = std::find_if(flushed.begin(), flushed.end(), [&](const auto& f) { return f.first == e.plugins.get(); });
-      if (it == flushed.end()) {
-        flushed.emplace_back(e.plugins.get(), e.plugins->Flush().ok());
-        it = flushed.end() - 1;
-      }
-      durable = it->second;
+    if (!e.plugins) {
+      e.done(Status::Ok());
+      continue;
     }
-    e.done(durable);
+    auto it = std::find_if(flushed.begin(), flushed.end(), [&](const auto& f) { return f.first == e.plugins.get(); });
+    if (it == flushed.end()) {
+      flushed.emplace_back(e.plugins.get(), e.plugins->Flush());
+      it = flushed.end() - 1;
+    }
+    e.done(it->second);
   }
   // Releases the chains: the last reference to one a reload retired may be here, and its
   // final flush and destroy() then run on this thread, not on an io thread.

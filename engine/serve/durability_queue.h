@@ -29,21 +29,23 @@
 #include <thread>
 #include <vector>
 
+#include "decorum/status.h"
 #include "plugin_host/plugin_chain.h"
 
 namespace decorum::serve {
 
 class DurabilityQueue {
  public:
-  // durable: the flush succeeded (always true for a request without plugins).
-  using Done = std::function<void(bool durable)>;
+  // flushed: the flush's outcome, ok when it succeeded (always ok for a request without
+  // plugins); its message names the plugin that failed and why.
+  using Done = std::function<void(const Status& flushed)>;
 
   DurabilityQueue();
   ~DurabilityQueue();  // Stop()
   DurabilityQueue(const DurabilityQueue&) = delete;
   DurabilityQueue& operator=(const DurabilityQueue&) = delete;
 
-  // Calls done(durable) once `plugins` has flushed everything it was handed before this
+  // Calls done(flushed) once `plugins` has flushed everything it was handed before this
   // call. A null `plugins` needs no flush: it completes in its turn, which keeps a stream's
   // later chunks behind its earlier ones.
   void Request(std::shared_ptr<PluginChain> plugins, Done done);

@@ -19,11 +19,17 @@ std::string JsonError(std::string_view message) {
   return out;
 }
 
+namespace {
+
+HttpReply Refused(unsigned status, std::string_view message) { return {status, JsonError(message), nullptr}; }
+
+}  // namespace
+
 HttpReply ModerateHttpBody(std::string_view body, const SessionContext& ctx) {
   const size_t first = body.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {400, JsonError("empty body: expected a comment object or an array of them")};
+  if (first == std::string_view::npos) return Refused(400, "empty body: expected a comment object or an array of them");
   if (body[first] != '{' && body[first] != '[') {
-    return {400, JsonError("expected a comment object or an array of them")};
+    return Refused(400, "expected a comment object or an array of them");
   }
 
   const auto live = ctx.holder->Current();
@@ -61,7 +67,7 @@ HttpReply ModerateHttpBody(std::string_view body, const SessionContext& ctx) {
     const simdjson::padded_string padded(body);
     auto err = parser.parse(padded).get_array().get(array);
     if (err) {
-      return {400, JsonError(std::string("invalid JSON array: ") + simdjson::error_message(err))};
+      return Refused(400, std::string("invalid JSON array: ") + simdjson::error_message(err));
     }
     reply.body = "[";
     uint64_t position = 0;
@@ -74,18 +80,14 @@ HttpReply ModerateHttpBody(std::string_view body, const SessionContext& ctx) {
     }
     reply.body += ']';
   }
-  // As for streams (stream_moderator.h): durable before the reply is sent, or no reply
-  // but a 503 the client can retry.
-  if (live->plugins && live->plugins->has_actors()) {
-    Status fs = live->plugins->Flush();
-    if (!fs.ok()) {
-      ctx.metrics->CountError(ErrorKind::kNotDurable);
-      if (!batch.empty()) ctx.metrics->Fold(*live, &batch);
-      return {503, JsonError(fs.message() + "; the decisions were not stored, retry the request")};
-    }
-  }
   if (!batch.empty()) ctx.metrics->Fold(*live, &batch);
+  if (live->plugins && live->plugins->has_actors()) reply.durable_by = live->plugins;
   return reply;
+}
+
+HttpReply NotDurable(const Status& flushed, const SessionContext& ctx) {
+  ctx.metrics->CountError(ErrorKind::kNotDurable);  // the chain has logged why
+  return Refused(503, flushed.message() + "; the decisions were not stored, retry the request");
 }
 
 }  // namespace decorum::serve

@@ -8,12 +8,21 @@
 //  - anything else (empty body, a number, a string) -> 400 with {"error":"..."}.
 // Comments without an id get their 1-based position in the body as id.
 //
+// Durability: the reply may not be sent before the acting plugins (a quarantine store, an
+// escalation spool) have made its decisions durable, exactly as for a stream's records
+// (stream_moderator.h). ModerateHttpBody does not flush: it names the chain to flush in
+// `durable_by`, and the caller sends the reply once that flush succeeded — or, when it
+// failed, NotDurable()'s 503 instead, which the client can retry.
+//
 // Thread safety: runs on the calling thread's Moderator; call from any thread.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "decorum/status.h"
+#include "plugin_host/plugin_chain.h"
 #include "serve/session_context.h"
 
 namespace decorum::serve {
@@ -21,9 +30,15 @@ namespace decorum::serve {
 struct HttpReply {
   unsigned status = 200;
   std::string body;  // JSON, no trailing newline
+  // Not null: this chain's flush must succeed before the reply is sent.
+  std::shared_ptr<PluginChain> durable_by;
 };
 
 HttpReply ModerateHttpBody(std::string_view body, const SessionContext& ctx);
+
+// The reply in place of one whose flush failed (`flushed` says which plugin and why): 503,
+// the decisions were not stored. Counts the not_durable error.
+HttpReply NotDurable(const Status& flushed, const SessionContext& ctx);
 
 // {"error":"<message>"} with the message JSON-escaped and invalid UTF-8 replaced by U+FFFD.
 std::string JsonError(std::string_view message);

@@ -119,7 +119,22 @@ void HttpSession::Handle(Request& req) {
     if (!only(http::verb::post, "POST")) return;
     HttpReply r = ModerateHttpBody(req.body(), *ctx_);
     if (r.status == 400) ctx_->metrics->CountError(ErrorKind::kHttpBadRequest);
-    Reply(r.status, std::move(r.body));
+    if (!r.durable_by) {
+      Reply(r.status, std::move(r.body));
+      return;
+    }
+    // The flusher's thread makes the decisions durable (and groups this flush with other
+    // connections'); this io thread goes on serving them meanwhile. The reference moves
+    // into the posted handler, so the session never dies on the flusher's thread.
+    auto plugins = std::move(r.durable_by);
+    ctx_->durability->Request(std::move(plugins), [self = shared_from_this(), r = std::move(r)](const Status& flushed) mutable {
+      auto executor = self->stream_.get_executor();
+      boost::asio::post(executor, [self = std::move(self), r = std::move(r), flushed]() mutable {
+        if (self->closed_) return;
+        if (!flushed.ok()) r = NotDurable(flushed, *self->ctx_);
+        self->Reply(r.status, std::move(r.body));
+      });
+    });
   } else if (target == "/healthz") {
     if (!only(http::verb::get, "GET")) return;
     Reply(200, "ok\n", "text/plain; charset=utf-8");

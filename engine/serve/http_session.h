@@ -6,12 +6,14 @@
 // its handlers run on the connection's strand; every read has a size limit (headers
 // 16 KiB, body http.max_body_bytes -> 413) and a timeout (limits.idle_timeout_seconds).
 // Drain() lets the request being handled finish, answers it with Connection: close, and
-// closes.
+// closes. With acting plugins a /v1/moderate reply waits for their flush on the
+// DurabilityQueue (ctx->durability, required), off this io thread; a failed flush answers
+// 503 instead.
 //
 // Status codes: 400 bad body or malformed request, 401 wrong/missing admin token,
 // 403 reload refused by configuration, 404 unknown path, 405 wrong method (with Allow),
 // 413 body too large, 422 reload with a broken rule set (old one keeps serving),
-// 503 not ready (shutting down) or too many connections.
+// 503 not ready (shutting down), too many connections, or decisions not made durable.
 //
 // Thread safety: Start() once; Drain() from any thread.
 #pragma once

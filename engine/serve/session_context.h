@@ -20,8 +20,8 @@ struct SessionContext {
   const GenerationHolder* holder = nullptr;
   Metrics* metrics = nullptr;
   ConnectionRegistry* registry = nullptr;
-  // Where streams queue their chunks' flushes for acting plugins (durability_queue.h).
-  // Required by stream sessions.
+  // Where streams and HTTP requests queue their flushes for acting plugins
+  // (durability_queue.h). Required by stream and HTTP sessions.
   DurabilityQueue* durability = nullptr;
   ModerationSettings moderation;
   std::chrono::seconds idle_timeout{300};

@@ -138,9 +138,9 @@ void StreamSession<Socket>::Answer(size_t from, std::shared_ptr<PluginChain> plu
   pending_.resize(from);
   // The reference moves into the posted handler, so the session never dies on the
   // flusher's thread.
-  ctx_->durability->Request(std::move(plugins), [self = this->shared_from_this()](bool durable) mutable {
+  ctx_->durability->Request(std::move(plugins), [self = this->shared_from_this()](const Status& flushed) mutable {
     auto executor = self->socket_.get_executor();
-    boost::asio::post(executor, [self = std::move(self), durable] { self->OnDurable(durable); });
+    boost::asio::post(executor, [self = std::move(self), durable = flushed.ok()] { self->OnDurable(durable); });
   });
 }
 

@@ -13,7 +13,9 @@
 #   - a plugin whose flush() fails: no record is sent ahead of the plugin's storage — the
 #     stream is closed without the chunk's records, HTTP answers 503 — the failure is
 #     logged and counted (decorum_errors_total{kind="not_durable"}), and SIGTERM still
-#     ends with exit 0 (this once crashed with heap corruption; four rounds guard it).
+#     ends with exit 0 (this once crashed with heap corruption; four rounds guard it);
+#   - a slow flush holds only its own HTTP reply (the io thread serves other connections
+#     meanwhile), and SIGTERM during it still answers the request.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 init "$@"
@@ -151,6 +153,57 @@ if wait_until 30 grep -q "plugin 'tpe': closed" ended.log; then ok; else
 fi
 stop_serve TERM
 expect_rc 0 ended.log
+
+# --- a slow flush holds its own HTTP reply only, and a drain waits for it ---------------------
+# POST /v1/moderate's flush runs on the flusher thread, not on the io thread that moderated
+# the request: with one io thread and a flush of 3 s, GET /metrics on another connection
+# is answered (showing the flush under way) while the POST still waits — when the io
+# thread flushed, /metrics waited the 3 s too. The POST's 200 arrives after the flush.
+# SIGTERM during that wait lets the reply go out (Connection: close) before the server
+# exits 0.
+cat >slow.yaml <<YAML
+http:
+  listen: 127.0.0.1:0
+plugins:
+  - name: slow
+    path: $TP
+    config: {flush_ms: 3000, log: $PWD/slow.log}
+YAML
+start_serve slow.serve.log --config slow.yaml --threads 1
+HPORT=$(serve_http_port slow.serve.log)
+post_slow() {  # post_slow ID: POSTs one comment in the background; status, headers, body in slow.ID.*
+  curl -s -D "slow.$1.headers" -o "slow.$1.json" -w '%{http_code}' --max-time 20 -X POST \
+    --data-binary "{\"id\":\"$1\",\"text\":\"lovely cha-cha tonight\"}" \
+    "http://127.0.0.1:$HPORT/v1/moderate" >"slow.$1.code" &
+}
+flushes() {  # flushes N: /metrics says the slow plugin's flush began N times or more
+  fetch_metrics "$HPORT" slow.prom &&
+    [ "$(metric_value slow.prom 'decorum_plugin_calls_total{plugin="slow",call="flush"}')" -ge "$1" ]
+}
+sent=$(date +%s%N)
+post_slow h1
+post_pid=$!
+wait_until 10 flushes 1 || fail "slow flush: /metrics shows the POST's flush"
+waited_ms=$(( ($(date +%s%N) - sent) / 1000000 ))
+if [ "$waited_ms" -lt 2000 ] && [ ! -s slow.h1.code ]; then
+  ok
+else
+  fail "slow flush: /metrics answered ${waited_ms} ms after the POST (want < 2000; one io thread, 3 s flush) and before the POST's reply"
+fi
+wait "$post_pid" || true
+assert_eq "$(cat slow.h1.code)" 200 "slow flush: the POST is answered once its flush is done"
+assert_contains slow.h1.json '"id":"h1"' "slow flush: with its decision"
+assert_eq "$(cat slow.log)" "h1 allow" "slow flush: the decision was stored before the reply"
+# A drain during the flush: the reply still goes out, then the server exits.
+post_slow h2
+post_pid=$!
+wait_until 10 flushes 2 || fail "slow flush, drain: /metrics shows the second POST's flush"
+stop_serve TERM
+expect_rc 0 slow.serve.log
+wait "$post_pid" || true
+assert_eq "$(cat slow.h2.code)" 200 "slow flush, drain: SIGTERM during the flush still answers the POST"
+assert_contains slow.h2.json '"id":"h2"' "slow flush, drain: with its decision"
+if grep -qi '^connection: close' slow.h2.headers; then ok; else fail "slow flush, drain: the reply says Connection: close"; show slow.h2.headers >&2; fi
 
 # --- a flush that fails mid-stream: the answers before it arrive, none after -------------------
 # Flushes run on the flusher thread; the first succeeds and every later one fails. On one

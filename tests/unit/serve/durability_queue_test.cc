@@ -57,12 +57,14 @@ struct Completions {
   std::mutex mu;
   std::condition_variable cv;
   std::vector<std::pair<int, bool>> got;  // (request number, durable)
+  std::vector<std::string> errors;        // the failed flushes' messages, in order
 
   DurabilityQueue::Done For(int request, std::function<void()> check = nullptr) {
-    return [this, request, check](bool durable) {
+    return [this, request, check](const Status& flushed) {
       if (check) check();
       std::lock_guard lock(mu);
-      got.emplace_back(request, durable);
+      got.emplace_back(request, flushed.ok());
+      if (!flushed.ok()) errors.push_back(flushed.message());
       cv.notify_all();
     };
   }
@@ -133,6 +135,9 @@ TEST(DurabilityQueueTest, AFailedFlushFailsItsRequestsOnlyAndRequestsWithoutPlug
   c.WaitFor(5);
   const std::vector<std::pair<int, bool>> want = {{0, true}, {1, true}, {2, false}, {3, true}, {4, true}};
   EXPECT_EQ(c.got, want);
+  ASSERT_EQ(c.errors.size(), 1u);
+  EXPECT_NE(c.errors[0].find("flush failed: disk full"), std::string::npos)
+      << "the failure says which plugin and why (an HTTP 503 passes it on): " << c.errors[0];
   EXPECT_EQ(failing->Instances()[0].counts.flush_errors, 1u);
 }
 
