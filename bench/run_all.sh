@@ -7,13 +7,14 @@
 #   --quick     small sizes, for a smoke run in a few minutes (no 50k rule set, no
 #               memory-growth run)
 #   --plugins-config FILE
-#               the batch scenario's plugins-on runs use `decorum score --config FILE`
-#               instead of pile_on + repeat_offender + quarantine_sqlite (same as
+#               the plugins-on runs (batch: `decorum score --config FILE`, daemon:
+#               `decorum serve --config FILE`) use FILE instead of pile_on +
+#               repeat_offender + quarantine_sqlite (same as
 #               DECORUM_BENCH_PLUGINS_CONFIG=FILE; `off` skips those runs)
 #
 # Scenarios, in order (each also runs alone; see bench/README.md): ceiling, batch (1 and
-# 2 threads, plugins off and on), daemon (1/8/64 connections, latency at half peak; io
-# threads one per core, then one),
+# 2 threads, plugins off and on), daemon (1/8/64 connections, latency at half peak, peaks
+# with plugins on; io threads one per core, then one),
 # scale + start-up (default, 10k[, 50k] patterns), micro-benchmarks, memory growth (full
 # run only: RSS after 1M vs after 10M comments). A scenario that fails is reported in the
 # table and the others still run; the exit status is then 1.

@@ -25,23 +25,9 @@ bench_build_dir "${1:-build}"
 count=${2:-1000000}
 bench_positive_int COUNT "$count"
 bench_need "$DECORUM" "$GEN_CORPUS" "$CEILING"
-plugins_config=${DECORUM_BENCH_PLUGINS_CONFIG:-}
-[ -z "$plugins_config" ] || [ "$plugins_config" = off ] || [ -r "$plugins_config" ] ||
-  bench_die "DECORUM_BENCH_PLUGINS_CONFIG='$plugins_config' is not readable"
 
 bench_workdir
-if [ -z "$plugins_config" ]; then
-  for p in pile_on repeat_offender quarantine_sqlite; do
-    [ -r "$BENCH_BUILD/plugins/$p.so" ] || bench_die "$BENCH_BUILD/plugins/$p.so is missing (ninja -C BUILD bench)"
-  done
-  plugins_config=$BENCH_WORK/plugins.yaml
-  cat >"$plugins_config" <<YAML
-plugins:
-  - {name: pile_on, path: $BENCH_BUILD/plugins/pile_on.so}
-  - {name: repeat_offender, path: $BENCH_BUILD/plugins/repeat_offender.so}
-  - {name: quarantine, path: $BENCH_BUILD/plugins/quarantine_sqlite.so, config: {path: $BENCH_WORK/quarantine.db}}
-YAML
-fi
+plugins_config=$(bench_plugins_config)
 corpus=$(bench_corpus "$count" 42)
 cache=$BENCH_WORK/cache
 echo "batch: corpus $(wc -l <"$corpus") comments, $(du -m "$corpus" | cut -f1) MB, $(nproc) cores, default rules"

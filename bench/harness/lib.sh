@@ -55,6 +55,32 @@ bench_workdir() {
 }
 bench_cleanup_work() { [ -n "${BENCH_WORK:-}" ] && rm -rf "$BENCH_WORK"; }
 
+# bench_plugins_config: prints the config file of the plugins-on runs, or `off`. It is
+# $DECORUM_BENCH_PLUGINS_CONFIG when set (a deploy/decorum.yaml-style file, or `off`), else
+# one written to $BENCH_WORK that loads the shipped plugins acting on every comment:
+# pile_on, repeat_offender and quarantine_sqlite (a real SQLite file, DB_NAME in the work
+# directory: default quarantine.db). escalate is left out: it would post to a receiver.
+# Call after bench_workdir.
+bench_plugins_config() {
+  local given=${DECORUM_BENCH_PLUGINS_CONFIG:-} db=${1:-quarantine.db} p
+  if [ -n "$given" ]; then
+    [ "$given" = off ] || [ -r "$given" ] ||
+      bench_die "DECORUM_BENCH_PLUGINS_CONFIG='$given' is not readable"
+    echo "$given"
+    return
+  fi
+  for p in pile_on repeat_offender quarantine_sqlite; do
+    [ -r "$BENCH_BUILD/plugins/$p.so" ] || bench_die "$BENCH_BUILD/plugins/$p.so is missing (ninja -C BUILD bench)"
+  done
+  cat >"$BENCH_WORK/plugins.yaml" <<YAML
+plugins:
+  - {name: pile_on, path: $BENCH_BUILD/plugins/pile_on.so}
+  - {name: repeat_offender, path: $BENCH_BUILD/plugins/repeat_offender.so}
+  - {name: quarantine, path: $BENCH_BUILD/plugins/quarantine_sqlite.so, config: {path: $BENCH_WORK/$db}}
+YAML
+  echo "$BENCH_WORK/plugins.yaml"
+}
+
 # bench_corpus COUNT SEED: prints the path of a corpus of COUNT comments. Reuses
 # $BENCH_CORPUS when set (run_all generates one corpus for every scenario), else generates
 # one in $BENCH_WORK and prints its realized distribution to stderr.
