@@ -2,7 +2,8 @@
 # SIGTERM with comments in flight (issue 3): decorum stops accepting, answers every
 # comment it has read — on open TCP streams whose clients keep sending, and on standard
 # input — flushes, and exits 0 promptly. Every answer arrives whole and in order: the
-# records on each connection are exactly ids 1..K with no gap, K > 0.
+# records on each connection are exactly ids 1..K with no gap, K > 0. A client that
+# half-closes during the drain while an answer is being written still gets every answer.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 init "$@"
@@ -50,6 +51,53 @@ KA=$(contiguous a.out a)
 KB=$(contiguous b.out b)
 assert_ge "$KA" 2000 "TCP client: records are ids a1..aK, whole and in order (K)"
 assert_ge "$KB" 2000 "unix client: records are ids b1..bK, whole and in order (K)"
+
+# --- a client that half-closes during the drain, while an answer is being written --------------
+# The server has read every comment but the client reads no answer, so a write is in
+# flight (the socket buffers are full) and a read is pending when SIGTERM arrives: the
+# drain cannot cancel the read without aborting the write. The client then ends its input
+# (socat half-closes) and reads: every answer must still arrive. This once closed the
+# connection at the EOF and lost the answers not yet written.
+cat >halfclose.yaml <<YAML
+listen:
+  - tcp://127.0.0.1:0
+http:
+  listen: 127.0.0.1:0
+limits:
+  max_pending_output_bytes: 268435456
+YAML
+ndjson_comments 100000 h >h.ndjson
+start_serve halfclose.log --config halfclose.yaml --rules rules --threads 1
+PORT=$(serve_tcp_port halfclose.log)
+HPORT=$(serve_http_port halfclose.log)
+mkfifo h.in h.out
+exec 7<>h.in 8<>h.out  # held open: socat's input ends only when fd 7 closes; nobody reads h.out yet
+timeout 60 socat -t 20 -T 60 - "TCP:127.0.0.1:$PORT" <h.in >h.out 2>/dev/null 7>&- 8>&- &
+HC=$!
+cat h.ndjson >&7
+decided() {  # every comment of h.ndjson has been decided
+  fetch_metrics "$HPORT" halfclose.prom &&
+    [ "$(awk '$1 ~ /^decorum_comments_total\{/ { n += $2 } END { print n + 0 }' halfclose.prom)" -ge 100000 ]
+}
+wait_until 30 decided || fail "half-close: the server decides every comment before SIGTERM"
+kill -TERM "$SERVE_PID"
+wait_until 10 grep -q "shutting down" halfclose.log || fail "half-close: the drain began"
+exec 7>&-  # the client's input ends: socat half-closes the connection
+sleep 0.5  # the EOF reaches the server while its write is still blocked
+exec 9<h.out  # the reader's end, opened before fd 8 closes: h.out is never without a reader
+timeout 60 cat <&9 >h.got 8>&- 9<&- &
+READER=$!
+exec 8>&- 9<&-  # socat is now h.out's only writer: the reader ends when socat does
+if wait_until 30 _process_exited "$SERVE_PID"; then
+  if wait "$SERVE_PID"; then RC=0; else RC=$?; fi
+  SERVE_PID=""
+  expect_rc 0 halfclose.log
+else
+  fail "half-close: the server exits after the drain"
+fi
+wait "$HC" 2>/dev/null || true
+wait "$READER" 2>/dev/null || true
+assert_eq "$(contiguous h.got h)" 100000 "half-close during a drain: every answer arrives, whole and in order"
 
 # --- standard input ---------------------------------------------------------------------------
 mkfifo in.fifo
