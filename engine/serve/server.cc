@@ -248,6 +248,7 @@ int Server::Impl::Run() {
   if (stdin_pump) {
     stdin_pump->Drain();
     stdin_pump->Join();
+    if (stdin_pump->failed()) rc = 1;  // comments on standard input went unanswered
   }
   reload_pool.join();
   for (auto& l : unix_listeners) ::unlink(l->bound().path.c_str());

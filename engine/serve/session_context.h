@@ -20,8 +20,8 @@ struct SessionContext {
   const GenerationHolder* holder = nullptr;
   Metrics* metrics = nullptr;
   ConnectionRegistry* registry = nullptr;
-  // Where streams and HTTP requests queue their flushes for acting plugins
-  // (durability_queue.h). Required by stream and HTTP sessions.
+  // Where streams, HTTP requests and standard input queue their flushes for acting
+  // plugins (durability_queue.h). Required by every session and the stdin pump.
   DurabilityQueue* durability = nullptr;
   ModerationSettings moderation;
   std::chrono::seconds idle_timeout{300};

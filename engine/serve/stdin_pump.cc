@@ -30,8 +30,7 @@ void StdinPump::Start() {
 
 void StdinPump::Drain() {
   draining_.store(true);
-  const uint64_t one = 1;
-  if (wake_fd_ >= 0) (void)!::write(wake_fd_, &one, sizeof(one));
+  if (wake_fd_ >= 0) Wake();
 }
 
 void StdinPump::Refresh(std::function<void()> done) {
@@ -46,8 +45,7 @@ void StdinPump::Refresh(std::function<void()> done) {
     done();
     return;
   }
-  const uint64_t one = 1;
-  if (wake_fd_ >= 0) (void)!::write(wake_fd_, &one, sizeof(one));
+  if (wake_fd_ >= 0) Wake();
 }
 
 void StdinPump::Join() {
@@ -68,20 +66,67 @@ bool StdinPump::WriteAll(const std::string& data) {
   return true;
 }
 
+void StdinPump::Wake() {
+  const uint64_t one = 1;
+  (void)!::write(wake_fd_, &one, sizeof(one));
+}
+
+void StdinPump::Await(std::string records, std::shared_ptr<PluginChain> plugins) {
+  awaiting_bytes_ += records.size();
+  awaiting_.push_back(std::move(records));
+  ctx_->durability->Request(std::move(plugins), [self = shared_from_this()](const Status& flushed) {
+    {
+      std::lock_guard<std::mutex> lock(self->flushed_mu_);
+      self->flushed_.push_back(flushed);
+    }
+    self->Wake();
+  });
+}
+
+bool StdinPump::WriteFlushed() {
+  std::deque<Status> flushed;
+  {
+    std::lock_guard<std::mutex> lock(flushed_mu_);
+    flushed.swap(flushed_);
+  }
+  // Completions come in the order the chunks were queued, which is awaiting_'s order.
+  for (const Status& f : flushed) {
+    std::string records = std::move(awaiting_.front());
+    awaiting_.pop_front();
+    awaiting_bytes_ -= records.size();
+    if (!f.ok()) {
+      // This chunk's records are withheld (stream_moderator.h): stop answering here, so
+      // the last record on standard output marks where the producer must resend from.
+      ctx_->metrics->CountError(ErrorKind::kNotDurable);  // the chain has logged why
+      spdlog::error("stdin mode: a plugin could not make its decisions durable; stopping");
+      return false;
+    }
+    if (!WriteAll(records)) return false;
+  }
+  return true;
+}
+
 void StdinPump::Run() {
   std::unique_ptr<char[]> buf(new char[64 * 1024]);
   std::string out;
   bool eof = false, failed = false;
-  while (!draining_.load() && !failed) {
-    pollfd fds[2] = {{in_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
-    const int r = ::poll(fds, wake_fd_ >= 0 ? 2 : 1, -1);
+  if (wake_fd_ < 0) {
+    spdlog::error("stdin mode: cannot create an eventfd: {}", std::strerror(errno));
+    failed = true;
+  }
+  // Reads until the input ends or a drain begins, then waits for the chunks still
+  // awaiting their flush and writes them: every line read is answered.
+  while (!failed) {
+    const bool reading = !eof && !draining_.load() && awaiting_bytes_ < ctx_->max_pending_output_bytes;
+    if (!reading && awaiting_.empty()) break;
+    pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {reading ? in_fd_ : -1, POLLIN, 0}};
+    const int r = ::poll(fds, 2, -1);
     if (r < 0) {
       if (errno == EINTR) continue;
       failed = true;
       break;
     }
-    if (draining_.load()) break;  // lines already read were answered; stop here
-    if (fds[1].revents & POLLIN) {
+    if (fds[0].revents & POLLIN) {
       uint64_t wakes;
       // Clears it; a Drain() whose wake-up this read consumed is seen by the loop's test.
       (void)!::read(wake_fd_, &wakes, sizeof(wakes));
@@ -94,8 +139,12 @@ void StdinPump::Run() {
         ThreadModerator(*ctx_->holder->Current(), ctx_->moderation);
         for (auto& f : done) f();
       }
+      if (!WriteFlushed()) {
+        failed = true;
+        break;
+      }
     }
-    if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+    if (draining_.load() || !(fds[1].revents & (POLLIN | POLLHUP | POLLERR))) continue;
     const ssize_t n = ::read(in_fd_, buf.get(), 64 * 1024);
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
@@ -111,17 +160,16 @@ void StdinPump::Run() {
     } else {
       plugins = moderator_.Consume(std::string_view(buf.get(), static_cast<size_t>(n)), &out);
     }
-    // One reader, one chunk at a time: the flush runs here (the daemon's streams queue
-    // theirs on a DurabilityQueue instead).
-    if (plugins && !moderator_.MakeDurable(*plugins)) {
-      // This chunk's records were withheld (stream_moderator.h): stop answering here, so
-      // the last record on standard output marks where the producer must resend from.
-      spdlog::error("stdin mode: a plugin could not make its decisions durable; stopping");
+    if (out.empty()) continue;
+    // With acting plugins the records wait for the flusher (durability_queue.h) while
+    // this thread reads and moderates on; without, they go out at once unless earlier
+    // chunks still wait, in which case they queue behind them.
+    if (plugins || !awaiting_.empty()) {
+      Await(std::move(out), std::move(plugins));
+      out = std::string();
+    } else if (!WriteAll(out)) {
       failed = true;
-      break;
     }
-    if (!out.empty() && !WriteAll(out)) failed = true;
-    if (eof) break;
   }
   // Refreshes asked for from now on are answered at once; those still pending are let go
   // (this thread's Moderator goes with the thread).
@@ -132,7 +180,13 @@ void StdinPump::Run() {
     pending.swap(refresh_done_);
   }
   for (auto& f : pending) f();
-  spdlog::info("stdin: {} comments answered{}", moderator_.lines(), eof ? ", end of input" : "");
+  if (failed) {
+    spdlog::error("stdin: stopped after {} comments read; the answers end before the failure above",
+                  moderator_.lines());
+  } else {
+    spdlog::info("stdin: {} comments answered{}", moderator_.lines(), eof ? ", end of input" : "");
+  }
+  failed_.store(failed);
   ctx_->registry->Remove(this);
   if ((eof || failed) && on_eof_) on_eof_();
 }

@@ -7,17 +7,28 @@
 // our output stops us reading input). poll() on standard input and an eventfd lets
 // Drain() and Refresh() interrupt a read that would otherwise wait forever.
 //
+// With acting plugins a chunk's records wait for the DurabilityQueue (ctx->durability,
+// required) to flush them, while this thread goes on reading and moderating; the flusher
+// signals the eventfd and this thread writes the flushed chunks, in order. At most
+// limits.max_pending_output_bytes of records wait before reading pauses. A drain stops
+// reading and ends once every chunk read has been written; a failed flush ends it before
+// that chunk's records.
+//
 // Thread safety: Start() once; Drain() and Refresh() from any thread; Join() from the
 // owner.
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <string>
 #include <vector>
 
+#include "decorum/status.h"
+#include "plugin_host/plugin_chain.h"
 #include "serve/connection_registry.h"
 #include "serve/session_context.h"
 #include "serve/stream_moderator.h"
@@ -34,6 +45,9 @@ class StdinPump : public Drainable, public std::enable_shared_from_this<StdinPum
   void Start();
   void Drain() override;
   void Join();
+  // After Join(): the pump stopped on a failure (a flush, a read of standard input or a
+  // write of standard output), so some comments read got no answer.
+  bool failed() const { return failed_.load(); }
   // Makes the pump thread rebuild its Moderator for the current generation now (after a
   // reload), letting go of the old one, rather than at its next chunk of input; then it
   // calls `done` on that thread. Once the pump has stopped (end of input), `done` is
@@ -42,6 +56,13 @@ class StdinPump : public Drainable, public std::enable_shared_from_this<StdinPum
 
  private:
   void Run();
+  void Wake();
+  // Queues a chunk's records behind the flush of `plugins` (null: nothing to flush, but
+  // not ahead of the chunks before it).
+  void Await(std::string records, std::shared_ptr<PluginChain> plugins);
+  // Writes the chunks whose flush has completed, in order. False when a flush failed or
+  // the write did: the pump stops.
+  bool WriteFlushed();
   bool WriteAll(const std::string& data);
 
   const SessionContext* ctx_;
@@ -50,9 +71,16 @@ class StdinPump : public Drainable, public std::enable_shared_from_this<StdinPum
   std::function<void()> on_eof_;
   StreamModerator moderator_;
   std::atomic<bool> draining_{false};
+  // Records of chunks waiting for their flush, oldest first (pump thread only).
+  std::deque<std::string> awaiting_;
+  size_t awaiting_bytes_ = 0;
+  // The outcomes of those flushes, in the same order, as the flusher delivers them.
+  std::mutex flushed_mu_;
+  std::deque<Status> flushed_;
   std::mutex refresh_mu_;
   std::vector<std::function<void()>> refresh_done_;  // non-empty: a Refresh() is pending
   bool stopped_ = false;  // Run() has returned (under refresh_mu_)
+  std::atomic<bool> failed_{false};
   std::thread thread_;
 };
 

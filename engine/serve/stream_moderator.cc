@@ -40,10 +40,4 @@ std::shared_ptr<PluginChain> StreamModerator::Finish(std::string* out) {
   return Run(out, [&](auto&& on_line) { splitter_.Finish(on_line); });
 }
 
-bool StreamModerator::MakeDurable(PluginChain& plugins) {
-  if (plugins.Flush().ok()) return true;
-  metrics_->CountError(ErrorKind::kNotDurable);  // the chain has logged why
-  return false;
-}
-
 }  // namespace decorum::serve

@@ -29,19 +29,15 @@ class StreamModerator {
 
   // Appends to *out one record for every line `chunk` completes, and returns the plugin
   // chain those records wait on: when it is not null, its acting plugins must make this
-  // chunk's decisions durable before any of the records is sent — MakeDurable() here, or
-  // a DurabilityQueue off the io thread — so that a record is never sent ahead of the
-  // quarantine store or escalation spool.
+  // chunk's decisions durable before any of the records is sent (a DurabilityQueue
+  // flushes it), so that a record is never sent ahead of the quarantine store or
+  // escalation spool. When that flush fails, the records must be withheld, the failure
+  // counted as a not_durable error and the stream ended, so the client sees which
+  // comments were answered and resends the rest.
   [[nodiscard]] std::shared_ptr<PluginChain> Consume(std::string_view chunk, std::string* out);
   // End of stream: appends the record of a last line that had no '\n', if any. Returns
   // what Consume() does.
   [[nodiscard]] std::shared_ptr<PluginChain> Finish(std::string* out);
-
-  // Flushes `plugins` (as Consume() returned it) on the calling thread. False when a flush
-  // failed, counted as a not_durable error: the chunk's records must then be withheld and
-  // the stream closed, so the client sees which comments were answered and resends the
-  // rest.
-  [[nodiscard]] bool MakeDurable(PluginChain& plugins);
 
   uint64_t lines() const { return splitter_.lines(); }
   uint64_t pending_bytes() const { return splitter_.pending_bytes(); }

@@ -15,7 +15,8 @@
 #     logged and counted (decorum_errors_total{kind="not_durable"}), and SIGTERM still
 #     ends with exit 0 (this once crashed with heap corruption; four rounds guard it);
 #   - a slow flush holds only its own HTTP reply (the io thread serves other connections
-#     meanwhile), and SIGTERM during it still answers the request.
+#     meanwhile), and SIGTERM during it still answers the request; on standard input the
+#     pump reads on during a flush, and a failed flush stops it with exit status 1.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 init "$@"
@@ -153,6 +154,79 @@ if wait_until 30 grep -q "plugin 'tpe': closed" ended.log; then ok; else
 fi
 stop_serve TERM
 expect_rc 0 ended.log
+
+# --- standard input with a slow flush: reading goes on, answers wait, a drain answers all ------
+# The pump queues each chunk's flush on the flusher thread and reads on: with a 2 s flush,
+# a second comment is decided (counted in /metrics) while the first one's answer still
+# waits for its flush — when the pump flushed itself, it read nothing during a flush. The
+# answers come in order, each after its decision was stored; SIGTERM during a flush still
+# writes every answer before the exit.
+cat >stdin_slow.yaml <<YAML
+http:
+  listen: 127.0.0.1:0
+plugins:
+  - name: slow
+    path: $TP
+    config: {flush_ms: 2000, log: $PWD/stdin_slow.log}
+YAML
+mkfifo stdin_slow.fifo
+exec 5<>stdin_slow.fifo
+"$DECORUM" serve --config stdin_slow.yaml --stdin <stdin_slow.fifo >stdin_slow.out 2>stdin_slow.serve.log 5>&- &
+SERVE_PID=$!
+wait_until 30 grep -q "serving with" stdin_slow.serve.log || fatal "serve --stdin (slow flush) did not start"
+HPORT=$(serve_http_port stdin_slow.serve.log)
+decided() {  # decided N: /metrics counts N comments decided or more
+  fetch_metrics "$HPORT" stdin_slow.prom &&
+    [ "$(awk '$1 ~ /^decorum_comments_total\{/ { n += $2 } END { print n + 0 }' stdin_slow.prom)" -ge "$1" ]
+}
+echo '{"id":"q1","text":"lovely cha-cha tonight"}' >&5
+wait_until 10 decided 1 || fail "stdin, slow flush: q1 is decided"
+sleep 0.2  # q1's flush is under way
+echo '{"id":"q2","text":"lovely cha-cha again"}' >&5
+if wait_until 1 decided 2 && [ ! -s stdin_slow.out ]; then
+  ok
+else
+  fail "stdin, slow flush: q2 is read and decided while q1's answer waits for its flush"
+fi
+if wait_until 15 eval '[ "$(line_count stdin_slow.out)" -ge 2 ]'; then ok; else fail "stdin, slow flush: both answers arrive"; fi
+assert_eq "$(grep -o '"id":"q[0-9]"' stdin_slow.out | tr '\n' ' ')" '"id":"q1" "id":"q2" ' "stdin, slow flush: in order"
+assert_eq "$(tr '\n' ' ' <stdin_slow.log)" "q1 allow q2 allow " "stdin, slow flush: both decisions stored"
+# SIGTERM while q3's flush runs: its answer is still written, then the exit is clean.
+echo '{"id":"q3","text":"lovely cha-cha once more"}' >&5
+wait_until 10 decided 3 || fail "stdin, slow flush: q3 is decided"
+stop_serve TERM
+expect_rc 0 stdin_slow.serve.log
+exec 5>&-
+assert_eq "$(line_count stdin_slow.out)" 3 "stdin, slow flush, drain: SIGTERM during the flush still answers q3"
+assert_contains stdin_slow.log "q3 allow" "stdin, slow flush, drain: q3's decision was stored"
+
+# --- standard input and a flush that fails midway: answers stop there, exit status 1 ----------
+cat >stdin_fail.yaml <<YAML
+plugins:
+  - name: midway
+    path: $TP
+    config: {flush_fail_after: 1, log: $PWD/stdin_fail.log}
+YAML
+mkfifo stdin_fail.fifo
+exec 5<>stdin_fail.fifo
+"$DECORUM" serve --config stdin_fail.yaml --stdin <stdin_fail.fifo >stdin_fail.out 2>stdin_fail.serve.log 5>&- &
+SERVE_PID=$!
+wait_until 30 grep -q "serving with" stdin_fail.serve.log || fatal "serve --stdin (failing flush) did not start"
+echo '{"id":"r1","text":"lovely cha-cha tonight"}' >&5
+if wait_until 10 grep -q '"id":"r1"' stdin_fail.out; then ok; else fail "stdin, failing flush: the answer before the failure arrives"; fi
+printf '{"id":"r2","text":"lovely cha-cha again"}\n{"id":"r3","text":"and again"}\n' >&5
+if wait_until 10 _process_exited "$SERVE_PID"; then
+  if wait "$SERVE_PID"; then RC=0; else RC=$?; fi
+  SERVE_PID=""
+  LAST_CMD="decorum serve --config stdin_fail.yaml --stdin"
+  expect_rc 1 stdin_fail.serve.log
+else
+  fail "stdin, failing flush: serve stops"
+fi
+exec 5>&-
+assert_eq "$(grep -o '"id":"r[0-9]"' stdin_fail.out | tr '\n' ' ')" '"id":"r1" ' "stdin, failing flush: no answer after the failed flush"
+assert_eq "$(cat stdin_fail.log)" "r1 allow" "stdin, failing flush: only the first decision was stored"
+assert_contains stdin_fail.serve.log "stdin: stopped after" "stdin, failing flush: the stop is logged"
 
 # --- a slow flush holds its own HTTP reply only, and a drain waits for it ---------------------
 # POST /v1/moderate's flush runs on the flusher thread, not on the io thread that moderated

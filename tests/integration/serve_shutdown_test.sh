@@ -91,6 +91,7 @@ exec 8>&- 9<&-  # socat is now h.out's only writer: the reader ends when socat d
 if wait_until 30 _process_exited "$SERVE_PID"; then
   if wait "$SERVE_PID"; then RC=0; else RC=$?; fi
   SERVE_PID=""
+  LAST_CMD="decorum serve --config halfclose.yaml"
   expect_rc 0 halfclose.log
 else
   fail "half-close: the server exits after the drain"
