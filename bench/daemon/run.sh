@@ -34,7 +34,6 @@ label_suffix=$([ "$threads" = 0 ] || echo ", $threads io thread$([ "$threads" = 
 
 bench_workdir
 corpus=$(bench_corpus 200000 7)
-plugins_config=$(bench_plugins_config)
 log=$BENCH_WORK/serve.log
 pid=
 port=
@@ -90,6 +89,7 @@ for n in 1 8; do
 done
 stop_server
 
+plugins_config=$(bench_plugins_config)
 if [ "$plugins_config" != off ]; then
   start_server --config "$plugins_config" --rules "$BENCH_SRC/rules"
   echo "daemon, plugins on: decorum serve --config $plugins_config on port $port"

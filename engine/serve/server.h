@@ -11,7 +11,8 @@
 // (stdin_pump.h).
 //
 // Signals: SIGHUP reloads. SIGTERM/SIGINT shut down: stop accepting, drain every
-// connection (answer and flush every comment already read), then exit 0 — or, after
+// connection (answer and flush every comment already read), then exit 0 (1 when standard
+// input stopped on a failure) — or, after
 // limits.shutdown_timeout_seconds, close what is left and exit 0 anyway (a client that
 // does not read its answers cannot hold the daemon hostage). A second SIGTERM forces
 // that at once.
@@ -33,8 +34,8 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Loads the rules, binds every listener, serves until shutdown. Returns the process
-  // exit code: 0 after a clean shutdown, 1 when the rules do not load or a listener
-  // cannot be bound.
+  // exit code: 0 after a clean shutdown, 1 when the rules do not load, a listener cannot
+  // be bound, or standard input stopped on a failure (stdin_pump.h).
   int Run();
 
  private:

@@ -109,7 +109,9 @@ bool StdinPump::WriteFlushed() {
 void StdinPump::Run() {
   std::unique_ptr<char[]> buf(new char[64 * 1024]);
   std::string out;
-  bool eof = false, failed = false;
+  // eof: the input ended; input_failed: reading it failed, and the chunks already read
+  // are still answered; failed: nothing more can be answered.
+  bool eof = false, input_failed = false, failed = false;
   if (wake_fd_ < 0) {
     spdlog::error("stdin mode: cannot create an eventfd: {}", std::strerror(errno));
     failed = true;
@@ -117,12 +119,14 @@ void StdinPump::Run() {
   // Reads until the input ends or a drain begins, then waits for the chunks still
   // awaiting their flush and writes them: every line read is answered.
   while (!failed) {
-    const bool reading = !eof && !draining_.load() && awaiting_bytes_ < ctx_->max_pending_output_bytes;
+    const bool reading =
+        !eof && !input_failed && !draining_.load() && awaiting_bytes_ < ctx_->max_pending_output_bytes;
     if (!reading && awaiting_.empty()) break;
     pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {reading ? in_fd_ : -1, POLLIN, 0}};
     const int r = ::poll(fds, 2, -1);
     if (r < 0) {
       if (errno == EINTR) continue;
+      spdlog::error("stdin mode: poll failed: {}", std::strerror(errno));
       failed = true;
       break;
     }
@@ -149,8 +153,8 @@ void StdinPump::Run() {
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
       spdlog::error("stdin mode: cannot read standard input: {}", std::strerror(errno));
-      failed = true;
-      break;
+      input_failed = true;  // the chunks awaiting their flush are still answered
+      continue;
     }
     out.clear();
     std::shared_ptr<PluginChain> plugins;
@@ -180,6 +184,7 @@ void StdinPump::Run() {
     pending.swap(refresh_done_);
   }
   for (auto& f : pending) f();
+  failed = failed || input_failed;
   if (failed) {
     spdlog::error("stdin: stopped after {} comments read; the answers end before the failure above",
                   moderator_.lines());

@@ -156,18 +156,18 @@ stop_serve TERM
 expect_rc 0 ended.log
 
 # --- standard input with a slow flush: reading goes on, answers wait, a drain answers all ------
-# The pump queues each chunk's flush on the flusher thread and reads on: with a 2 s flush,
+# The pump queues each chunk's flush on the flusher thread and reads on: with a 3 s flush,
 # a second comment is decided (counted in /metrics) while the first one's answer still
-# waits for its flush — when the pump flushed itself, it read nothing during a flush. The
-# answers come in order, each after its decision was stored; SIGTERM during a flush still
-# writes every answer before the exit.
+# waits for its flush — when the pump flushed itself, q2 was decided only after q1's
+# answer was out. The answers come in order, each after its decision was stored; SIGTERM
+# during a flush still writes every answer before the exit.
 cat >stdin_slow.yaml <<YAML
 http:
   listen: 127.0.0.1:0
 plugins:
   - name: slow
     path: $TP
-    config: {flush_ms: 2000, log: $PWD/stdin_slow.log}
+    config: {flush_ms: 3000, log: $PWD/stdin_slow.log}
 YAML
 mkfifo stdin_slow.fifo
 exec 5<>stdin_slow.fifo
@@ -183,11 +183,10 @@ echo '{"id":"q1","text":"lovely cha-cha tonight"}' >&5
 wait_until 10 decided 1 || fail "stdin, slow flush: q1 is decided"
 sleep 0.2  # q1's flush is under way
 echo '{"id":"q2","text":"lovely cha-cha again"}' >&5
-if wait_until 1 decided 2 && [ ! -s stdin_slow.out ]; then
-  ok
-else
-  fail "stdin, slow flush: q2 is read and decided while q1's answer waits for its flush"
-fi
+wait_until 10 decided 2 || fail "stdin, slow flush: q2 is decided"
+if [ ! -s stdin_slow.out ]; then ok; else fail "stdin, slow flush: q2 is read and decided while q1's answer waits for its flush"; fi
+if wait_until 15 eval '[ "$(line_count stdin_slow.out)" -ge 1 ]'; then ok; else fail "stdin, slow flush: q1 is answered"; fi
+assert_contains stdin_slow.log "q1 allow" "stdin, slow flush: q1's decision was stored when its answer came out"
 if wait_until 15 eval '[ "$(line_count stdin_slow.out)" -ge 2 ]'; then ok; else fail "stdin, slow flush: both answers arrive"; fi
 assert_eq "$(grep -o '"id":"q[0-9]"' stdin_slow.out | tr '\n' ' ')" '"id":"q1" "id":"q2" ' "stdin, slow flush: in order"
 assert_eq "$(tr '\n' ' ' <stdin_slow.log)" "q1 allow q2 allow " "stdin, slow flush: both decisions stored"

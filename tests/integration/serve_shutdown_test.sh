@@ -72,9 +72,11 @@ PORT=$(serve_tcp_port halfclose.log)
 HPORT=$(serve_http_port halfclose.log)
 mkfifo h.in h.out
 exec 7<>h.in 8<>h.out  # held open: socat's input ends only when fd 7 closes; nobody reads h.out yet
-timeout 60 socat -t 20 -T 60 - "TCP:127.0.0.1:$PORT" <h.in >h.out 2>/dev/null 7>&- 8>&- &
+# -b 4096: socat's writes to the unread h.out must fit the one free pipe slot poll()
+# reports, or a blocking 8 KiB write would stop it reading h.in for good.
+timeout 60 socat -b 4096 -t 20 -T 60 - "TCP:127.0.0.1:$PORT" <h.in >h.out 2>/dev/null 7>&- 8>&- &
 HC=$!
-cat h.ndjson >&7
+timeout 60 cat h.ndjson >&7 || fail "half-close: the client sends every comment"
 decided() {  # every comment of h.ndjson has been decided
   fetch_metrics "$HPORT" halfclose.prom &&
     [ "$(awk '$1 ~ /^decorum_comments_total\{/ { n += $2 } END { print n + 0 }' halfclose.prom)" -ge 100000 ]
