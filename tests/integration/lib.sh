@@ -418,6 +418,9 @@ kill_serve() {
 # metric_value METRICS_FILE 'NAME{LABELS}': the sample's value (empty when absent).
 metric_value() { awk -v k="$2" '$1 == k { print $2; exit }' "$1"; }
 
+# sum_comments METRICS_FILE: comments decided, every action together (decorum_comments_total).
+sum_comments() { awk '/^decorum_comments_total\{/ { s += $2 } END { print s + 0 }' "$1"; }
+
 # fetch_metrics PORT FILE: GET /metrics into FILE.
 fetch_metrics() { curl -sS --max-time 10 "http://127.0.0.1:$1/metrics" >"$2"; }
 

@@ -111,6 +111,18 @@ stop_serve TERM
 expect_rc 0 serve.log
 assert_eq "$(grep -c . acted.log)" 509 "on_decision logged every decision once (506 before the reload, 3 after)"
 
+# start_stdin NAME CONFIG: `decorum serve --config CONFIG --stdin` reading the FIFO NAME.fifo,
+# which fd 5 holds open (write comments to >&5; `exec 5>&-` ends the input); answers in
+# NAME.out, log in LOG (third argument, default NAME.serve.log). Sets SERVE_PID.
+start_stdin() {
+  local log=${3:-$1.serve.log}
+  mkfifo "$1.fifo"
+  exec 5<>"$1.fifo"
+  "$DECORUM" serve --config "$2" --stdin <"$1.fifo" >"$1.out" 2>"$log" 5>&- &
+  SERVE_PID=$!
+  wait_until 30 grep -q "serving with" "$log" || fatal "serve --config $2 --stdin did not start"
+}
+
 # --- standard input and a reload: its thread lets go of the old instance too -----------------
 cat >stdin.yaml <<YAML
 plugins:
@@ -118,11 +130,7 @@ plugins:
     path: $TP
     config: {delta: 3, label: served}
 YAML
-mkfifo stdin.fifo
-exec 5<>stdin.fifo
-"$DECORUM" serve --config stdin.yaml --stdin <stdin.fifo >stdin.out 2>stdin.log 5>&- &
-SERVE_PID=$!
-wait_until 30 grep -q "serving with" stdin.log || fatal "serve --stdin did not start"
+start_stdin stdin stdin.yaml stdin.log
 echo '{"id":"p1","text":"lovely cha-cha tonight"}' >&5
 if wait_until 30 grep -q '"id":"p1"' stdin.out; then ok; else fail "stdin: p1 answered"; fi
 kill -HUP "$SERVE_PID"
@@ -169,15 +177,11 @@ plugins:
     path: $TP
     config: {flush_ms: 3000, log: $PWD/stdin_slow.log}
 YAML
-mkfifo stdin_slow.fifo
-exec 5<>stdin_slow.fifo
-"$DECORUM" serve --config stdin_slow.yaml --stdin <stdin_slow.fifo >stdin_slow.out 2>stdin_slow.serve.log 5>&- &
-SERVE_PID=$!
-wait_until 30 grep -q "serving with" stdin_slow.serve.log || fatal "serve --stdin (slow flush) did not start"
+start_stdin stdin_slow stdin_slow.yaml
 HPORT=$(serve_http_port stdin_slow.serve.log)
 decided() {  # decided N: /metrics counts N comments decided or more
   fetch_metrics "$HPORT" stdin_slow.prom &&
-    [ "$(awk '$1 ~ /^decorum_comments_total\{/ { n += $2 } END { print n + 0 }' stdin_slow.prom)" -ge "$1" ]
+    [ "$(sum_comments stdin_slow.prom)" -ge "$1" ]
 }
 echo '{"id":"q1","text":"lovely cha-cha tonight"}' >&5
 wait_until 10 decided 1 || fail "stdin, slow flush: q1 is decided"
@@ -206,11 +210,7 @@ plugins:
     path: $TP
     config: {flush_fail_after: 1, log: $PWD/stdin_fail.log}
 YAML
-mkfifo stdin_fail.fifo
-exec 5<>stdin_fail.fifo
-"$DECORUM" serve --config stdin_fail.yaml --stdin <stdin_fail.fifo >stdin_fail.out 2>stdin_fail.serve.log 5>&- &
-SERVE_PID=$!
-wait_until 30 grep -q "serving with" stdin_fail.serve.log || fatal "serve --stdin (failing flush) did not start"
+start_stdin stdin_fail stdin_fail.yaml
 echo '{"id":"r1","text":"lovely cha-cha tonight"}' >&5
 if wait_until 10 grep -q '"id":"r1"' stdin_fail.out; then ok; else fail "stdin, failing flush: the answer before the failure arrives"; fi
 printf '{"id":"r2","text":"lovely cha-cha again"}\n{"id":"r3","text":"and again"}\n' >&5

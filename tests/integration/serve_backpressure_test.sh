@@ -29,7 +29,6 @@ paused() {
   fetch_metrics "$HPORT" m1.txt && [ "$(metric_value m1.txt decorum_backpressure_pauses_total)" -ge 1 ]
 }
 if wait_until 15 paused; then ok; else fail "decorum paused reading the client that does not read"; fi
-sum_comments() { awk '/^decorum_comments_total\{/ { s += $2 } END { print s + 0 }' "$1"; }
 # Stable: two scrapes 300 ms apart see the same count, below N.
 stalled() {
   fetch_metrics "$HPORT" m1.txt && sleep 0.3 && fetch_metrics "$HPORT" m2.txt &&

@@ -79,7 +79,7 @@ HC=$!
 timeout 60 cat h.ndjson >&7 || fail "half-close: the client sends every comment"
 decided() {  # every comment of h.ndjson has been decided
   fetch_metrics "$HPORT" halfclose.prom &&
-    [ "$(awk '$1 ~ /^decorum_comments_total\{/ { n += $2 } END { print n + 0 }' halfclose.prom)" -ge 100000 ]
+    [ "$(sum_comments halfclose.prom)" -ge 100000 ]
 }
 wait_until 30 decided || fail "half-close: the server decides every comment before SIGTERM"
 kill -TERM "$SERVE_PID"
