@@ -187,6 +187,9 @@ void Server::Impl::Finish(const char* how) {
   shutdown_timer.cancel();
   signals.cancel();
   pool.Stop();  // abandons sessions still open after the deadline; their sockets close
+  // Standard input too: its answers may wait on a reader that stopped reading. After a
+  // drain the pump has already stopped and this does nothing.
+  if (stdin_pump) stdin_pump->Abandon();
 }
 
 int Server::Impl::Run() {

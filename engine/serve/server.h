@@ -35,7 +35,8 @@ class Server {
 
   // Loads the rules, binds every listener, serves until shutdown. Returns the process
   // exit code: 0 after a clean shutdown, 1 when the rules do not load, a listener cannot
-  // be bound, or standard input stopped on a failure (stdin_pump.h).
+  // be bound, or standard input stopped on a failure or with answers unwritten at the
+  // shutdown deadline (stdin_pump.h).
   int Run();
 
  private:

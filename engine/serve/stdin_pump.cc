@@ -1,8 +1,10 @@
 #include "serve/stdin_pump.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -33,6 +35,11 @@ void StdinPump::Drain() {
   if (wake_fd_ >= 0) Wake();
 }
 
+void StdinPump::Abandon() {
+  abandoned_.store(true);
+  if (wake_fd_ >= 0) Wake();
+}
+
 void StdinPump::Refresh(std::function<void()> done) {
   {
     std::lock_guard<std::mutex> lock(refresh_mu_);
@@ -58,12 +65,36 @@ bool StdinPump::WriteAll(const std::string& data) {
     const ssize_t n = ::write(out_fd_, data.data() + done, data.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
+      if (errno == EAGAIN) {  // a non-blocking pipe or socket that is full
+        if (!AwaitWritable()) return false;
+        continue;
+      }
       spdlog::error("stdin mode: cannot write to standard output: {}", std::strerror(errno));
       return false;
     }
     done += static_cast<size_t>(n);
   }
   return true;
+}
+
+bool StdinPump::AwaitWritable() {
+  while (!abandoned_.load()) {
+    pollfd fds[2] = {{out_fd_, POLLOUT, 0}, {wake_fd_, POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      spdlog::error("stdin mode: poll failed: {}", std::strerror(errno));
+      return false;
+    }
+    if (fds[1].revents & POLLIN) {
+      uint64_t wakes;
+      (void)!::read(wake_fd_, &wakes, sizeof(wakes));
+      woken_ = true;  // a flush, refresh or drain for Run()'s loop to see
+    }
+    if (fds[0].revents) return true;  // writable, or an error the next write reports
+  }
+  spdlog::error("stdin mode: abandoned at shutdown while standard output took no more answers "
+                "(is it being read?)");
+  return false;
 }
 
 void StdinPump::Wake() {
@@ -116,21 +147,37 @@ void StdinPump::Run() {
     spdlog::error("stdin mode: cannot create an eventfd: {}", std::strerror(errno));
     failed = true;
   }
+  // A pipe or a socket waits on its reader, which may never read again: writes to it go
+  // non-blocking so that Abandon() can end a wait for it (AwaitWritable).
+  struct stat out_stat;
+  if (::fstat(out_fd_, &out_stat) == 0 && (S_ISFIFO(out_stat.st_mode) || S_ISSOCK(out_stat.st_mode))) {
+    const int flags = ::fcntl(out_fd_, F_GETFL);
+    if (flags >= 0 && !(flags & O_NONBLOCK) && ::fcntl(out_fd_, F_SETFL, flags | O_NONBLOCK) == 0) {
+      out_flags_ = flags;
+    }
+  }
   // Reads until the input ends or a drain begins, then waits for the chunks still
   // awaiting their flush and writes them: every line read is answered.
   while (!failed) {
+    if (abandoned_.load()) {
+      spdlog::error("stdin mode: abandoned at shutdown with {} bytes of answers waiting for the "
+                    "plugins' flush", awaiting_bytes_);
+      failed = true;
+      break;
+    }
     const bool reading =
         !eof && !input_failed && !draining_.load() && awaiting_bytes_ < ctx_->max_pending_output_bytes;
     if (!reading && awaiting_.empty()) break;
     pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {reading ? in_fd_ : -1, POLLIN, 0}};
-    const int r = ::poll(fds, 2, -1);
+    const int r = ::poll(fds, 2, woken_ ? 0 : -1);
     if (r < 0) {
       if (errno == EINTR) continue;
       spdlog::error("stdin mode: poll failed: {}", std::strerror(errno));
       failed = true;
       break;
     }
-    if (fds[0].revents & POLLIN) {
+    if ((fds[0].revents & POLLIN) || woken_) {
+      woken_ = false;
       uint64_t wakes;
       // Clears it; a Drain() whose wake-up this read consumed is seen by the loop's test.
       (void)!::read(wake_fd_, &wakes, sizeof(wakes));
@@ -175,6 +222,7 @@ void StdinPump::Run() {
       failed = true;
     }
   }
+  if (out_flags_ >= 0) (void)::fcntl(out_fd_, F_SETFL, out_flags_);
   // Refreshes asked for from now on are answered at once; those still pending are let go
   // (this thread's Moderator goes with the thread).
   std::vector<std::function<void()>> pending;

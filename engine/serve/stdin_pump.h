@@ -14,8 +14,14 @@
 // reading and ends once every chunk read has been written; a failed flush ends it before
 // that chunk's records.
 //
-// Thread safety: Start() once; Drain() and Refresh() from any thread; Join() from the
-// owner.
+// Abandon() (the shutdown deadline, a second SIGTERM) ends it without writing the rest, so
+// a reader of standard output that stopped reading cannot keep the daemon from exiting.
+// For that, writes to a pipe or a socket are made non-blocking and wait in poll() beside
+// the eventfd (the descriptor's flags are restored when the pump stops); a write to a
+// terminal or a file blocks as before: it does not wait on a reader.
+//
+// Thread safety: Start() once; Drain(), Abandon() and Refresh() from any thread; Join()
+// from the owner.
 #pragma once
 
 #include <atomic>
@@ -44,9 +50,12 @@ class StdinPump : public Drainable, public std::enable_shared_from_this<StdinPum
   // Registers with the registry (it does not count towards max_connections) and starts.
   void Start();
   void Drain() override;
+  // Stops now: records not yet written are dropped (the output may end inside a record)
+  // and the pump counts as failed. Also stops waiting for a flush.
+  void Abandon();
   void Join();
   // After Join(): the pump stopped on a failure (a flush, a read of standard input or a
-  // write of standard output), so some comments read got no answer.
+  // write of standard output) or was abandoned, so some comments read got no answer.
   bool failed() const { return failed_.load(); }
   // Makes the pump thread rebuild its Moderator for the current generation now (after a
   // reload), letting go of the old one, rather than at its next chunk of input; then it
@@ -64,6 +73,9 @@ class StdinPump : public Drainable, public std::enable_shared_from_this<StdinPum
   // the write did: the pump stops.
   bool WriteFlushed();
   bool WriteAll(const std::string& data);
+  // Waits until standard output can take more (non-blocking mode only). False when the
+  // pump is abandoned meanwhile.
+  bool AwaitWritable();
 
   const SessionContext* ctx_;
   const int in_fd_, out_fd_;
@@ -71,6 +83,12 @@ class StdinPump : public Drainable, public std::enable_shared_from_this<StdinPum
   std::function<void()> on_eof_;
   StreamModerator moderator_;
   std::atomic<bool> draining_{false};
+  std::atomic<bool> abandoned_{false};
+  // Standard output's file status flags before the pump made it non-blocking; -1 when it
+  // was left as it was.
+  int out_flags_ = -1;
+  // AwaitWritable() consumed a wake-up meant for Run()'s loop (pump thread only).
+  bool woken_ = false;
   // Records of chunks waiting for their flush, oldest first (pump thread only).
   std::deque<std::string> awaiting_;
   size_t awaiting_bytes_ = 0;

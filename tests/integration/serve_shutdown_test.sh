@@ -4,6 +4,8 @@
 # input — flushes, and exits 0 promptly. Every answer arrives whole and in order: the
 # records on each connection are exactly ids 1..K with no gap, K > 0. A client that
 # half-closes during the drain while an answer is being written still gets every answer.
+# Standard input whose answers nobody reads is abandoned at the deadline (exit 1); standard
+# input that cannot be read is an error (exit 1).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 init "$@"
@@ -118,5 +120,107 @@ exec 4>&-
 KS=$(contiguous stdin.out a)
 assert_ge "$KS" 2000 "stdin: records are ids a1..aK, whole and in order (K)"
 assert_matches stdin.log "comments answered" "stdin: the drain is logged"
-echo "[$TEST_NAME] answered before exit: tcp $KA, unix $KB, stdin $KS"
+# --- a stream whose client reads no answer: closed at the deadline, exit 0 --------------------
+# socat -u never reads the socket; its input is a FIFO held open here, so the stream does
+# not end either. The drain cannot finish: at the deadline (1 s) the connection is closed
+# and decorum exits 0.
+start_serve deadline.log --rules rules --listen tcp://127.0.0.1:0 --http 127.0.0.1:0 --shutdown-timeout 1
+PORT=$(serve_tcp_port deadline.log)
+HPORT=$(serve_http_port deadline.log)
+mkfifo d.fifo
+exec 5<>d.fifo
+timeout 30 socat -u - "TCP:127.0.0.1:$PORT" <d.fifo 2>/dev/null 5>&- &
+DC=$!
+timeout 30 cat a.ndjson >&5 &
+DW=$!
+paused() {  # the server stopped reading the stream: its answers are not being read
+  fetch_metrics "$HPORT" deadline.prom &&
+    [ "$(metric_value deadline.prom decorum_backpressure_pauses_total)" -gt 0 ]
+}
+wait_until 30 paused || fail "a client that reads nothing: backpressure pauses the stream before SIGTERM"
+START=$SECONDS
+stop_serve TERM 10
+expect_rc 0 deadline.log
+assert_le "$((SECONDS - START))" 5 "a client that reads nothing: seconds from SIGTERM to exit (deadline 1 s)"
+assert_matches deadline.log "1 connection\(s\) still open after 1s; closing them" "a client that reads nothing: closed at the deadline"
+assert_matches deadline.log "shutdown complete \(deadline\)" "a client that reads nothing: the shutdown says how it ended"
+kill "$DC" "$DW" 2>/dev/null || true
+wait "$DC" "$DW" 2>/dev/null || true
+exec 5>&-
+
+# --- standard input whose answers nobody reads: the deadline still ends the daemon --------------
+# Standard output is a FIFO whose only reader (fd 9, opened read-write so it never sees
+# EOF) reads nothing, and is full before decorum starts: its first write cannot complete.
+# SIGTERM's drain waits for that write; at the shutdown deadline (1 s) the answers are
+# abandoned and decorum exits 1, saying why — where it once blocked in write() until
+# SIGKILL. A second SIGTERM does the same at once. A reader that resumes within the
+# deadline gets every answer, whole and in order (the writes wait in poll(), not in
+# write()).
+ndjson_comments 20000 s >s.ndjson
+# 64 KiB, a pipe's default capacity, in lines of 4,096 bytes: a write of at most PIPE_BUF
+# bytes is whole or waits, so the FIFO holds whole filler lines before the answers.
+awk 'BEGIN { l = sprintf("%4095s", ""); gsub(/ /, "x", l); for (i = 0; i < 16; i++) print l }' >filler.txt
+# stdin_stalled NAME ARGS...: serve --stdin ARGS with s.ndjson in and NAME.fifo (full,
+# unread, held on fd 9) out, once it has read its first chunk. Sets SERVE_PID.
+stdin_stalled() {
+  local name=$1
+  shift
+  mkfifo "$name.fifo"
+  exec 9<>"$name.fifo"
+  timeout 5 dd if=filler.txt bs=4096 status=none >&9 || true  # should the pipe be smaller
+  "$DECORUM" serve --stdin --rules rules "$@" <s.ndjson >"$name.fifo" 2>"$name.log" 9>&- &
+  SERVE_PID=$!
+  LAST_CMD="decorum serve --stdin $*"
+  wait_until 15 eval '[ "$(awk "/^pos:/ { print \$2 }" /proc/$SERVE_PID/fdinfo/0)" -gt 0 ]' ||
+    fail "$name: decorum reads standard input"
+}
+stdin_stalled stalled --shutdown-timeout 1
+START=$SECONDS
+stop_serve TERM 10
+expect_rc 1 stalled.log
+assert_le "$((SECONDS - START))" 5 "stdin, output unread: seconds from SIGTERM to exit (deadline 1 s)"
+assert_matches stalled.log "abandoned at shutdown while standard output took no more answers" \
+  "stdin, output unread: the log says why answers are missing"
+assert_matches stalled.log "stdin: stopped after [0-9]+ comments read" "stdin, output unread: the log says where they stop"
+exec 9>&-
+
+stdin_stalled forced --shutdown-timeout 60
+kill -TERM "$SERVE_PID"
+wait_until 10 grep -q "shutting down" forced.log || fail "stdin, second SIGTERM: the drain began"
+START=$SECONDS
+stop_serve TERM 10
+expect_rc 1 forced.log
+assert_le "$((SECONDS - START))" 5 "stdin, output unread: seconds from a second SIGTERM to exit"
+assert_matches forced.log "abandoned at shutdown while standard output" "stdin, second SIGTERM: answers abandoned"
+exec 9>&-
+
+stdin_stalled resumed --shutdown-timeout 60
+kill -TERM "$SERVE_PID"
+wait_until 10 grep -q "shutting down" resumed.log || fail "stdin, late reader: the drain began"
+sleep 0.5  # the drain waits on the full pipe
+timeout 30 cat <&9 >resumed.got 9<&- &
+READER=$!
+exec 9<&-  # decorum is the FIFO's only writer now: the reader ends when decorum does
+# Another SIGTERM would force the exit: wait for it without one.
+if wait_until 20 _process_exited "$SERVE_PID"; then
+  if wait "$SERVE_PID"; then RC=0; else RC=$?; fi
+  SERVE_PID=""
+  expect_rc 0 resumed.log
+else
+  fail "stdin, late reader: decorum exits once its answers are read"
+fi
+wait "$READER" 2>/dev/null || true
+grep -v '^x' resumed.got >resumed.out || true
+KR=$(contiguous resumed.out s)
+assert_ge "$KR" 1 "stdin, late reader: records are ids s1..sK, whole and in order (K)"
+assert_matches resumed.log "stdin: $KR comments answered" "stdin, late reader: every comment read is answered"
+assert_not_contains resumed.log "abandoned" "stdin, late reader: nothing abandoned"
+
+# --- standard input that cannot be read ---------------------------------------------------------
+mkdir -p notafile
+run_decorum dir.out dir.log serve --stdin --rules rules <notafile
+expect_rc 1 dir.log
+assert_empty_file dir.out "stdin unreadable: no output"
+assert_matches dir.log "cannot read standard input: Is a directory" "stdin unreadable: the log says why"
+echo "[$TEST_NAME] answered before exit: tcp $KA, unix $KB, stdin $KS; stdin read late $KR"
 finish
