@@ -12,10 +12,10 @@
 //
 // Signals: SIGHUP reloads. SIGTERM/SIGINT shut down: stop accepting, drain every
 // connection (answer and flush every comment already read), then exit 0 (1 when standard
-// input stopped on a failure) — or, after
-// limits.shutdown_timeout_seconds, close what is left and exit 0 anyway (a client that
-// does not read its answers cannot hold the daemon hostage). A second SIGTERM forces
-// that at once.
+// input stopped on a failure) — or, after limits.shutdown_timeout_seconds, close what is
+// left and exit 0 anyway (a client that does not read its answers cannot hold the daemon
+// hostage); standard input's answers dropped then make it 1 (StdinPump::Abandon). A
+// second SIGTERM forces that at once.
 //
 // Thread safety: construct, Run() once, from the main thread.
 #pragma once

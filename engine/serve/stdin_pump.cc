@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,7 +63,9 @@ void StdinPump::Join() {
 bool StdinPump::WriteAll(const std::string& data) {
   size_t done = 0;
   while (done < data.size()) {
-    const ssize_t n = ::write(out_fd_, data.data() + done, data.size() - done);
+    const ssize_t n = out_is_socket_
+                          ? ::send(out_fd_, data.data() + done, data.size() - done, MSG_DONTWAIT | MSG_NOSIGNAL)
+                          : ::write(write_fd_, data.data() + done, data.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN) {  // a non-blocking pipe or socket that is full
@@ -79,7 +82,7 @@ bool StdinPump::WriteAll(const std::string& data) {
 
 bool StdinPump::AwaitWritable() {
   while (!abandoned_.load()) {
-    pollfd fds[2] = {{out_fd_, POLLOUT, 0}, {wake_fd_, POLLIN, 0}};
+    pollfd fds[2] = {{write_fd_, POLLOUT, 0}, {wake_fd_, POLLIN, 0}};
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
       spdlog::error("stdin mode: poll failed: {}", std::strerror(errno));
@@ -95,6 +98,22 @@ bool StdinPump::AwaitWritable() {
   spdlog::error("stdin mode: abandoned at shutdown while standard output took no more answers "
                 "(is it being read?)");
   return false;
+}
+
+void StdinPump::OpenOutput() {
+  write_fd_ = out_fd_;
+  struct stat st;
+  if (::fstat(out_fd_, &st) != 0) return;
+  if (S_ISSOCK(st.st_mode)) {
+    out_is_socket_ = true;  // send(MSG_DONTWAIT): non-blocking per call
+  } else if (S_ISFIFO(st.st_mode)) {
+    // A description of our own: O_NONBLOCK on the inherited one would also change it for
+    // whoever shares it (stderr after 2>&1, the parent shell) — and stay so after a
+    // SIGKILL. Without /proc the writes block, as they did before.
+    const std::string self = "/proc/self/fd/" + std::to_string(out_fd_);
+    const int fd = ::open(self.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd >= 0) write_fd_ = own_write_fd_ = fd;
+  }
 }
 
 void StdinPump::Wake() {
@@ -147,22 +166,20 @@ void StdinPump::Run() {
     spdlog::error("stdin mode: cannot create an eventfd: {}", std::strerror(errno));
     failed = true;
   }
-  // A pipe or a socket waits on its reader, which may never read again: writes to it go
-  // non-blocking so that Abandon() can end a wait for it (AwaitWritable).
-  struct stat out_stat;
-  if (::fstat(out_fd_, &out_stat) == 0 && (S_ISFIFO(out_stat.st_mode) || S_ISSOCK(out_stat.st_mode))) {
-    const int flags = ::fcntl(out_fd_, F_GETFL);
-    if (flags >= 0 && !(flags & O_NONBLOCK) && ::fcntl(out_fd_, F_SETFL, flags | O_NONBLOCK) == 0) {
-      out_flags_ = flags;
-    }
-  }
+  OpenOutput();
   // Reads until the input ends or a drain begins, then waits for the chunks still
   // awaiting their flush and writes them: every line read is answered.
   while (!failed) {
     if (abandoned_.load()) {
-      spdlog::error("stdin mode: abandoned at shutdown with {} bytes of answers waiting for the "
-                    "plugins' flush", awaiting_bytes_);
-      failed = true;
+      // What has been flushed goes out if standard output takes it without waiting; what
+      // still waits for its flush is dropped.
+      if (!WriteFlushed()) {
+        failed = true;
+      } else if (!awaiting_.empty()) {
+        spdlog::error("stdin mode: abandoned at shutdown with {} bytes of answers still waiting for "
+                      "the plugins' flush", awaiting_bytes_);
+        failed = true;
+      }
       break;
     }
     const bool reading =
@@ -222,7 +239,7 @@ void StdinPump::Run() {
       failed = true;
     }
   }
-  if (out_flags_ >= 0) (void)::fcntl(out_fd_, F_SETFL, out_flags_);
+  if (own_write_fd_ >= 0) ::close(own_write_fd_);
   // Refreshes asked for from now on are answered at once; those still pending are let go
   // (this thread's Moderator goes with the thread).
   std::vector<std::function<void()>> pending;

@@ -1,11 +1,10 @@
 // StdinPump: `decorum serve --stdin` — NDJSON comments on standard input, records on
 // standard output, in order.
 //
-// Runs on a thread of its own with blocking reads and writes rather than on the
-// io_context: standard input may be a regular file, which epoll cannot watch, and a
-// blocking write to standard output is exactly the backpressure wanted (a slow reader of
-// our output stops us reading input). poll() on standard input and an eventfd lets
-// Drain() and Refresh() interrupt a read that would otherwise wait forever.
+// Runs on a thread of its own rather than on the io_context: standard input may be a
+// regular file, which epoll cannot watch. poll() on standard input and an eventfd lets
+// Drain(), Abandon() and Refresh() interrupt a read that would otherwise wait forever. A
+// slow reader of our output stops us reading input: the pump writes before it reads on.
 //
 // With acting plugins a chunk's records wait for the DurabilityQueue (ctx->durability,
 // required) to flush them, while this thread goes on reading and moderating; the flusher
@@ -16,9 +15,11 @@
 //
 // Abandon() (the shutdown deadline, a second SIGTERM) ends it without writing the rest, so
 // a reader of standard output that stopped reading cannot keep the daemon from exiting.
-// For that, writes to a pipe or a socket are made non-blocking and wait in poll() beside
-// the eventfd (the descriptor's flags are restored when the pump stops); a write to a
-// terminal or a file blocks as before: it does not wait on a reader.
+// For that, a write to a pipe or a socket never blocks: a pipe is written through a
+// non-blocking description of our own (reopened from /proc/self/fd; the inherited one,
+// which others may share, is left as it is), a socket with send(MSG_DONTWAIT), and a full
+// one waits in poll() beside the eventfd. A write to a terminal or a file blocks as
+// before: neither waits on a reader.
 //
 // Thread safety: Start() once; Drain(), Abandon() and Refresh() from any thread; Join()
 // from the owner.
@@ -43,15 +44,17 @@ namespace decorum::serve {
 
 class StdinPump : public Drainable, public std::enable_shared_from_this<StdinPump> {
  public:
-  // `on_eof` runs (on the pump thread) when standard input ends or output fails.
+  // `on_eof` runs (on the pump thread) when standard input ends or the pump stops on a
+  // failure (including Abandon()).
   StdinPump(const SessionContext* ctx, int in_fd, int out_fd, std::function<void()> on_eof);
   ~StdinPump() override;
 
   // Registers with the registry (it does not count towards max_connections) and starts.
   void Start();
   void Drain() override;
-  // Stops now: records not yet written are dropped (the output may end inside a record)
-  // and the pump counts as failed. Also stops waiting for a flush.
+  // Stops without waiting any more for standard output (but a write to a terminal or a
+  // file) or for a flush: records not yet written are dropped — the output may end inside
+  // a record — and, if there were any, the pump counts as failed.
   void Abandon();
   void Join();
   // After Join(): the pump stopped on a failure (a flush, a read of standard input or a
@@ -76,6 +79,8 @@ class StdinPump : public Drainable, public std::enable_shared_from_this<StdinPum
   // Waits until standard output can take more (non-blocking mode only). False when the
   // pump is abandoned meanwhile.
   bool AwaitWritable();
+  // Chooses how standard output is written (see the top of this file).
+  void OpenOutput();
 
   const SessionContext* ctx_;
   const int in_fd_, out_fd_;
@@ -84,9 +89,11 @@ class StdinPump : public Drainable, public std::enable_shared_from_this<StdinPum
   StreamModerator moderator_;
   std::atomic<bool> draining_{false};
   std::atomic<bool> abandoned_{false};
-  // Standard output's file status flags before the pump made it non-blocking; -1 when it
-  // was left as it was.
-  int out_flags_ = -1;
+  // Where writes go: out_fd_, or a non-blocking description of the same pipe (own_write_fd_,
+  // closed when the pump stops). A socket is written with send(MSG_DONTWAIT) instead.
+  int write_fd_ = -1;
+  int own_write_fd_ = -1;
+  bool out_is_socket_ = false;
   // AwaitWritable() consumed a wake-up meant for Run()'s loop (pump thread only).
   bool woken_ = false;
   // Records of chunks waiting for their flush, oldest first (pump thread only).

@@ -154,8 +154,8 @@ exec 5>&-
 # SIGTERM's drain waits for that write; at the shutdown deadline (1 s) the answers are
 # abandoned and decorum exits 1, saying why — where it once blocked in write() until
 # SIGKILL. A second SIGTERM does the same at once. A reader that resumes within the
-# deadline gets every answer, whole and in order (the writes wait in poll(), not in
-# write()).
+# deadline gets every answer, whole and in order, and the exit is 0 (a regression guard
+# for the non-blocking writes, which then wait in poll()).
 ndjson_comments 20000 s >s.ndjson
 # 64 KiB, a pipe's default capacity, in lines of 4,096 bytes: a write of at most PIPE_BUF
 # bytes is whole or waits, so the FIFO holds whole filler lines before the answers.
@@ -174,13 +174,23 @@ stdin_stalled() {
   wait_until 15 eval '[ "$(awk "/^pos:/ { print \$2 }" /proc/$SERVE_PID/fdinfo/0)" -gt 0 ]' ||
     fail "$name: decorum reads standard input"
 }
+# abandoned_at_deadline LOG WHAT: decorum (SERVE_PID, --shutdown-timeout 1) cannot write
+# its standard output. That output — a description others may share: stderr after 2>&1,
+# the shell — is left blocking (the non-blocking writes use one of decorum's own), and
+# SIGTERM ends decorum within the deadline, exit 1, saying why answers are missing.
+abandoned_at_deadline() {
+  local flags start
+  flags=$(awk '/^flags:/ { print $2 }' "/proc/$SERVE_PID/fdinfo/1")
+  assert_eq "$(( 8#$flags & 8#4000 ))" 0 "$2: the inherited standard output is not made O_NONBLOCK"
+  start=$SECONDS
+  stop_serve TERM 10
+  expect_rc 1 "$1"
+  assert_le "$((SECONDS - start))" 5 "$2: seconds from SIGTERM to exit (deadline 1 s)"
+  assert_matches "$1" "abandoned at shutdown while standard output took no more answers" \
+    "$2: the log says why answers are missing"
+}
 stdin_stalled stalled --shutdown-timeout 1
-START=$SECONDS
-stop_serve TERM 10
-expect_rc 1 stalled.log
-assert_le "$((SECONDS - START))" 5 "stdin, output unread: seconds from SIGTERM to exit (deadline 1 s)"
-assert_matches stalled.log "abandoned at shutdown while standard output took no more answers" \
-  "stdin, output unread: the log says why answers are missing"
+abandoned_at_deadline stalled.log "stdin, output unread"
 assert_matches stalled.log "stdin: stopped after [0-9]+ comments read" "stdin, output unread: the log says where they stop"
 exec 9>&-
 
@@ -194,13 +204,43 @@ assert_le "$((SECONDS - START))" 5 "stdin, output unread: seconds from a second 
 assert_matches forced.log "abandoned at shutdown while standard output" "stdin, second SIGTERM: answers abandoned"
 exec 9>&-
 
+# Standard output a TCP socket whose peer stops reading (socat -u copies it into a FIFO
+# that this script holds open and never reads): the deadline ends it the same way
+# (send(MSG_DONTWAIT)).
+mkfifo sink.fifo
+exec 7<>sink.fifo
+socat -d -d -u "TCP-LISTEN:0,bind=127.0.0.1" "OPEN:sink.fifo,wronly" >/dev/null 2>sink.log 7>&- &
+SINK=$!
+wait_until 10 eval 'grep -qE "listening on AF=2 127.0.0.1:[0-9]+$" sink.log && [ -z "$(tail -c 1 sink.log)" ]' ||
+  fatal "the socat sink did not start"
+SINK_PORT=$(grep -oE 'listening on AF=2 127.0.0.1:[0-9]+$' sink.log | sed -n 1p | grep -oE '[0-9]+$')
+"$DECORUM" serve --stdin --rules rules --shutdown-timeout 1 <a.ndjson >"/dev/tcp/127.0.0.1/$SINK_PORT" 2>sock.log &
+SERVE_PID=$!
+LAST_CMD="decorum serve --stdin > /dev/tcp/..."
+input_stalled() {  # decorum has read some input and reads no more: its output is stuck
+  local a b
+  a=$(awk '/^pos:/ { print $2 }' "/proc/$SERVE_PID/fdinfo/0")
+  sleep 0.3
+  b=$(awk '/^pos:/ { print $2 }' "/proc/$SERVE_PID/fdinfo/0")
+  [ "$a" -gt 0 ] && [ "$a" = "$b" ]
+}
+wait_until 30 input_stalled || fail "stdin, socket output unread: decorum stops reading"
+abandoned_at_deadline sock.log "stdin, socket output unread"
+kill "$SINK" 2>/dev/null || true
+wait "$SINK" 2>/dev/null || true
+exec 7>&-
+
 stdin_stalled resumed --shutdown-timeout 60
 kill -TERM "$SERVE_PID"
 wait_until 10 grep -q "shutting down" resumed.log || fail "stdin, late reader: the drain began"
 sleep 0.5  # the drain waits on the full pipe
-timeout 30 cat <&9 >resumed.got 9<&- &
+# A read-only end for the reader, opened while fd 9 still holds the FIFO: it is never
+# without a reader. Once fd 9 closes, decorum is its only writer and the reader ends when
+# decorum does.
+exec 8<resumed.fifo
+timeout 30 cat <&8 >resumed.got 8<&- 9<&- &
 READER=$!
-exec 9<&-  # decorum is the FIFO's only writer now: the reader ends when decorum does
+exec 8<&- 9<&-
 # Another SIGTERM would force the exit: wait for it without one.
 if wait_until 20 _process_exited "$SERVE_PID"; then
   if wait "$SERVE_PID"; then RC=0; else RC=$?; fi
