@@ -36,6 +36,12 @@ Result<std::shared_ptr<const Generation>> BuildGeneration(const GenerationReques
   auto gen = Generation::Compile(std::move(loaded.set), request.skip_bad_rules, &report->errors,
                                  cache ? &*cache : nullptr);
   if (!gen.ok()) return gen.status();
+  // Skipping every rule is not a rule set: going live with it would allow every comment
+  // because of a typo.
+  if (!report->errors.empty() && (*gen)->rules().rules.empty()) {
+    return Status::RuleError("nothing usable: every rule was skipped for the " +
+                             std::to_string(report->errors.size()) + " error(s) above");
+  }
   return gen;
 }
 

@@ -30,7 +30,8 @@ struct GenerationReport {
 
 // Loads, validates and compiles. Fails (kRuleError) when there is any error and
 // !skip_bad_rules; with skip_bad_rules fails only when nothing usable is left (a file
-// that cannot be read, or a rule set that does not compile at all).
+// that cannot be read, a rule set that does not compile at all, or errors that left no
+// rule).
 Result<std::shared_ptr<const Generation>> BuildGeneration(const GenerationRequest& request,
                                                           GenerationReport* report);
 

@@ -3,7 +3,8 @@
 # pack checks clean; a rules directory with many kinds of broken files is refused with
 # every error reported in one run, each naming file:line:col and the rule id; a rule whose
 # examples fail gets a FAIL line; `decorum score` refuses a broken rule set unless
-# `--on-error skip`, which runs with the good rules and says what it dropped.
+# `--on-error skip`, which runs with the good rules and says what it dropped — but not
+# when nothing is left.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 init "$@"
@@ -172,5 +173,14 @@ for id in unknown.key bad.target; do
 done
 assert_imatches skip.err "skip" "score --on-error skip: says it skipped"
 check_all_errors skip.err "score --on-error skip"
+
+# Errors that leave no rule at all: refused even with --on-error skip (it would allow every
+# comment).
+mkdir -p nothing
+echo hello >nothing/typo.yaml
+run_decorum nothing.out nothing.err score comments.ndjson --rules nothing --on-error skip
+expect_rc 1 nothing.err
+assert_not_contains nothing.out '"action"' "score --on-error skip, every rule broken: no records"
+assert_contains nothing.err "nothing usable" "score --on-error skip, every rule broken: says why"
 
 finish

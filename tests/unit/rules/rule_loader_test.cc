@@ -226,6 +226,19 @@ TEST_P(BadRuleTest, BuildGenerationRefusesOrSkips) {
   }
 }
 
+// Skipping is for a few broken rules among good ones: when the errors leave no rule at
+// all, the set is refused rather than going live to allow every comment.
+TEST(BuildGenerationTest, SkippingEveryRuleIsRefused) {
+  TempDir dir;
+  dir.Write("bad.yaml", "hello\n");
+  GenerationReport report;
+  auto gen = BuildGeneration({dir.path(), /*skip_bad_rules=*/true}, &report);
+  ASSERT_FALSE(gen.ok());
+  EXPECT_EQ(gen.status().code(), Status::Code::kRuleError);
+  EXPECT_TRUE(Contains(gen.status().message(), "nothing usable")) << gen.status().message();
+  EXPECT_EQ(report.errors.size(), 1u) << JoinErrors(report.errors);
+}
+
 void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
 
 INSTANTIATE_TEST_SUITE_P(RuleLoader, BadRuleTest, ::testing::ValuesIn(kBadCases),
