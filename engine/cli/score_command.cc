@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
 #include "cli/rule_options.h"
+#include "cli/unsigned_option.h"
 #include "pipeline/batch_scorer.h"
 #include "plugin_host/plugin_chain.h"
 #include "serve/serve_config.h"
@@ -70,6 +71,7 @@ int RunScore(const std::vector<std::string>& args) {
   std::vector<std::string> inputs;
   bool quiet = false, resume = false;
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  Unsigned<size_t> threads, max_line_bytes;  // into options once parsed
 
   po::options_description desc(
       "Usage: decorum score DUMP... [options]\n"
@@ -83,11 +85,11 @@ int RunScore(const std::vector<std::string>& args) {
       ("config,c", po::value<std::string>(&config_path),
        "YAML config file (deploy/decorum.yaml): rules, map, threads, limits, plugins")
       ("output,o", po::value<std::string>(&output), "write records to FILE instead of standard output")
-      ("threads,t", po::value<size_t>(&options.threads)->default_value(hw),
+      ("threads,t", po::value<Unsigned<size_t>>(&threads)->default_value({hw}, std::to_string(hw)),
        "worker threads (output order and bytes do not depend on it)")
       ("map", po::value<std::string>(&map_spec),
        "field remapping for foreign dumps: 'pushshift', or pairs like text=body,ts=created_utc:s")
-      ("max-line-bytes", po::value<size_t>(&options.max_line_bytes)->default_value(1 << 20),
+      ("max-line-bytes", po::value<Unsigned<size_t>>(&max_line_bytes)->default_value({1 << 20}, "1048576"),
        "longer lines get an error record")
       ("progress", po::value<std::string>(&progress)->default_value("auto"),
        "progress bar on standard error: auto (when it is a terminal), always, never")
@@ -116,6 +118,8 @@ int RunScore(const std::vector<std::string>& args) {
     std::cout << desc << "\n";
     return 0;
   }
+  options.threads = threads.value;
+  options.max_line_bytes = max_line_bytes.value;
   std::vector<PluginSpec> plugin_specs;
   if (!config_path.empty()) {
     serve::ServeConfig config;

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/unsigned_option.h"
 #include "decode/comment_decoder.h"
 #include "serve/log_setup.h"
 #include "serve/serve_config.h"
@@ -38,19 +39,19 @@ int RunServe(const std::vector<std::string>& args) {
       ("admin-token", po::value<std::string>(), "token required by POST /v1/reload (Authorization: Bearer TOKEN)")
       ("admin-token-file", po::value<std::string>(), "read the admin token from the first line of FILE")
       ("map", po::value<std::string>(), "field remapping, as in 'decorum score --map'")
-      ("max-line-bytes", po::value<size_t>(),
+      ("max-line-bytes", po::value<Unsigned<size_t>>(),
        ("longer lines get an error record (default " + std::to_string(defaults.max_line_bytes) + ")").c_str())
-      ("max-body-bytes", po::value<size_t>(),
+      ("max-body-bytes", po::value<Unsigned<size_t>>(),
        ("larger HTTP bodies get 413 (default " + std::to_string(defaults.max_body_bytes) + ")").c_str())
-      ("max-connections", po::value<size_t>(),
+      ("max-connections", po::value<Unsigned<size_t>>(),
        ("open stream and HTTP connections at most (default " + std::to_string(defaults.max_connections) + ")").c_str())
-      ("idle-timeout", po::value<uint32_t>(),
+      ("idle-timeout", po::value<Unsigned<uint32_t>>(),
        ("seconds without progress before a connection is closed (default " + std::to_string(defaults.idle_timeout_seconds) + ")").c_str())
-      ("max-pending-output-bytes", po::value<size_t>(),
+      ("max-pending-output-bytes", po::value<Unsigned<size_t>>(),
        ("unread decisions per stream before decorum stops reading it (default " + std::to_string(defaults.max_pending_output_bytes) + ")").c_str())
-      ("shutdown-timeout", po::value<uint32_t>(),
+      ("shutdown-timeout", po::value<Unsigned<uint32_t>>(),
        ("seconds SIGTERM waits for connections to drain (default " + std::to_string(defaults.shutdown_timeout_seconds) + ")").c_str())
-      ("threads,t", po::value<unsigned>(), "io threads (default 0: one per core)")
+      ("threads,t", po::value<Unsigned<unsigned>>(), "io threads (default 0: one per core)")
       ("unix-socket-mode", po::value<std::string>(), "permissions of unix: sockets, octal (default 0600)")
       ("log-level", po::value<std::string>(), "trace, debug, info (default), warn, error")
       ("log-format", po::value<std::string>(), "text (default) or json");
@@ -107,13 +108,13 @@ int RunServe(const std::vector<std::string>& args) {
     }
   }
   if (vm.count("map")) config.map_spec = vm["map"].as<std::string>();
-  if (vm.count("max-line-bytes")) config.max_line_bytes = vm["max-line-bytes"].as<size_t>();
-  if (vm.count("max-body-bytes")) config.max_body_bytes = vm["max-body-bytes"].as<size_t>();
-  if (vm.count("max-connections")) config.max_connections = vm["max-connections"].as<size_t>();
-  if (vm.count("idle-timeout")) config.idle_timeout_seconds = vm["idle-timeout"].as<uint32_t>();
-  if (vm.count("max-pending-output-bytes")) config.max_pending_output_bytes = vm["max-pending-output-bytes"].as<size_t>();
-  if (vm.count("shutdown-timeout")) config.shutdown_timeout_seconds = vm["shutdown-timeout"].as<uint32_t>();
-  if (vm.count("threads")) config.threads = vm["threads"].as<unsigned>();
+  if (vm.count("max-line-bytes")) config.max_line_bytes = vm["max-line-bytes"].as<Unsigned<size_t>>().value;
+  if (vm.count("max-body-bytes")) config.max_body_bytes = vm["max-body-bytes"].as<Unsigned<size_t>>().value;
+  if (vm.count("max-connections")) config.max_connections = vm["max-connections"].as<Unsigned<size_t>>().value;
+  if (vm.count("idle-timeout")) config.idle_timeout_seconds = vm["idle-timeout"].as<Unsigned<uint32_t>>().value;
+  if (vm.count("max-pending-output-bytes")) config.max_pending_output_bytes = vm["max-pending-output-bytes"].as<Unsigned<size_t>>().value;
+  if (vm.count("shutdown-timeout")) config.shutdown_timeout_seconds = vm["shutdown-timeout"].as<Unsigned<uint32_t>>().value;
+  if (vm.count("threads")) config.threads = vm["threads"].as<Unsigned<unsigned>>().value;
   if (vm.count("unix-socket-mode")) {
     const std::string m = vm["unix-socket-mode"].as<std::string>();
     size_t used = 0;

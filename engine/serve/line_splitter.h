@@ -21,7 +21,9 @@ namespace decorum::serve {
 
 class LineSplitter {
  public:
-  explicit LineSplitter(size_t max_line_bytes) : max_line_bytes_(max_line_bytes) {}
+  explicit LineSplitter(size_t max_line_bytes)
+      : max_line_bytes_(max_line_bytes),
+        kept_bytes_(max_line_bytes == SIZE_MAX ? SIZE_MAX : max_line_bytes + 1) {}
 
   // Calls on_line(const Line&) for every line completed by `chunk`, in order. Line
   // numbers start at 1 and count every line, over-long and empty ones included.
@@ -37,7 +39,7 @@ class LineSplitter {
       }
       chunk.remove_prefix(nl + 1);
       // A whole line inside the chunk with nothing pending: no copy.
-      if (!too_long_ && partial_.empty() && piece.size() <= max_line_bytes_ + 1) {
+      if (!too_long_ && partial_.empty() && piece.size() <= kept_bytes_) {
         Emit(piece, piece.size(), on_line);
         continue;
       }
@@ -60,9 +62,7 @@ class LineSplitter {
   void Append(std::string_view piece) {
     length_ += piece.size();
     if (too_long_) return;
-    // Keep one byte more than the limit so a trailing '\r' can still be dropped from a
-    // line of exactly max_line_bytes.
-    if (partial_.size() + piece.size() > max_line_bytes_ + 1) {
+    if (partial_.size() + piece.size() > kept_bytes_) {
       too_long_ = true;
       partial_.clear();
       return;
@@ -91,6 +91,9 @@ class LineSplitter {
   }
 
   size_t max_line_bytes_;
+  // One byte more than the limit, so a trailing '\r' can still be dropped from a line of
+  // exactly max_line_bytes; saturated, so that the largest limit does not wrap to 0.
+  size_t kept_bytes_;
   std::string partial_;
   uint64_t length_ = 0;  // bytes of the current line so far, dropped ones included
   bool too_long_ = false;

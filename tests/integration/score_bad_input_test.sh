@@ -102,6 +102,11 @@ check_bad_flag() { # WORD-IN-MESSAGE ARGS...
   assert_empty_file flag.out "stdout of 'decorum score $*'"
 }
 check_bad_flag "--threads" --threads 0
+# A negative number is refused, not wrapped to a huge one (--max-line-bytes -5 once meant
+# no limit at all).
+check_bad_flag "--max-line-bytes" --max-line-bytes -5
+check_bad_flag "--threads" --threads -1
+check_bad_flag "--threads" --threads 2x
 check_bad_flag "nonsense" --map nonsense=x
 check_bad_flag "maybe" --on-error maybe
 

@@ -83,6 +83,20 @@ printf 'listen: [ "tcp://127.0.0.1:0" ]\nthreads: many\n' >bad2.yaml
 run_decorum b.out b.err serve --config bad2.yaml
 expect_rc 2 b.err
 assert_contains b.err "threads" "mistyped config value names the key"
+# Numbers must be unsigned decimals: a negative one is refused, not wrapped to a huge
+# limit (--max-line-bytes -1 once made every line "too long"; --max-body-bytes -1 lifted
+# the limit).
+for flag in --max-line-bytes --max-body-bytes --max-connections --idle-timeout \
+  --max-pending-output-bytes --shutdown-timeout --threads; do
+  run_decorum n.out n.err serve --stdin "$flag" -1 </dev/null
+  expect_rc 2 n.err
+  assert_contains n.err "'$flag' is invalid" "serve $flag -1: refused, naming the flag"
+done
+# The largest limit the config file accepts means no limit.
+printf '{"id":"x","text":"hello"}\n' >one.ndjson
+run_decorum big.out big.err serve --stdin --max-line-bytes 18446744073709551615 <one.ndjson
+expect_rc 0 big.err
+check_decision "$(nth_line big.out 1)" "serve --max-line-bytes 2^64-1: a line is decided"
 run_decorum h.out h.err serve --help
 expect_rc 0 h.err
 for flag in --config --stdin --listen --http --rules --admin-token --max-line-bytes --max-body-bytes \

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,17 @@ TEST(LineSplitterTest, LimitIsExact) {
   EXPECT_TRUE(got[1].too_long);
   EXPECT_FALSE(got[2].too_long);  // the '\r' does not count
   EXPECT_EQ(got[2].bytes, "12345");
+}
+
+// The largest limit the config accepts (2^64 - 1) is no limit; it once wrapped to 0 when
+// the splitter added its byte for a '\r', and every line came out too long.
+TEST(LineSplitterTest, LargestLimitIsNoLimit) {
+  auto got = Split({"12345\n", "1234", "5\r\n"}, SIZE_MAX);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_FALSE(got[0].too_long);
+  EXPECT_EQ(got[0].bytes, "12345");
+  EXPECT_FALSE(got[1].too_long);
+  EXPECT_EQ(got[1].bytes, "12345");
 }
 
 TEST(LineSplitterTest, PendingBytesOfAnUnfinishedLine) {
