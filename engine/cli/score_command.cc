@@ -23,11 +23,34 @@ namespace po = boost::program_options;
 namespace decorum::cli {
 namespace {
 
-// For --resume: counts the complete ('\n'-terminated) records in `path` and cuts off a
-// partial last one, so the file ends exactly after the last record an interrupted run
-// finished writing. Records are written in input order, one per line, so their count is
-// the number of input lines already done. A missing file means nothing was done yet.
-Result<uint64_t> KeepCompleteRecords(const std::string& path) {
+// One complete line of the output being resumed: a record of this rule set. An error
+// record has no ruleset; a decision record ends with the one that decided it.
+Status CheckKeptRecord(std::string_view line, uint64_t number, const std::string& path,
+                       std::string_view ruleset) {
+  constexpr std::string_view kHead = "{\"id\":", kRuleset = ",\"ruleset\":\"";
+  if (line.substr(0, kHead.size()) != kHead || line.empty() || line.back() != '}') {
+    return Status::InvalidArgument(path + " line " + std::to_string(number) +
+                                   " is not a record of decorum score; not resuming from it");
+  }
+  const size_t at = line.rfind(kRuleset);
+  if (at != std::string_view::npos) {
+    const std::string_view got = line.substr(at + kRuleset.size(), line.size() - at - kRuleset.size() - 2);
+    if (got != ruleset) {
+      return Status::InvalidArgument(path + " line " + std::to_string(number) + " was decided by rule set " +
+                                     std::string(got) + ", not by these rules (" + std::string(ruleset) +
+                                     "): resuming would mix the two; score again without --resume");
+    }
+  }
+  return Status::Ok();
+}
+
+// For --resume: counts the complete ('\n'-terminated) records in `path`, each checked to
+// be a record of rule set `ruleset` (CheckKeptRecord), and cuts off a partial last one, so
+// the file ends exactly after the last record an interrupted run finished writing.
+// Records are written in input order, one per line, so their count is the number of input
+// lines already done. A missing file means nothing was done yet. On an error the file is
+// left as it was.
+Result<uint64_t> KeepCompleteRecords(const std::string& path, std::string_view ruleset) {
   const int fd = ::open(path.c_str(), O_RDWR);
   if (fd < 0) {
     if (errno == ENOENT) return uint64_t{0};
@@ -35,26 +58,34 @@ Result<uint64_t> KeepCompleteRecords(const std::string& path) {
   }
   uint64_t records = 0;
   off_t end_of_last = 0, offset = 0;
+  std::string line;  // the current line, up to its '\n'
   char buf[1 << 16];
-  for (;;) {
+  Status s;
+  while (s.ok()) {
     const ssize_t n = ::read(fd, buf, sizeof(buf));
     if (n < 0) {
       if (errno == EINTR) continue;
-      const std::string e = std::strerror(errno);
-      ::close(fd);
-      return Status::IoError("cannot read " + path + ": " + e);
+      s = Status::IoError("cannot read " + path + ": " + std::strerror(errno));
+      break;
     }
     if (n == 0) break;
-    for (ssize_t i = 0; i < n; ++i) {
-      if (buf[i] == '\n') {
-        ++records;
-        end_of_last = offset + i + 1;
+    const char* p = buf;
+    const char* const end = buf + n;
+    while (p < end && s.ok()) {
+      const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+      if (nl == nullptr) {
+        line.append(p, end);
+        break;
       }
+      line.append(p, nl);
+      s = CheckKeptRecord(line, ++records, path, ruleset);
+      line.clear();
+      end_of_last = offset + (nl - buf) + 1;
+      p = nl + 1;
     }
     offset += n;
   }
-  Status s;
-  if (offset != end_of_last && ::ftruncate(fd, end_of_last) != 0) {
+  if (s.ok() && offset != end_of_last && ::ftruncate(fd, end_of_last) != 0) {
     s = Status::IoError("cannot cut the partial last record off " + path + ": " + std::strerror(errno));
   }
   ::close(fd);
@@ -97,7 +128,8 @@ int RunScore(const std::vector<std::string>& args) {
       ("resume", po::bool_switch(&resume),
        "continue an interrupted run (killed, crashed, power cut): keep the complete records "
        "already in --output FILE, drop a partial last one, and score only the input lines "
-       "after them; with the same inputs the result is the file an uninterrupted run writes");
+       "after them; with the same inputs the result is the file an uninterrupted run writes. "
+       "A FILE holding anything but records of these rules is refused and left alone");
   AddRuleOptions(&desc, &request, &on_error);
   po::options_description hidden;
   hidden.add_options()("input", po::value<std::vector<std::string>>(&inputs));
@@ -190,7 +222,7 @@ int RunScore(const std::vector<std::string>& args) {
 
   std::FILE* out = stdout;
   if (resume) {
-    auto kept = KeepCompleteRecords(output);
+    auto kept = KeepCompleteRecords(output, gen->id());
     if (!kept.ok()) {
       std::cerr << "decorum score: --resume: " << kept.status().message() << "\n";
       return 1;

@@ -2,7 +2,8 @@
 # score --resume (issue 6): a run killed with SIGKILL mid-way continues from the records
 # already in its output file; the union of the two runs has exactly one record per input
 # line, in order, byte for byte what an uninterrupted run writes. A partial last record
-# (the kill landed inside a write) is cut off and redone.
+# (the kill landed inside a write) is cut off and redone. An output that is not decorum's,
+# or that other rules decided, is refused and left alone.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 init "$@"
@@ -58,4 +59,22 @@ assert_contains other.err "cannot resume: the output already has $N records but 
 run_decorum stdout.out stdout.err score small.ndjson --resume
 expect_rc 2 stdout.err
 assert_contains stdout.err "--resume needs --output FILE" "--resume without -o is a usage error"
+# An output that is not decorum's records, or was decided by other rules, is refused and
+# left as it was: resuming would keep its lines as if they were this run's records.
+{ head -n 1 full.ndjson; echo "garbage"; sed -n 3,5p full.ndjson; } >junk.ndjson
+cp junk.ndjson junk.before
+run_decorum junk.out junk.err score small.ndjson -o junk.ndjson --resume
+expect_rc 1 junk.err
+assert_contains junk.err "junk.ndjson line 2 is not a record of decorum score" "a line that is not a record is refused"
+assert_same_file junk.ndjson junk.before "a refused output is left as it was"
+write_small_rules small_rules
+run_decorum mixed.out mixed.err score small.ndjson --rules small_rules -o mixed.ndjson -q
+expect_rc 0 mixed.err
+head -n 4 mixed.ndjson >mixed.before
+cp mixed.before mixed.ndjson
+run_decorum mixed2.out mixed2.err score small.ndjson -o mixed.ndjson --resume
+expect_rc 1 mixed2.err
+assert_matches mixed2.err "mixed.ndjson line 1 was decided by rule set [0-9a-f]+, not by these rules" \
+  "records of other rules are refused"
+assert_same_file mixed.ndjson mixed.before "an output of other rules is left as it was"
 finish
