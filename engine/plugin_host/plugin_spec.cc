@@ -115,12 +115,12 @@ Status AppendJson(const YAML::Node& node, int depth, std::string* out) {
   return Status::InvalidArgument("unsupported YAML node");
 }
 
-std::string ResolvePath(const std::string& path, const std::string& base_dir) {
+}  // namespace
+
+std::string ResolveConfigPath(const std::string& path, const std::string& base_dir) {
   if (path.empty() || path[0] == '/' || base_dir.empty()) return path;
   return base_dir + "/" + path;
 }
-
-}  // namespace
 
 Result<std::string> YamlToJson(const YAML::Node& node) {
   std::string out;
@@ -152,7 +152,7 @@ Result<std::vector<PluginSpec>> ParsePluginSpecs(const YAML::Node& node, const s
           return Status::InvalidArgument(where + "." + key + ": expected a non-empty string");
         }
         if (key == "name") spec.name = v.Scalar();
-        else { spec.path = ResolvePath(v.Scalar(), base_dir); has_path = true; }
+        else { spec.path = ResolveConfigPath(v.Scalar(), base_dir); has_path = true; }
       } else if (key == "config") {
         if (!v.IsMap() && !v.IsNull()) return Status::InvalidArgument(where + ".config: expected a mapping");
         if (v.IsMap()) {

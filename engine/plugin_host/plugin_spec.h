@@ -31,6 +31,10 @@ struct PluginSpec {
   uint32_t call_timeout_ms = 0;  // 0: no budget, calls run inline
 };
 
+// A path read from a config file: an absolute one as it is, a relative one relative to
+// `base_dir` (the file's folder; empty: left as given). "" stays "" (an unset path).
+std::string ResolveConfigPath(const std::string& path, const std::string& base_dir);
+
 // Parses the `plugins:` node (a sequence of mappings). Relative paths are resolved
 // against `base_dir` (the config file's folder; empty: left as given). Errors name the
 // entry and key, e.g. "plugins[1].path: missing".

@@ -146,6 +146,10 @@ Status ApplyRoot(const YAML::Node& root, ServeConfig* c, const std::string& base
         else return Status::InvalidArgument("rules." + k + ": unknown key");
         if (!s.ok()) return s;
       }
+      // Relative to the config file's folder, as plugin paths are, not to wherever the
+      // daemon happens to be started from.
+      c->rules_dir = ResolveConfigPath(c->rules_dir, base_dir);
+      c->cache_dir = ResolveConfigPath(c->cache_dir, base_dir);
     } else if (key == "stdin") {
       s = Read(v, key, "true or false", &c->use_stdin);
     } else if (key == "listen") {
@@ -176,6 +180,7 @@ Status ApplyRoot(const YAML::Node& root, ServeConfig* c, const std::string& base
         } else if (k == "admin_token_file") {
           std::string path;
           if (!(s = Read(h.second, full, "a path", &path)).ok()) return s;
+          path = ResolveConfigPath(path, base_dir);
           std::ifstream in(path);
           if (!in) return Status::NotFound(full + ": cannot read '" + path + "'");
           std::getline(in, c->admin_token);

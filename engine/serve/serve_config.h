@@ -13,8 +13,9 @@
 //   unix_socket_mode: "0600"    (octal string)
 //   map:      field-map spec (as `decorum score --map`)
 //   logging:  {level: trace|debug|info|warn|error, format: text|json}
-//   plugins:  [ {name: STR, path: PATH, config: MAPPING}, ... ]  (plugin_host/plugin_spec.h;
-//              a relative path is relative to the config file's folder)
+//   plugins:  [ {name: STR, path: PATH, config: MAPPING}, ... ]  (plugin_host/plugin_spec.h)
+// A relative path (rules.dir, rules.cache_dir, http.admin_token_file, a plugin's path) is
+// relative to the config file's folder.
 // Any other key, or a value of the wrong type, is an error naming the key
 // ("http.max_body_bytes: expected an unsigned integer").
 //

@@ -65,6 +65,23 @@ plugins:
   EXPECT_TRUE(c.Validate().ok());
 }
 
+// Every path in the file means the same wherever the daemon is started from: a relative
+// one is relative to the file's folder (rules.dir once followed the working directory
+// while plugin paths followed the file). Absolute and empty ones are kept.
+TEST(ServeConfigTest, RelativePathsAreRelativeToTheConfigFile) {
+  ServeConfig c;
+  Status s = ApplyConfigYaml("rules: {dir: rules, cache_dir: ../cache}\n", "/srv/decorum/c.yaml", &c);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(c.rules_dir, "/srv/decorum/rules");
+  EXPECT_EQ(c.cache_dir, "/srv/decorum/../cache");
+
+  ServeConfig d;
+  s = ApplyConfigYaml("rules: {dir: /etc/decorum/rules, cache_dir: \"\"}\n", "/srv/decorum/c.yaml", &d);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(d.rules_dir, "/etc/decorum/rules");
+  EXPECT_EQ(d.cache_dir, "");  // no cache
+}
+
 TEST(ServeConfigTest, ErrorsNameTheKey) {
   auto err = [](const char* yaml) {
     ServeConfig c;
