@@ -7,6 +7,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <charconv>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace decorum::serve {
@@ -124,14 +125,26 @@ Status ReadNum(const YAML::Node& n, const std::string& key, T* out) {
   return s;
 }
 
+// yaml-cpp keeps both entries of a key given twice, and the loops below would let the
+// last one win without a word; rule files and plugin configs refuse it, and so does this.
+Status UniqueKeys(const YAML::Node& map, const std::string& prefix) {
+  std::set<std::string> seen;
+  for (const auto& kv : map) {
+    const std::string k = kv.first.as<std::string>();
+    if (!seen.insert(k).second) return Status::InvalidArgument(prefix + k + ": given twice");
+  }
+  return Status::Ok();
+}
+
 Status ExpectMap(const YAML::Node& n, const std::string& key) {
   if (!n.IsMap()) return Status::InvalidArgument(key + ": expected a mapping");
-  return Status::Ok();
+  return UniqueKeys(n, key + ".");
 }
 
 Status ApplyRoot(const YAML::Node& root, ServeConfig* c, const std::string& base_dir) {
   if (root.IsNull()) return Status::Ok();
   if (!root.IsMap()) return Status::InvalidArgument("the config must be a mapping of settings");
+  if (Status s = UniqueKeys(root, ""); !s.ok()) return s;
   for (const auto& kv : root) {
     const std::string key = kv.first.as<std::string>();
     const YAML::Node& v = kv.second;

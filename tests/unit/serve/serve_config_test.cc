@@ -94,6 +94,10 @@ TEST(ServeConfigTest, ErrorsNameTheKey) {
   EXPECT_NE(err("listen: [\"tcp://x:1\"]").find("listen[0]"), std::string::npos);
   EXPECT_NE(err("unix_socket_mode: \"999\"").find("unix_socket_mode"), std::string::npos);
   EXPECT_NE(err("rules: [1").find("c.yaml:"), std::string::npos);
+  // A key given twice is an error, not "the last one wins".
+  EXPECT_NE(err("limits:\n  max_line_bytes: 10\n  max_line_bytes: 100000\n").find("limits.max_line_bytes: given twice"),
+            std::string::npos);
+  EXPECT_NE(err("stdin: true\nstdin: false\n").find("stdin: given twice"), std::string::npos);
 }
 
 TEST(ServeConfigTest, ValidateNeedsSomethingToServe) {
