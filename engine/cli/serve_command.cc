@@ -131,7 +131,7 @@ int RunServe(const std::vector<std::string>& args) {
   if (vm.count("log-format")) config.log_format = vm["log-format"].as<std::string>();
   if (Status s = config.Validate(); !s.ok()) return fail(s.message());
   if (!config.map_spec.empty()) {
-    if (auto m = FieldMap::Parse(config.map_spec); !m.ok()) return fail("map: " + m.status().message());
+    if (auto m = FieldMap::Parse(config.map_spec); !m.ok()) return fail(m.status().message());
   }
 
   serve::SetUpLogging(config.log_format, config.log_level);

@@ -43,14 +43,14 @@ Status ApplyPair(std::string_view pair, FieldMap* map) {
   }
   const size_t eq = pair.find('=');
   if (eq == std::string_view::npos) {
-    return Status::InvalidArgument("--map: expected field=source or 'pushshift', got '" +
+    return Status::InvalidArgument("map: expected field=source or 'pushshift', got '" +
                                    std::string(pair) + "'");
   }
   const std::string_view field = Trim(pair.substr(0, eq));
   std::string_view source = Trim(pair.substr(eq + 1));
   std::string* target = FieldByName(map, field);
   if (target == nullptr) {
-    return Status::InvalidArgument("--map: unknown field '" + std::string(field) +
+    return Status::InvalidArgument("map: unknown field '" + std::string(field) +
                                    "' (fields: text, id, author, ts, thread, parent, lang, "
                                    "meta)");
   }
@@ -64,14 +64,14 @@ Status ApplyPair(std::string_view pair, FieldMap* map) {
       if (unit == "s") {
         map->ts_number_scale = 1000;
       } else if (unit != "ms") {
-        return Status::InvalidArgument("--map: unknown unit '" + std::string(unit) +
+        return Status::InvalidArgument("map: unknown unit '" + std::string(unit) +
                                        "' for field 'ts' (expected s or ms)");
       }
       source = Trim(source.substr(0, colon));
     }
   }
   if (source.empty()) {
-    return Status::InvalidArgument("--map: empty source key for field '" + std::string(field) +
+    return Status::InvalidArgument("map: empty source key for field '" + std::string(field) +
                                    "'");
   }
   target->assign(source);
@@ -88,7 +88,7 @@ Result<FieldMap> FieldMap::Parse(std::string_view spec) {
     const size_t comma = spec.find(',');
     const std::string_view pair = Trim(spec.substr(0, comma));
     if (pair.empty()) {
-      return Status::InvalidArgument("--map: empty entry in '" + std::string(whole) + "'");
+      return Status::InvalidArgument("map: empty entry in '" + std::string(whole) + "'");
     }
     Status s = ApplyPair(pair, &map);
     if (!s.ok()) return s;

@@ -202,7 +202,7 @@ int Server::Impl::Run() {
   if (!config.map_spec.empty()) {
     auto map = FieldMap::Parse(config.map_spec);
     if (!map.ok()) {
-      spdlog::error("map: {}", map.status().message());
+      spdlog::error("{}", map.status().message());
       return 1;
     }
     ctx.moderation.field_map = map.value();

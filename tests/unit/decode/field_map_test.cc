@@ -90,32 +90,32 @@ TEST(FieldMapTest, UnknownField) {
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.status().code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(m.status().message(),
-            "--map: unknown field 'txt' (fields: text, id, author, ts, thread, parent, lang, "
+            "map: unknown field 'txt' (fields: text, id, author, ts, thread, parent, lang, "
             "meta)");
 }
 
 TEST(FieldMapTest, MalformedPairs) {
   Result<FieldMap> m = FieldMap::Parse("textbody");
   ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.status().message(), "--map: expected field=source or 'pushshift', got 'textbody'");
+  EXPECT_EQ(m.status().message(), "map: expected field=source or 'pushshift', got 'textbody'");
   m = FieldMap::Parse("text=");
   ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.status().message(), "--map: empty source key for field 'text'");
+  EXPECT_EQ(m.status().message(), "map: empty source key for field 'text'");
   m = FieldMap::Parse("=body");
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.status().message(),
-            "--map: unknown field '' (fields: text, id, author, ts, thread, parent, lang, meta)");
+            "map: unknown field '' (fields: text, id, author, ts, thread, parent, lang, meta)");
   m = FieldMap::Parse("text=body,,id=x");
   ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.status().message(), "--map: empty entry in 'text=body,,id=x'");
+  EXPECT_EQ(m.status().message(), "map: empty entry in 'text=body,,id=x'");
   m = FieldMap::Parse("text=body,");
   ASSERT_FALSE(m.ok());
   m = FieldMap::Parse("ts=created:h");
   ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.status().message(), "--map: unknown unit 'h' for field 'ts' (expected s or ms)");
+  EXPECT_EQ(m.status().message(), "map: unknown unit 'h' for field 'ts' (expected s or ms)");
   m = FieldMap::Parse("ts=:s");
   ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.status().message(), "--map: empty source key for field 'ts'");
+  EXPECT_EQ(m.status().message(), "map: empty source key for field 'ts'");
   m = FieldMap::Parse("Pushshift");
   ASSERT_FALSE(m.ok());
 }
