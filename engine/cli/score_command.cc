@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -23,12 +24,15 @@ namespace po = boost::program_options;
 namespace decorum::cli {
 namespace {
 
+// How every record starts.
+constexpr std::string_view kRecordHead = "{\"id\":";
+
 // One complete line of the output being resumed: a record of this rule set. An error
 // record has no ruleset; a decision record ends with the one that decided it.
 Status CheckKeptRecord(std::string_view line, uint64_t number, const std::string& path,
                        std::string_view ruleset) {
-  constexpr std::string_view kHead = "{\"id\":", kRuleset = ",\"ruleset\":\"";
-  if (line.substr(0, kHead.size()) != kHead || line.empty() || line.back() != '}') {
+  constexpr std::string_view kRuleset = ",\"ruleset\":\"";
+  if (line.substr(0, kRecordHead.size()) != kRecordHead || line.empty() || line.back() != '}') {
     return Status::InvalidArgument(path + " line " + std::to_string(number) +
                                    " is not a record of decorum score; not resuming from it");
   }
@@ -42,6 +46,15 @@ Status CheckKeptRecord(std::string_view line, uint64_t number, const std::string
     }
   }
   return Status::Ok();
+}
+
+// Appends [p, end) to a line being read for CheckKeptRecord, which looks only at its first
+// and last bytes: past 4 KiB the middle is dropped, so a file without a newline (or a huge
+// last record) does not have to fit in memory.
+void AppendKept(std::string* line, const char* p, const char* end) {
+  constexpr size_t kHead = 64, kTail = 1024;
+  line->append(p, end);
+  if (line->size() > 4 * kTail) line->erase(kHead, line->size() - kHead - kTail);
 }
 
 // For --resume: counts the complete ('\n'-terminated) records in `path`, each checked to
@@ -74,16 +87,23 @@ Result<uint64_t> KeepCompleteRecords(const std::string& path, std::string_view r
     while (p < end && s.ok()) {
       const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
       if (nl == nullptr) {
-        line.append(p, end);
+        AppendKept(&line, p, end);
         break;
       }
-      line.append(p, nl);
+      AppendKept(&line, p, nl);
       s = CheckKeptRecord(line, ++records, path, ruleset);
       line.clear();
       end_of_last = offset + (nl - buf) + 1;
       p = nl + 1;
     }
     offset += n;
+  }
+  // The unfinished last line is cut off — but only if it can be the start of a record: a
+  // file that merely lacks its final newline is not ours to shorten.
+  if (s.ok() && offset != end_of_last &&
+      line.substr(0, kRecordHead.size()) != kRecordHead.substr(0, std::min(line.size(), kRecordHead.size()))) {
+    s = Status::InvalidArgument(path + " line " + std::to_string(records + 1) +
+                                " is not a record of decorum score; not resuming from it");
   }
   if (s.ok() && offset != end_of_last && ::ftruncate(fd, end_of_last) != 0) {
     s = Status::IoError("cannot cut the partial last record off " + path + ": " + std::strerror(errno));
@@ -101,7 +121,7 @@ int RunScore(const std::vector<std::string>& args) {
   std::string on_error, output = "-", map_spec, progress = "auto", config_path;
   std::vector<std::string> inputs;
   bool quiet = false, resume = false;
-  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned hw = std::clamp(std::thread::hardware_concurrency(), 1u, 256u);  // --threads' range
   Unsigned<size_t> threads, max_line_bytes;  // into options once parsed
 
   po::options_description desc(

@@ -36,11 +36,11 @@ Result<std::shared_ptr<const Generation>> BuildGeneration(const GenerationReques
   auto gen = Generation::Compile(std::move(loaded.set), request.skip_bad_rules, &report->errors,
                                  cache ? &*cache : nullptr);
   if (!gen.ok()) return gen.status();
-  // Skipping every rule is not a rule set: going live with it would allow every comment
-  // because of a typo.
+  // Skipping errors must leave something to run: going live with no rule would allow every
+  // comment because of a typo.
   if (!report->errors.empty() && (*gen)->rules().rules.empty()) {
-    return Status::RuleError("nothing usable: every rule was skipped for the " +
-                             std::to_string(report->errors.size()) + " error(s) above");
+    return Status::RuleError("nothing usable: once the " + std::to_string(report->errors.size()) +
+                             " error(s) above are skipped, no rule is left");
   }
   return gen;
 }

@@ -143,9 +143,11 @@ Result<std::vector<PluginSpec>> ParsePluginSpecs(const YAML::Node& node, const s
     PluginSpec spec;
     spec.config_json = "{}";
     bool has_path = false;
+    std::set<std::string> seen;
     for (const auto& kv : entry) {
       if (!kv.first.IsScalar()) return Status::InvalidArgument(where + ": a key must be a string");
       const std::string key = kv.first.Scalar();
+      if (!seen.insert(key).second) return Status::InvalidArgument(where + "." + key + ": given twice");
       const YAML::Node& v = kv.second;
       if (key == "name" || key == "path") {
         if (!v.IsScalar() || v.Scalar().empty()) {

@@ -136,6 +136,19 @@ Status UniqueKeys(const YAML::Node& map, const std::string& prefix) {
   return Status::Ok();
 }
 
+// A path given in the file: relative to the file's folder, as plugin paths are, not to
+// wherever the daemon happens to be started from. No value (`dir:`) is the empty path
+// (the built-in pack, no cache), not the string "null".
+Status ReadPath(const YAML::Node& n, const std::string& key, const std::string& base_dir, std::string* out) {
+  if (n.IsNull()) {
+    out->clear();
+    return Status::Ok();
+  }
+  if (Status s = Read(n, key, "a path", out); !s.ok()) return s;
+  *out = ResolveConfigPath(*out, base_dir);
+  return Status::Ok();
+}
+
 Status ExpectMap(const YAML::Node& n, const std::string& key) {
   if (!n.IsMap()) return Status::InvalidArgument(key + ": expected a mapping");
   return UniqueKeys(n, key + ".");
@@ -153,16 +166,12 @@ Status ApplyRoot(const YAML::Node& root, ServeConfig* c, const std::string& base
       if (!(s = ExpectMap(v, key)).ok()) return s;
       for (const auto& r : v) {
         const std::string k = r.first.as<std::string>();
-        if (k == "dir") s = Read(r.second, "rules.dir", "a path", &c->rules_dir);
+        if (k == "dir") s = ReadPath(r.second, "rules.dir", base_dir, &c->rules_dir);
         else if (k == "on_error") s = Read(r.second, "rules.on_error", "fail or skip", &c->on_error);
-        else if (k == "cache_dir") s = Read(r.second, "rules.cache_dir", "a path", &c->cache_dir);
+        else if (k == "cache_dir") s = ReadPath(r.second, "rules.cache_dir", base_dir, &c->cache_dir);
         else return Status::InvalidArgument("rules." + k + ": unknown key");
         if (!s.ok()) return s;
       }
-      // Relative to the config file's folder, as plugin paths are, not to wherever the
-      // daemon happens to be started from.
-      c->rules_dir = ResolveConfigPath(c->rules_dir, base_dir);
-      c->cache_dir = ResolveConfigPath(c->cache_dir, base_dir);
     } else if (key == "stdin") {
       s = Read(v, key, "true or false", &c->use_stdin);
     } else if (key == "listen") {
@@ -192,8 +201,7 @@ Status ApplyRoot(const YAML::Node& root, ServeConfig* c, const std::string& base
           s = Read(h.second, full, "a string", &c->admin_token);
         } else if (k == "admin_token_file") {
           std::string path;
-          if (!(s = Read(h.second, full, "a path", &path)).ok()) return s;
-          path = ResolveConfigPath(path, base_dir);
+          if (!(s = ReadPath(h.second, full, base_dir, &path)).ok()) return s;
           std::ifstream in(path);
           if (!in) return Status::NotFound(full + ": cannot read '" + path + "'");
           std::getline(in, c->admin_token);

@@ -61,20 +61,26 @@ expect_rc 2 stdout.err
 assert_contains stdout.err "--resume needs --output FILE" "--resume without -o is a usage error"
 # An output that is not decorum's records, or was decided by other rules, is refused and
 # left as it was: resuming would keep its lines as if they were this run's records.
+#
+# refused_resume NAME MESSAGE WHAT: `score --resume -o NAME.ndjson` exits 1 saying MESSAGE
+# (a regex) and leaves NAME.ndjson as it was.
+refused_resume() {
+  cp "$1.ndjson" "$1.before"
+  run_decorum "$1.out" "$1.err" score small.ndjson -o "$1.ndjson" --resume
+  expect_rc 1 "$1.err"
+  assert_matches "$1.err" "$2" "$3"
+  assert_same_file "$1.ndjson" "$1.before" "$3: the file is left as it was"
+}
 { head -n 1 full.ndjson; echo "garbage"; sed -n 3,5p full.ndjson; } >junk.ndjson
-cp junk.ndjson junk.before
-run_decorum junk.out junk.err score small.ndjson -o junk.ndjson --resume
-expect_rc 1 junk.err
-assert_contains junk.err "junk.ndjson line 2 is not a record of decorum score" "a line that is not a record is refused"
-assert_same_file junk.ndjson junk.before "a refused output is left as it was"
+refused_resume junk "junk.ndjson line 2 is not a record of decorum score" "a line that is not a record is refused"
+printf 'some notes, no newline' >notes.ndjson
+refused_resume notes "notes.ndjson line 1 is not a record of decorum score" \
+  "an unfinished last line that cannot start a record is refused, not cut off"
 write_small_rules small_rules
 run_decorum mixed.out mixed.err score small.ndjson --rules small_rules -o mixed.ndjson -q
 expect_rc 0 mixed.err
-head -n 4 mixed.ndjson >mixed.before
-cp mixed.before mixed.ndjson
-run_decorum mixed2.out mixed2.err score small.ndjson -o mixed.ndjson --resume
-expect_rc 1 mixed2.err
-assert_matches mixed2.err "mixed.ndjson line 1 was decided by rule set [0-9a-f]+, not by these rules" \
+head -n 4 mixed.ndjson >mixed.part
+mv mixed.part mixed.ndjson
+refused_resume mixed "mixed.ndjson line 1 was decided by rule set [0-9a-f]+, not by these rules" \
   "records of other rules are refused"
-assert_same_file mixed.ndjson mixed.before "an output of other rules is left as it was"
 finish

@@ -63,6 +63,7 @@ TEST(PluginSpecTest, ErrorsNameTheEntryAndKey) {
       {"[{path: a.so, name: ''}]", "plugins[0].name: expected a non-empty string"},
       {"[{path: a.so}, {path: b/a.so}]", "plugins[1].name: 'a' is used twice"},
       {"[{path: a.so, config: {k: 1, k: 2}}]", "plugins[0].config: key 'k' given twice"},
+      {"[{path: a.so, path: b.so}]", "plugins[0].path: given twice"},
       {"[{path: a.so, call_timeout_ms: 0}]", "plugins[0].call_timeout_ms: expected milliseconds from 1 to 600000"},
       {"[{path: a.so, call_timeout_ms: soon}]", "plugins[0].call_timeout_ms: expected milliseconds"},
       {"[{path: a.so", "plugins: "},

@@ -80,6 +80,12 @@ TEST(ServeConfigTest, RelativePathsAreRelativeToTheConfigFile) {
   ASSERT_TRUE(s.ok()) << s.message();
   EXPECT_EQ(d.rules_dir, "/etc/decorum/rules");
   EXPECT_EQ(d.cache_dir, "");  // no cache
+
+  ServeConfig e;  // no value at all is the empty path, not "null"
+  s = ApplyConfigYaml("rules:\n  dir:\n  cache_dir:\n", "/srv/decorum/c.yaml", &e);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(e.rules_dir, "");
+  EXPECT_EQ(e.cache_dir, "");
 }
 
 TEST(ServeConfigTest, ErrorsNameTheKey) {
