@@ -187,6 +187,17 @@ TEST_F(CommentDecoderTest, InvalidJson) {
   EXPECT_EQ(Err(R"({"text":"a",})").rfind("invalid JSON: ", 0), 0u);
 }
 
+// A 24-digit id is valid JSON that no 64-bit parser reads: the error says so, and how to
+// send it, rather than blaming the JSON. A malformed number gets the same words.
+TEST_F(CommentDecoderTest, NumbersBeyondRangeAreNotCalledInvalidJson) {
+  for (const char* line : {R"({"id":123456789012345678901234,"text":"hi"})",
+                           R"({"text":"hi","meta":{"n":1e999}})", R"({"text":"hi","n":01})"}) {
+    const std::string msg = Err(line);
+    EXPECT_EQ(msg.rfind("a number that is malformed or out of range", 0), 0u) << line << " -> " << msg;
+    EXPECT_NE(msg.find("as strings"), std::string::npos) << msg;
+  }
+}
+
 TEST_F(CommentDecoderTest, TruncatedJson) {
   const std::string msg = Err(R"({"text":"abc)");
   EXPECT_EQ(msg.rfind("invalid JSON: ", 0), 0u) << msg;
