@@ -413,14 +413,14 @@ Status CommentDecoder::Decode(std::string_view line, uint64_t line_no, Comment* 
       err = impl_->Parse(copy, line.size(), &root);
     }
   }
-  if (err == simdjson::NUMBER_ERROR) {
-    // Valid JSON can hold numbers no parser keeps exactly (a 24-digit id); simdjson's
-    // "Problem while parsing a number" would blame the JSON for it.
-    return Status::InvalidArgument(
-        "a number that is malformed or out of range (integers beyond 64 bits, doubles beyond "
-        "1.8e308): send such ids and values as strings");
-  }
   if (err != simdjson::SUCCESS) {
+    if (err == simdjson::NUMBER_ERROR) {
+      // Valid JSON can hold numbers no parser keeps exactly (a 24-digit id); simdjson's
+      // "Problem while parsing a number" would blame the JSON for it.
+      return Status::InvalidArgument(
+          "a number that is malformed or out of range (integers beyond 64 bits, doubles beyond "
+          "1.8e308): send such ids and values as strings");
+    }
     return Status::InvalidArgument(std::string("invalid JSON: ") + simdjson::error_message(err));
   }
 
