@@ -80,7 +80,16 @@ void QuarantinePlugin::OnDecision(const decorum_decision& d) {
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
 
-  std::lock_guard<std::mutex> lock(pending_mu_);
+  std::unique_lock<std::mutex> lock(pending_mu_);
+  if (pending_.size() >= config_.max_pending && last_flush_error_.empty()) {
+    // Full while flushes succeed: the engine flushes once per batch of records, and a
+    // batch held more comments than max_pending (`score` reads up to 16,384 lines a
+    // batch). Commit now instead of refusing: a refused comment is one its record calls
+    // held and the store never sees. Throws, keeping the queue, when the commit fails.
+    lock.unlock();
+    Flush();
+    lock.lock();
+  }
   if (pending_.size() >= config_.max_pending) {
     std::string msg = "quarantine_sqlite: " + std::to_string(pending_.size()) +
                       " held comments are waiting to be stored (max_pending); flush is "
