@@ -46,6 +46,11 @@ constexpr const char* kUsage =
     "Run 'decorum review COMMAND --help' for a command's options.\n"
     "Exit status: 0 done, 1 database error or unknown seq, 2 usage error.\n";
 
+// Why `word` cannot be a seq number.
+std::string SeqError(const std::string& word) {
+  return "'" + word + "' is not a seq (the positive number 'decorum review list' shows)";
+}
+
 // Program_options plumbing shared by the four commands: --help, --db, positional SEQs.
 struct Parsed {
   po::variables_map vm;
@@ -65,6 +70,15 @@ int Parse(const std::string& command, const std::vector<std::string>& args,
   try {
     po::store(po::command_line_parser(args).options(all).positional(pos).run(), out->vm);
     po::notify(out->vm);
+  } catch (const po::unknown_option& e) {
+    // "-3" reads as a short option to program_options; say what it is instead.
+    const std::string& name = e.get_option_name();
+    if (name.size() > 1 && name[0] == '-' && name.find_first_not_of("0123456789", 1) == std::string::npos) {
+      std::cerr << "decorum review " << command << ": " << SeqError(name) << "\n";
+      return 2;
+    }
+    std::cerr << "decorum review " << command << ": " << e.what() << "\n\n" << desc << "\n";
+    return 2;
   } catch (const po::error& e) {
     std::cerr << "decorum review " << command << ": " << e.what() << "\n\n" << desc << "\n";
     return 2;
@@ -90,8 +104,7 @@ bool ParseSeqs(const std::string& command, const std::vector<std::string>& words
     int64_t v = 0;
     const auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
     if (ec != std::errc() || end != w.data() + w.size() || v <= 0) {
-      std::cerr << "decorum review " << command << ": '" << w
-                << "' is not a seq (the positive number 'decorum review list' shows)\n";
+      std::cerr << "decorum review " << command << ": " << SeqError(w) << "\n";
       return false;
     }
     if (seen.insert(v).second) seqs->push_back(v);

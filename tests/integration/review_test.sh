@@ -140,6 +140,8 @@ check_usage "--db" list
 check_usage "--status" list --db q.db --status maybe
 check_usage "--limit" list --db q.db --limit -1
 check_usage "'abc' is not a seq" show abc --db q.db
+check_usage "'-1' is not a seq" show -1 --db q.db
+check_usage "'-7' is not a seq" approve 3 -7 --db q.db --reviewer alice
 check_usage "exactly one SEQ" show --db q.db
 check_usage "at least one SEQ" reject --db q.db --reviewer alice
 check_usage "unknown command 'frob'" frob
