@@ -2,9 +2,12 @@
 //
 //  - one comment object  -> 200 and its decision object; 400 and the error record when
 //    the comment is invalid (bad JSON, no text, a mistyped field).
-//  - an array of objects -> 200 and an array with one record per element, in order; an
-//    invalid element gets an error record in its place, like a bad line on a stream.
-//    The array itself must be valid JSON (UTF-8 included), else 400.
+//  - an array of objects -> 200 and an array with one record per element, in order. Each
+//    element is decoded on its own bytes, exactly like a line of a stream: invalid UTF-8
+//    is repaired, the id echoed as on a stream, and an invalid element (bad JSON inside
+//    it, a number beyond 64 bits, more than max_line_bytes) gets an error record in its
+//    place. Only a broken frame (json_array_elements.h: an unclosed string or bracket, a
+//    missing element, bytes after the ']') refuses the whole array, with 400.
 //  - anything else (empty body, a number, a string) -> 400 with {"error":"..."}.
 // Comments without an id get their 1-based position in the body as id.
 //

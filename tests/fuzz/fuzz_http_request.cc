@@ -11,7 +11,8 @@
 //  - every reply body parses with simdjson (so it is valid JSON and valid UTF-8) as an
 //    object, or as an array for a 200 to an array;
 //  - ModerateHttpBody answers 200 or 400 only;
-//  - a 200 to an array has one record per element of the request's array, each an object;
+//  - an array that simdjson parses gets a 200 with one record per element, each an object
+//    (json_array_elements.h splits without parsing: the two must agree);
 //  - a 200 to one object is a decision object, not an error record.
 //
 // HttpSession itself needs a socket and an io_context per input, so its routing (a few
@@ -130,11 +131,13 @@ void Answer(const http::request<http::string_body>& req) {
     const size_t first = body.find_first_not_of(" \t\r\n");
     const bool is_array = r.status == 200 && first != std::string::npos && body[first] == '[';
     const int64_t records = CheckJson(r.body, r.status, is_array);
-    if (is_array) {
-      const int64_t comments = RequestArraySize(body);
-      if (comments != records) {
-        Fail("records != comments", "request: " + body + "\nreply: " + r.body);
-      }
+    // An array a JSON parser accepts is never refused, and gets one record per element.
+    // (One it refuses may still get a 200: the split finds the elements without parsing
+    // them, so an element's invalid UTF-8 or 24-digit id costs only that element.)
+    const int64_t comments = RequestArraySize(body);
+    if (comments >= 0 && r.status != 200) Fail("a valid JSON array refused", "request: " + body + "\nreply: " + r.body);
+    if (comments >= 0 && comments != records) {
+      Fail("records != comments", "request: " + body + "\nreply: " + r.body);
     }
   } else if (target != "/v1/moderate" && target != "/healthz" && target != "/readyz" &&
              target != "/metrics" && target != "/v1/reload") {

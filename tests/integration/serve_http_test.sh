@@ -37,6 +37,14 @@ assert_eq "$(post /v1/moderate '[{"id":"a1","text":"grump"},{"text":"hello"},{"n
 assert_matches resp.json '^\[\{"id":"a1","action":"flag".*\{"id":2,"action":"allow".*\{"id":3,"line":3,"action":"error".*\]$' "array: one record per element, in order"
 assert_eq "$(post /v1/moderate '[]')" 200 "empty array"
 assert_eq "$(cat resp.json)" "[]" "empty array answer"
+# One bad element costs only its own decision: an id beyond 64 bits, a byte of invalid
+# UTF-8 (repaired, as on a stream), and "]," inside a string of a pretty-printed array.
+BAD_ELEMENTS=$'[{"id":123456789012345678901234,"text":"a"},\n {"id":"u1","text":"caf\xff"} ,\n {"id":"s1","text":"x],[y"}]'
+assert_eq "$(post /v1/moderate "$BAD_ELEMENTS")" 200 "an array with a bad element"
+assert_matches resp.json '^\[\{"id":1,"line":1,"action":"error","error":"a number that is malformed or out of range[^}]*\},\{"id":"u1","action":"allow"[^}]*\},\{"id":"s1","action":"allow".*\]$' \
+  "array: the out-of-range id gets an error record, the others their decisions"
+assert_eq "$(post /v1/moderate '[{"text":"a"},]')" 400 "array with a trailing comma"
+assert_contains resp.json 'invalid JSON array: byte 14: expected an element before' "the 400 names the byte"
 
 assert_eq "$(post /v1/moderate '{"text": broken')" 400 "invalid JSON object"
 assert_contains resp.json '"error":"invalid JSON' "400 body names the problem"
