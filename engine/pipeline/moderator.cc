@@ -63,16 +63,27 @@ void Moderator::ModerateLine(const Line& line, uint64_t fallback_id, std::string
   // The plugins' view of the comment is built only for a comment some plugin will see:
   // most comments have no hit and an allow decision, and cost nothing here then.
   const bool viewed = plugins_ && ScoreWithPlugins(fallback_id);
-  stats->Count(scanner_.generation(), decision_);
   const size_t start = out->size();
   encoder_.Append(comment_, decision_, fallback_id, out);
   if (plugins_ && plugins_->acts_on(decision_.action)) {
     // Plugins never change hits or targets, so a view built for scoring still holds.
     if (!viewed) abi_.Build(scanner_.generation(), comment_, fallback_id, decision_);
     // The record without its newline: exactly what the output holds for this comment.
-    plugins_->Act(abi_, decision_.action, decision_.score,
-                  std::string_view(*out).substr(start, out->size() - start - 1));
+    const Status acted = plugins_->Act(abi_, decision_.action, decision_.score,
+                                       std::string_view(*out).substr(start, out->size() - start - 1));
+    if (!acted.ok()) {
+      // A plugin that stores decisions did not take this one: a record saying
+      // "quarantine" would be a comment held where no moderator will ever see it.
+      out->resize(start);
+      stats->CountNotStored();
+      AppendErrorRecord(comment_, fallback_id,
+                        acted.message() + "; the decision (" + std::string(ActionName(decision_.action)) +
+                            ") was not stored: send the comment again",
+                        out);
+      return;
+    }
   }
+  stats->Count(scanner_.generation(), decision_);
 }
 
 }  // namespace decorum

@@ -36,7 +36,9 @@ class Moderator {
   // record for an empty, over-long or undecodable line — to *out, counting it in *stats.
   // A comment without an id gets `fallback_id`. With plugins, their scores are part of
   // the decision and the acting plugins have seen it when this returns; the caller must
-  // call plugins()->Flush() before writing or acknowledging *out.
+  // call plugins()->Flush() before writing or acknowledging *out. When a plugin that
+  // stores decisions refuses this one (PluginChain::Act), the record is an error record
+  // naming it, counted in stats->not_stored.
   void ModerateLine(const Line& line, uint64_t fallback_id, std::string* out, RunStats* stats);
 
   // Moderates a bare comment text (explain, check): rules only, plugins are not called.

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <optional>
@@ -83,9 +84,13 @@ struct PluginChain::Instance {
   CallCounters counters;
   // The kActsDone count the last successful flush covered; only Flush() writes it.
   std::atomic<uint64_t> flushed_acts{0};
-  // Error log rate limit.
-  std::atomic<int64_t> next_log_ms{0};
-  std::atomic<uint64_t> suppressed{0};
+  // Error log rate limit, one per call (kCallNames): a score() failing on every comment
+  // must not hide the one flush() failure that explains why a stream was closed.
+  struct LogLimit {
+    std::atomic<int64_t> next_ms{0};
+    std::atomic<uint64_t> suppressed{0};
+  };
+  std::array<LogLimit, 3> log_limits;
 
   // Calls `call` (a decorum_status() that reads only what it owns or shares), under the
   // serial mutex when the plugin asked for one, through the budget when it has one. The
@@ -113,7 +118,7 @@ struct PluginChain::Instance {
     counters.Add(PluginCall::kTimeouts);
     const std::string ms = std::to_string(budget->budget().count());
     if (outcome == CallBudget::Outcome::kTimedOut) {
-      return {false, "timed out after " + ms + " ms (call_timeout_ms); decided without it"};
+      return {false, "timed out after " + ms + " ms (call_timeout_ms)"};
     }
     return {false, "skipped: an earlier call is still running past its " + ms + " ms budget"};
   }
@@ -186,14 +191,16 @@ PluginChain::~PluginChain() {
   instances_.clear();
 }
 
-void PluginChain::ReportError(Instance& inst, const char* call, std::string_view message) {
+void PluginChain::ReportError(Instance& inst, LoggedCall call_kind, std::string_view message) {
+  const char* call = kCallNames[static_cast<int>(call_kind)];
+  Instance::LogLimit& limit = inst.log_limits[static_cast<int>(call_kind)];
   const int64_t now = NowMs();
-  int64_t next = inst.next_log_ms.load(std::memory_order_relaxed);
-  if (now < next || !inst.next_log_ms.compare_exchange_strong(next, now + 1000)) {
-    inst.suppressed.fetch_add(1, std::memory_order_relaxed);
+  int64_t next = limit.next_ms.load(std::memory_order_relaxed);
+  if (now < next || !limit.next_ms.compare_exchange_strong(next, now + 1000)) {
+    limit.suppressed.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  const uint64_t more = inst.suppressed.exchange(0, std::memory_order_relaxed);
+  const uint64_t more = limit.suppressed.exchange(0, std::memory_order_relaxed);
   if (more) {
     spdlog::warn("plugin '{}': {} failed: {} ({} more failures in the last second not shown)",
                  inst.name, call, message, more);
@@ -231,7 +238,7 @@ PluginAdjustment PluginChain::Score(const AbiView& view, double rules_score, Act
     if (!result.ok) {
       inst.counters.Add(PluginCall::kScoreErrors);
       r.error = std::move(result.error);
-      ReportError(inst, "score", r.error);
+      ReportError(inst, LoggedCall::kScore, r.error);
       decision->plugins.push_back(std::move(r));
       continue;
     }
@@ -250,8 +257,9 @@ PluginAdjustment PluginChain::Score(const AbiView& view, double rules_score, Act
   return adj;
 }
 
-void PluginChain::Act(const AbiView& view, Action action, double score,
-                      std::string_view record_json) {
+Status PluginChain::Act(const AbiView& view, Action action, double score,
+                        std::string_view record_json) {
+  Status first;
   std::optional<ActCall> local;
   std::shared_ptr<AbiSnapshot> snapshot;
   std::shared_ptr<ActCall> owned;
@@ -276,10 +284,14 @@ void PluginChain::Act(const AbiView& view, Action action, double score,
     }
     if (!result.ok) {
       inst.counters.Add(PluginCall::kActErrors);
-      ReportError(inst, "on_decision", result.error);
+      ReportError(inst, LoggedCall::kOnDecision, result.error);
+      if (inst.api->flush && first.ok()) {
+        first = Status::IoError("plugin '" + inst.name + "': on_decision failed: " + result.error);
+      }
     }
     inst.counters.Add(PluginCall::kActsDone);
   }
+  return first;
 }
 
 Status PluginChain::Flush() {
@@ -299,7 +311,7 @@ Status PluginChain::Flush() {
     if (!result.ok) {
       inst.counters.Add(PluginCall::kFlushErrors);
       std::string message = std::move(result.error);
-      ReportError(inst, "flush", message);
+      ReportError(inst, LoggedCall::kFlush, message);
       if (first.ok()) first = Status::IoError("plugin '" + inst.name + "': flush failed: " + message);
       continue;
     }

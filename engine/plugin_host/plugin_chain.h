@@ -3,10 +3,12 @@
 //
 // The chain is what the moderation pipeline sees of plugins: Score() between evaluation
 // and the final action, Act() once the decision record is encoded, Flush() before any
-// record is written or acknowledged. A failing call never costs a comment its decision:
-// the failure is counted, logged (at most once a second per instance and call, with the
-// number suppressed), reported in the decision's `plugins` array, and the comment is
-// decided without that plugin.
+// record is written or acknowledged. A failing score() never costs a comment its
+// decision: the failure is counted, logged (at most once a second per instance and call,
+// with the number suppressed), reported in the decision's `plugins` array, and the
+// comment is decided without that plugin. A failing on_decision() of a plugin that
+// stores decisions is returned by Act(), so that the comment's record does not claim a
+// decision the store never took.
 //
 // Lifetime: built whole or not at all (Create destroys what it created when a later
 // instance fails); destroying the chain flushes and destroys the instances in reverse
@@ -66,8 +68,12 @@ class PluginChain {
                          Action rules_floor, Decision* decision);
 
   // Calls on_decision() on each acting instance whose act_min_action <= action.
-  // `record_json` is the decision record as written, without its newline.
-  void Act(const AbiView& view, Action action, double score, std::string_view record_json);
+  // `record_json` is the decision record as written, without its newline. Every failure
+  // is counted and logged; the first one of an instance that has flush() is returned
+  // ("plugin 'q': on_decision failed: ..."): such a plugin stores decisions (a quarantine
+  // store, an escalation spool), so the record must not be written as if it had this one.
+  // A failure of an instance without flush() leaves the decision standing.
+  [[nodiscard]] Status Act(const AbiView& view, Action action, double score, std::string_view record_json);
 
   // Calls flush() on every instance that has one and took an on_decision() call since
   // its last successful flush. Returns the first failure, naming the instance; every
@@ -87,8 +93,11 @@ class PluginChain {
 
  private:
   struct Instance;
+  // The calls whose failures are logged, each rate-limited on its own.
+  enum class LoggedCall { kScore = 0, kOnDecision = 1, kFlush = 2 };
+  static constexpr const char* kCallNames[] = {"score", "on_decision", "flush"};
   PluginChain() = default;
-  void ReportError(Instance& inst, const char* call, std::string_view message);
+  void ReportError(Instance& inst, LoggedCall call, std::string_view message);
 
   std::vector<std::unique_ptr<Instance>> instances_;
   bool has_scorers_ = false;

@@ -1,6 +1,7 @@
 #include "serve/http_moderation.h"
 
 #include <chrono>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -39,7 +40,8 @@ HttpReply ModerateHttpBody(std::string_view body, const SessionContext& ctx) {
   BatchStats batch;
   const auto start = std::chrono::steady_clock::now();
   HttpReply reply;
-  // Moderates one comment's JSON, appending its record without the newline.
+  // Moderates one comment's JSON, appending its record without the newline; returns why
+  // the record is an error record, if it is one.
   auto moderate = [&](std::string_view json, uint64_t position, std::string* out) {
     Line line;
     line.number = position;
@@ -50,19 +52,20 @@ HttpReply ModerateHttpBody(std::string_view body, const SessionContext& ctx) {
       line.bytes = json;
     }
     const uint64_t errors_before = batch.run.errors;
+    const uint64_t not_stored_before = batch.run.not_stored;
     moderator.ModerateLine(line, position, out, &batch.run);
     if (!out->empty() && out->back() == '\n') out->pop_back();
-    const bool error = batch.run.errors != errors_before;
-    if (line.too_long) ++batch.errors[static_cast<int>(ErrorKind::kLineTooLong)];
-    else if (error) ++batch.errors[static_cast<int>(ErrorKind::kInvalidComment)];
+    const std::optional<ErrorKind> error = batch.CountLineError(line.too_long, errors_before, not_stored_before);
     batch.AddLatency(std::chrono::steady_clock::now() - start);
-    return !error;
+    return error;
   };
 
   if (body[first] == '{') {
     // One object: decoded from the body's own bytes, so invalid UTF-8 is repaired and
     // ids are echoed exactly as in a stream.
-    reply.status = moderate(body, 1, &reply.body) ? 200 : 400;
+    const std::optional<ErrorKind> error = moderate(body, 1, &reply.body);
+    // A decision a plugin did not store is the server's failure, to retry: 503.
+    reply.status = !error ? 200 : *error == ErrorKind::kNotDurable ? 503 : 400;
   } else {
     // Each element is decoded on its own bytes, like a line of a stream, so one bad
     // element gets its own error record (json_array_elements.h says why).

@@ -1,7 +1,8 @@
 // ModerateHttpBody: the body of POST /v1/moderate -> the response status and JSON body.
 //
 //  - one comment object  -> 200 and its decision object; 400 and the error record when
-//    the comment is invalid (bad JSON, no text, a mistyped field).
+//    the comment is invalid (bad JSON, no text, a mistyped field); 503 and the error
+//    record when a plugin that stores decisions refused its decision (retry).
 //  - an array of objects -> 200 and an array with one record per element, in order. Each
 //    element is decoded on its own bytes, exactly like a line of a stream: invalid UTF-8
 //    is repaired, the id echoed as on a stream, and an invalid element (bad JSON inside

@@ -55,6 +55,16 @@ LiveGeneration::LiveGeneration(std::shared_ptr<const Generation> g, uint64_t n,
     : gen(std::move(g)), plugins(std::move(p)), number(n), loaded_unix_seconds(UnixNow()),
       counters(std::make_shared<GenerationCounters>(*gen)) {}
 
+std::optional<ErrorKind> BatchStats::CountLineError(bool too_long, uint64_t errors_before,
+                                                   uint64_t not_stored_before) {
+  if (run.errors == errors_before) return std::nullopt;
+  const ErrorKind kind = too_long                           ? ErrorKind::kLineTooLong
+                         : run.not_stored != not_stored_before ? ErrorKind::kNotDurable
+                                                             : ErrorKind::kInvalidComment;
+  ++errors[static_cast<int>(kind)];
+  return kind;
+}
+
 void BatchStats::AddLatency(std::chrono::nanoseconds d) {
   const double s = std::chrono::duration<double>(d).count();
   size_t i = 0;

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,8 @@ enum class ErrorKind : uint8_t {
   kConnectionRejected,// over limits.max_connections
   kIdleTimeout,       // closed after limits.idle_timeout_seconds without progress
   kClientGone,        // a client that disconnected with an unfinished line
-  kNotDurable,        // an acting plugin's flush failed: records withheld, stream closed / 503
+  kNotDurable,        // an acting plugin's flush failed (records withheld, stream closed /
+                      // 503), or it refused one comment's decision (that record is an error)
 };
 inline constexpr int kErrorKindCount = 8;
 const char* ErrorKindName(ErrorKind k);
@@ -75,6 +77,11 @@ struct BatchStats {
   uint64_t latency_count = 0;
 
   void AddLatency(std::chrono::nanoseconds d);
+  // After one line was moderated into `run`: counts why its record is an error record,
+  // if it is one (over-long, a decision a plugin did not store, or an invalid comment),
+  // and returns that. `errors_before` and `not_stored_before` are run's counters from
+  // before the line.
+  std::optional<ErrorKind> CountLineError(bool too_long, uint64_t errors_before, uint64_t not_stored_before);
   bool empty() const { return run.comments == 0 && latency_count == 0; }
 };
 

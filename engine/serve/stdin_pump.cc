@@ -147,8 +147,8 @@ bool StdinPump::WriteFlushed() {
     if (!f.ok()) {
       // This chunk's records are withheld (stream_moderator.h): stop answering here, so
       // the last record on standard output marks where the producer must resend from.
-      ctx_->metrics->CountError(ErrorKind::kNotDurable);  // the chain has logged why
-      spdlog::error("stdin mode: a plugin could not make its decisions durable; stopping");
+      ctx_->metrics->CountError(ErrorKind::kNotDurable);
+      spdlog::error("stdin mode: a plugin could not make its decisions durable ({}); stopping", f.message());
       return false;
     }
     if (!WriteAll(records)) return false;

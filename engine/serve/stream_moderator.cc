@@ -19,12 +19,9 @@ std::shared_ptr<PluginChain> StreamModerator::Run(std::string* out, Feed&& feed)
   const auto start = std::chrono::steady_clock::now();
   feed([&](const Line& line) {
     const uint64_t errors_before = batch_.run.errors;
+    const uint64_t not_stored_before = batch_.run.not_stored;
     moderator.ModerateLine(line, line.number, out, &batch_.run);
-    if (line.too_long) {
-      ++batch_.errors[static_cast<int>(ErrorKind::kLineTooLong)];
-    } else if (batch_.run.errors != errors_before) {
-      ++batch_.errors[static_cast<int>(ErrorKind::kInvalidComment)];
-    }
+    batch_.CountLineError(line.too_long, errors_before, not_stored_before);
     batch_.AddLatency(std::chrono::steady_clock::now() - start);
   });
   if (!batch_.empty()) metrics_->Fold(*live, &batch_);

@@ -140,12 +140,12 @@ void StreamSession<Socket>::Answer(size_t from, std::shared_ptr<PluginChain> plu
   // flusher's thread.
   ctx_->durability->Request(std::move(plugins), [self = this->shared_from_this()](const Status& flushed) mutable {
     auto executor = self->socket_.get_executor();
-    boost::asio::post(executor, [self = std::move(self), durable = flushed.ok()] { self->OnDurable(durable); });
+    boost::asio::post(executor, [self = std::move(self), flushed] { self->OnDurable(flushed); });
   });
 }
 
 template <typename Socket>
-void StreamSession<Socket>::OnDurable(bool durable) {
+void StreamSession<Socket>::OnDurable(const Status& flushed) {
   std::string records = std::move(awaiting_.front());
   awaiting_.pop_front();
   awaiting_bytes_ -= records.size();
@@ -153,9 +153,9 @@ void StreamSession<Socket>::OnDurable(bool durable) {
     MaybeFinish();
     return;
   }
-  if (!durable) {
-    ctx_->metrics->CountError(ErrorKind::kNotDurable);  // the chain has logged why
-    FailDurability();
+  if (!flushed.ok()) {
+    ctx_->metrics->CountError(ErrorKind::kNotDurable);
+    FailDurability(flushed);
     return;
   }
   pending_ += records;
@@ -165,11 +165,12 @@ void StreamSession<Socket>::OnDurable(bool durable) {
 }
 
 template <typename Socket>
-void StreamSession<Socket>::FailDurability() {
+void StreamSession<Socket>::FailDurability(const Status& flushed) {
   // An acting plugin could not store a chunk's decisions: send what was answered before
   // it, withhold the rest (later chunks' records too, as their flushes complete), and end
   // the stream, so the client knows where to resend from.
-  spdlog::warn("closing a stream: a plugin could not make its decisions durable");
+  // The reason is repeated here: the chain's own log line of it may be rate-limited away.
+  spdlog::warn("closing a stream: a plugin could not make its decisions durable ({})", flushed.message());
   not_durable_ = true;
   eof_ = true;
   StopReading();

@@ -58,8 +58,8 @@ class StreamSession : public Drainable, public std::enable_shared_from_this<Stre
   // The records a chunk appended to pending_ from `from` on: sent as they are, or held
   // until `plugins` (when not null) has flushed.
   void Answer(size_t from, std::shared_ptr<PluginChain> plugins);
-  void OnDurable(bool durable);
-  void FailDurability();
+  void OnDurable(const Status& flushed);
+  void FailDurability(const Status& flushed);
   void DoWrite();
   void OnWrite(const boost::system::error_code& ec);
   void ArmIdleTimer();

@@ -24,6 +24,7 @@ void RunStats::Count(const Generation& gen, const Decision& d) {
 void RunStats::Merge(const RunStats& o) {
   for (int i = 0; i < kActionCount; ++i) by_action[i] += o.by_action[i];
   errors += o.errors;
+  not_stored += o.not_stored;
   comments += o.comments;
   input_bytes += o.input_bytes;
   auto add = [](std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
@@ -59,7 +60,9 @@ std::string RunStats::Summary(const Generation& gen, double seconds, size_t top)
   for (int i = 0; i < kActionCount; ++i) {
     s += fmt::format("{} {}  ", ActionName(static_cast<Action>(i)), by_action[i]);
   }
-  s += fmt::format("error {}\n", errors);
+  s += fmt::format("error {}", errors);
+  if (not_stored) s += fmt::format(" ({} not stored by a plugin)", not_stored);
+  s += '\n';
   s += "  top rules: " +
        Top(rule_hits, top, [&](size_t i) { return gen.rules().rules[i].id; }) + "\n";
   s += "  top targets: " +

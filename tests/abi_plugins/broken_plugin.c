@@ -1,7 +1,8 @@
 /* One deliberately broken plugin per failure mode the loader must refuse, chosen by a
  * BROKEN_<MODE> define (tests/CMakeLists.txt builds one module per mode). Written in C
  * to prove plugin.h is a C header. With no BROKEN_ define this is a minimal valid
- * plugin, so each mode differs from a working plugin by exactly one defect. */
+ * plugin, so each mode differs from a working plugin by exactly one defect. One mode
+ * loads: ACT_FAILS, whose defect shows only when it is called. */
 #include <stdio.h>
 #include <string.h>
 
@@ -39,12 +40,20 @@ static decorum_status score(decorum_plugin* self, const decorum_score_input* in,
 static decorum_status on_decision(decorum_plugin* self, const decorum_decision* d) {
   (void)self;
   (void)d;
+#ifdef BROKEN_ACT_FAILS
+  return DECORUM_ERROR;
+#else
   return DECORUM_OK;
+#endif
 }
 
 static const char* last_error(decorum_plugin* self) {
   (void)self;
+#ifdef BROKEN_ACT_FAILS
+  return "notifier unreachable (test)";
+#else
   return "";
+#endif
 }
 
 static decorum_plugin_api api = {
@@ -78,6 +87,13 @@ __attribute__((visibility("default"))) const decorum_plugin_api* decorum_plugin_
 #endif
 #ifdef BROKEN_NO_DESTROY
   api.destroy = NULL;
+#endif
+#ifdef BROKEN_ACT_FAILS
+  /* Loads fine: an acting plugin without flush() (a notifier that stores nothing) whose
+   * every on_decision() fails. */
+  api.capabilities = DECORUM_CAP_ACT;
+  api.score = NULL;
+  api.on_decision = on_decision;
 #endif
   (void)on_decision;
   return &api;

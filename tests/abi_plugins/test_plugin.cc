@@ -12,6 +12,8 @@
 //   hang_text: string        score() sleeps hang_ms for texts containing it
 //   hang_ms: integer
 //   log: path                on_decision() appends "<id> <action>\n"; written by flush()
+//   act_fail_text: string    on_decision() fails for texts containing it (a store that
+//                            refuses a decision)
 //   flush_fail: bool         flush() fails ("disk full (test plugin)")
 //   flush_fail_after: integer  flush() succeeds this many times, then fails like flush_fail
 //   flush_ms: integer        flush() first sleeps this long (a slow disk's commit)
@@ -70,6 +72,7 @@ class TestPlugin {
       else if (key == "hang_text") hang_text_ = std::string_view(value);
       else if (key == "hang_ms") hang_ms_ = int64_t(value);
       else if (key == "log") log_ = std::string_view(value);
+      else if (key == "act_fail_text") act_fail_text_ = std::string_view(value);
       else if (key == "flush_fail") flush_fail_ = bool(value);
       else if (key == "flush_fail_after") flush_fail_after_ = int64_t(value);
       else if (key == "flush_ms") flush_ms_ = int64_t(value);
@@ -97,6 +100,10 @@ class TestPlugin {
   }
 
   void OnDecision(const decorum_decision& d) {
+    if (!act_fail_text_.empty() &&
+        decorum::sdk::View(d.comment->text).find(act_fail_text_) != std::string_view::npos) {
+      throw std::runtime_error("store full (test plugin)");
+    }
     if (log_.empty()) return;
     std::lock_guard<std::mutex> lock(mu_);
     pending_ += std::string(decorum::sdk::View(d.comment->id)) + " " + ActionName(d.action) + "\n";
@@ -122,7 +129,7 @@ class TestPlugin {
   double delta_ = 0;
   decorum_action floor_ = DECORUM_ACTION_ALLOW;
   decorum_action ceiling_ = DECORUM_ACTION_ESCALATE;
-  std::string reason_, label_, fail_text_, throw_text_, hang_text_, log_;
+  std::string reason_, label_, fail_text_, throw_text_, hang_text_, log_, act_fail_text_;
   int64_t hang_ms_ = 0;
   int64_t flush_ms_ = 0;
   bool flush_fail_ = false;

@@ -11,6 +11,8 @@
 #     the loader's message naming the instance and the file, and no output file;
 #   - a plugin whose flush() fails: exit 1 with a clear message, and not one record is
 #     written (records never get ahead of the plugin's storage);
+#   - a plugin that stores decisions and refuses one (on_decision() fails): that comment's
+#     record is an error record naming the plugin, the others are decided and stored;
 #   - --threads 2 gives byte-identical output to --threads 1 with plugins configured.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -117,6 +119,23 @@ expect_rc 1 leaky.err
 assert_contains leaky.err "decorum score: plugin 'leaky': flush failed: disk full (test plugin); stopped before writing the records of lines 1 and later" "flush failure: the message names the plugin, the cause and the lines"
 assert_eq "$(line_count leaky.out 2>/dev/null || echo missing)" 0 "flush failure: no record was written"
 assert_contains leaky.err "plugin leaky:" "flush failure: the summary is still printed"
+
+# --- a store that refuses a decision: that comment gets an error record, the rest go on ----------
+cat >picky_store.yaml <<YAML
+plugins:
+  - name: store
+    path: $TP
+    config: {act_fail_text: REFUSE, log: $TMP/store.log}
+YAML
+printf '%s\n' '{"id":"s1","text":"lovely"}' '{"id":"s2","text":"idiot REFUSE"}' '{"id":"s3","text":"idiot"}' >store.ndjson
+run_decorum store.stdout store.err score --config picky_store.yaml --progress never -o store.out store.ndjson
+expect_rc 0 store.err
+assert_eq "$(line_count store.out)" 3 "a refused decision: still one record per line"
+assert_eq "$(sed -n 2p store.out)" '{"id":"s2","line":2,"action":"error","error":"plugin '"'store'"': on_decision failed: store full (test plugin); the decision (flag) was not stored: send the comment again"}' \
+  "a refused decision: the record is an error naming the plugin, not a decision the store never took"
+assert_eq "$(field "$(sed -n 3p store.out)" action)" flag "a refused decision: the next comment is decided"
+assert_eq "$(cat store.log)" "$(printf 's1 allow\ns3 flag')" "a refused decision: the store holds the others"
+assert_contains store.err "error 1 (1 not stored by a plugin)" "a refused decision: the summary counts it"
 
 # --- --threads 2 == --threads 1, byte for byte, with plugins -----------------------------------------
 cat >det.yaml <<YAML

@@ -10,6 +10,8 @@
 #   - POST /v1/reload with plugins configured: 200, new instances (loaded again, counters
 #     start over), the old ones closed at once (also when serving standard input), and
 #     plugin results continue on the same and on new connections;
+#   - a decision the plugin refuses (on_decision fails): that comment's record is an error
+#     record naming the plugin, the stream goes on; one HTTP object gets 503;
 #   - a plugin whose flush() fails: no record is sent ahead of the plugin's storage — the
 #     stream is closed without the chunk's records, HTTP answers 503 — the failure is
 #     logged and counted (decorum_errors_total{kind="not_durable"}), and SIGTERM still
@@ -31,7 +33,7 @@ http:
 plugins:
   - name: tp
     path: $TP
-    config: {delta: 3, label: served, reason: "from the test plugin", fail_text: FAILME, log: $TMP/acted.log}
+    config: {delta: 3, label: served, reason: "from the test plugin", fail_text: FAILME, act_fail_text: REFUSE, log: $TMP/acted.log}
 YAML
 start_serve serve.log --config decorum.yaml
 PORT=$(serve_tcp_port serve.log)
@@ -76,6 +78,24 @@ assert_ge "$(metric_value m1.txt 'decorum_plugin_calls_total{plugin="tp",call="f
 assert_eq "$(metric_value m1.txt 'decorum_plugin_failures_total{plugin="tp",call="score"}')" 2 "metrics: score failures"
 assert_eq "$(metric_value m1.txt 'decorum_plugin_failures_total{plugin="tp",call="flush"}')" 0 "metrics: flush failures"
 
+# A decision the plugin refuses to store (on_decision fails): that comment's record is an
+# error record naming the plugin; the stream goes on; one object over HTTP gets 503.
+REFUSED='the decision (flag) was not stored: send the comment again'
+printf '%s\n' '{"id":"r1","text":"lovely"}' '{"id":"r2","text":"lovely REFUSE"}' '{"id":"r3","text":"lovely"}' |
+  timeout 10 socat -t 5 - "TCP:127.0.0.1:$PORT" >refuse.out
+assert_eq "$(line_count refuse.out)" 3 "tcp: a refused decision still gets one record per line"
+assert_eq "$(field "$(record_by_id refuse.out r2)" error)" "plugin 'tp': on_decision failed: store full (test plugin); $REFUSED" "tcp: the refused decision's record names the plugin"
+assert_eq "$(field "$(record_by_id refuse.out r3)" action)" flag "tcp: the stream goes on after it"
+if acted "r3 flag" && ! grep -q "^r2 " acted.log; then ok; else fail "tcp: the store holds r3, not r2"; fi
+code=$(curl -s -o refuse.json -w '%{http_code}' --max-time 10 -X POST --data-binary '{"id":"h3","text":"REFUSE"}' "http://127.0.0.1:$HPORT/v1/moderate")
+assert_eq "$code" 503 "http: one object whose decision was refused: 503 (retry)"
+assert_contains refuse.json "\"id\":\"h3\",\"line\":1,\"action\":\"error\"" "http: the 503 carries the error record"
+code=$(curl -s -o refuse.json -w '%{http_code}' --max-time 10 -X POST --data-binary '[{"id":"h4","text":"REFUSE"},{"id":"h5","text":"fine"}]' "http://127.0.0.1:$HPORT/v1/moderate")
+assert_eq "$code" 200 "http: an array with a refused decision: 200"
+assert_matches refuse.json '^\[\{"id":"h4","line":1,"action":"error","error":"plugin .tp.: on_decision failed[^}]*\},\{"id":"h5","action":"flag"' "http: the refused element gets its error record, the other its decision"
+fetch_metrics "$HPORT" m1b.txt
+assert_eq "$(metric_value m1b.txt 'decorum_errors_total{kind="not_durable"}')" 3 "metrics: refused decisions are counted as not_durable"
+
 # --- reload: new instances, results continue ----------------------------------------------------
 # A connection opened before the reload and used after it.
 rm -f long.in
@@ -109,7 +129,7 @@ assert_eq "$(metric_value m2.txt 'decorum_reloads_total{result="ok"}')" 1 "metri
 
 stop_serve TERM
 expect_rc 0 serve.log
-assert_eq "$(grep -c . acted.log)" 509 "on_decision logged every decision once (506 before the reload, 3 after)"
+assert_eq "$(grep -c . acted.log)" 512 "on_decision logged every decision once (509 before the reload, the 3 refused ones not, 3 after)"
 
 # start_stdin NAME CONFIG: `decorum serve --config CONFIG --stdin` reading the FIFO NAME.fifo,
 # which fd 5 holds open (write comments to >&5; `exec 5>&-` ends the input); answers in

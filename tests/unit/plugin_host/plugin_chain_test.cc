@@ -60,7 +60,12 @@ void Moderate(Moderator& m, const std::string& line_json, Record* r) {
   m.ModerateLine(line, 1, &r->json, &stats);
   ASSERT_FALSE(r->parser.parse(r->json).get(r->doc)) << r->json;
   r->action = std::string(std::string_view(r->doc["action"]));
-  r->score = r->doc["score"].is_double() ? double(r->doc["score"]) : double(int64_t(r->doc["score"]));
+  simdjson::dom::element score;
+  if (r->doc["score"].get(score)) {  // an error record has none
+    r->score = 0;
+    return;
+  }
+  r->score = score.is_double() ? double(score) : double(int64_t(score));
 }
 
 TEST(PluginChainTest, DeltaLabelsAndReasonReachTheDecision) {
@@ -176,6 +181,58 @@ TEST(PluginChainTest, FlushFailureStopsTheBatchBeforeItsRecordsAreWritten) {
   EXPECT_EQ(std::filesystem::file_size(output), 0u) << "no record ahead of the plugin's storage";
 }
 
+// A plugin that stores decisions (it has flush()) and refuses one: that comment's record is
+// an error record naming the plugin, not a decision the store never took (the audit found
+// quarantined comments missing from the store while their records said "quarantine").
+TEST(PluginChainTest, ADecisionAStoringPluginRefusesBecomesAnErrorRecord) {
+  const auto dir = std::filesystem::path(::testing::TempDir()) / "chain_refuse";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string log = (dir / "act.log").string();
+  auto gen = CompileYaml(kRules);
+  auto chain = Chain({{"store", R"({"act_fail_text":"refuse","log":")" + log + R"("})"}});
+  ASSERT_TRUE(gen && chain);
+  Moderator m(gen, FieldMap(), 1 << 20, chain);
+  RunStats stats;
+  std::string out;
+  Line line;
+  const std::string json = R"({"id":"a","text":"idiot, refuse it"})";
+  line.bytes = json;
+  line.number = 1;
+  line.length = json.size();
+  m.ModerateLine(line, 1, &out, &stats);
+  EXPECT_EQ(out, R"({"id":"a","line":1,"action":"error","error":"plugin 'store': on_decision failed: store full )"
+                 R"((test plugin); the decision (flag) was not stored: send the comment again"})"
+                 "\n");
+  EXPECT_EQ(stats.errors, 1u);
+  EXPECT_EQ(stats.not_stored, 1u);
+  EXPECT_EQ(stats.by_action[static_cast<int>(Action::kFlag)], 0u) << "not counted as decided";
+  Record r;
+  Moderate(m, R"({"id":"b","text":"idiot"})", &r);
+  EXPECT_EQ(r.action, "flag");
+  ASSERT_TRUE(chain->Flush().ok());
+  std::ifstream in(log);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_EQ(ss.str(), "b flag\n");
+  EXPECT_EQ(chain->Instances()[0].counts.act_errors, 1u);
+}
+
+// A plugin that acts but stores nothing (no flush(): a notifier) promises no durability:
+// its failure is counted and logged, and the decision stands.
+TEST(PluginChainTest, ANotifierFailingLeavesTheDecisionStanding) {
+  auto gen = CompileYaml(kRules);
+  ASSERT_NE(gen, nullptr);
+  auto chain = PluginChain::Create({{"notify", Module("broken_act_fails"), "{}"}});
+  ASSERT_TRUE(chain.ok()) << chain.status().message();
+  Moderator m(gen, FieldMap(), 1 << 20, chain.value());
+  Record r;
+  Moderate(m, R"({"id":"a","text":"idiot"})", &r);
+  EXPECT_EQ(r.action, "flag") << r.json;
+  EXPECT_EQ(chain.value()->Instances()[0].counts.act_errors, 1u);
+  EXPECT_TRUE(chain.value()->Flush().ok());
+}
+
 TEST(PluginChainTest, AHangingPluginPastItsBudgetDelaysACommentByTheBudgetOnly) {
   auto gen = CompileYaml(kRules);
   ASSERT_NE(gen, nullptr);
@@ -187,8 +244,12 @@ TEST(PluginChainTest, AHangingPluginPastItsBudgetDelaysACommentByTheBudgetOnly) 
   const auto t0 = std::chrono::steady_clock::now();
   Moderate(m, R"({"id":"a","text":"idiot stall"})", &r);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(300));
-  EXPECT_EQ(r.action, "flag") << r.json;  // the rules' decision, without the plugin
-  EXPECT_NE(r.json.find(R"({"name":"slow","error":"timed out after 50 ms (call_timeout_ms); decided without it"})"),
+  // The rules decided without the plugin's score, but the plugin also stores decisions
+  // (it has flush()) and its on_decision() was skipped while score() is stuck: the
+  // record says so instead of claiming a decision the plugin never took.
+  EXPECT_EQ(r.action, "error") << r.json;
+  EXPECT_NE(r.json.find("plugin 'slow': on_decision failed: skipped: an earlier call is still running "
+                        "past its 50 ms budget; the decision (flag) was not stored: send the comment again"),
             std::string::npos) << r.json;
   // While the call is stuck, the plugin is skipped at once.
   Moderate(m, R"({"id":"b","text":"idiot"})", &r);
