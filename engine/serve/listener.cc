@@ -3,7 +3,9 @@
 #include <type_traits>
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <boost/asio/dispatch.hpp>
@@ -32,6 +34,25 @@ Status BindTcp(asio::ip::tcp::acceptor& acceptor, const ListenAddress& a, Listen
   return Status::Ok();
 }
 
+// Why the socket file at `path` must not be replaced, or "" when it is stale. A stale
+// file (its process gone) refuses a connect (ECONNREFUSED); a live listener takes it, or
+// answers EAGAIN when its backlog is full. Any other failure (no permission) leaves the
+// file alone too: it is not known to be ours to remove.
+std::string WhyInUse(const std::string& path) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof(addr.sun_path)) return "the path is too long for a Unix socket";
+  std::memcpy(addr.sun_path, path.data(), path.size());
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return std::string("cannot check whether it is in use: ") + std::strerror(errno);
+  const int rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr));
+  const int err = errno;
+  ::close(fd);
+  if (rc == 0 || err == EAGAIN) return "another process is listening on it (is decorum already running?)";
+  if (err == ECONNREFUSED || err == ENOENT) return "";
+  return std::string("cannot check whether it is in use: ") + std::strerror(err);
+}
+
 Status BindUnix(asio::local::stream_protocol::acceptor& acceptor, const ListenAddress& a,
                 unsigned mode, ListenAddress* bound) {
   struct stat st;
@@ -39,7 +60,13 @@ Status BindUnix(asio::local::stream_protocol::acceptor& acceptor, const ListenAd
     if (!S_ISSOCK(st.st_mode)) {
       return Status::InvalidArgument("cannot listen on " + a.ToString() + ": the path exists and is not a socket");
     }
-    ::unlink(a.path.c_str());  // a stale socket from an earlier run
+    // Only a stale socket from an earlier run is replaced: removing a live one would cut
+    // off the process serving it (a second daemon started by mistake took over the
+    // first's socket, and removed it on exit).
+    if (const std::string why = WhyInUse(a.path); !why.empty()) {
+      return Status::IoError("cannot listen on " + a.ToString() + ": " + why);
+    }
+    ::unlink(a.path.c_str());
   }
   boost::system::error_code ec;
   asio::local::stream_protocol::endpoint ep(a.path);

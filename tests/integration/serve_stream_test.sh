@@ -49,6 +49,13 @@ if ids_in_order pipe.out 20000 p; then ok; else fail "TCP pipelined: 20000 recor
 ndjson_comments 500 u >unix.ndjson
 timeout 20 socat -t 15 -T 15 - "UNIX-CONNECT:$TMP/d.sock" <unix.ndjson >unix.out || true
 if ids_in_order unix.out 500 u; then ok; else fail "unix socket: 500 records in order (got $(line_count unix.out))"; fi
+# A second daemon on the same socket path is refused: it once removed the live socket
+# and bound its own, cutting the first daemon off.
+run_decorum second.out second.err serve --rules rules --listen "unix:$TMP/d.sock"
+expect_rc 1 second.err
+assert_contains second.err "cannot listen on unix:$TMP/d.sock: another process is listening on it" "a live unix socket is not taken over"
+echo '{"id":"still","text":"grump"}' | timeout 10 socat -t 5 - "UNIX-CONNECT:$TMP/d.sock" >still.out || true
+check_action "$(nth_line still.out 1)" flag "the first daemon still answers on its socket"
 
 # Two concurrent clients, each gets its own answers in its own order.
 ndjson_comments 10000 a >a.ndjson
@@ -93,6 +100,17 @@ assert_ge "$(metric_value m.txt 'decorum_comments_total{action="flag"}')" 13000 
 stop_serve TERM
 expect_rc 0 serve.log
 [ ! -e d.sock ] && ok || fail "unix socket removed at shutdown"
+# A stale socket file (its process gone without removing it) is replaced.
+socat "UNIX-LISTEN:$TMP/stale.sock" /dev/null &
+STALE=$!
+wait_until 5 test -S "$TMP/stale.sock" || fatal "socat made no socket"
+kill -KILL "$STALE"
+wait "$STALE" 2>/dev/null || true
+start_serve stale.log --rules rules --listen "unix:$TMP/stale.sock"
+echo '{"id":"fresh","text":"grump"}' | timeout 10 socat -t 5 - "UNIX-CONNECT:$TMP/stale.sock" >fresh.out || true
+check_action "$(nth_line fresh.out 1)" flag "a stale unix socket file is replaced"
+stop_serve TERM
+expect_rc 0 stale.log
 
 # --- max connections and idle timeout ------------------------------------------------------
 start_serve limits.log --rules rules --listen tcp://127.0.0.1:0 --http 127.0.0.1:0 \
