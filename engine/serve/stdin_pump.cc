@@ -149,6 +149,7 @@ bool StdinPump::WriteFlushed() {
       // the last record on standard output marks where the producer must resend from.
       ctx_->metrics->CountError(ErrorKind::kNotDurable);
       spdlog::error("stdin mode: a plugin could not make its decisions durable ({}); stopping", f.message());
+      (void)WriteAll(NotStoredRecord(f));  // the reader learns why the answers end
       return false;
     }
     if (!WriteAll(records)) return false;

@@ -2,7 +2,17 @@
 
 #include <chrono>
 
+#include "sinks/json_writer.h"
+
 namespace decorum::serve {
+
+std::string NotStoredRecord(const Status& flushed) {
+  std::string out = "{\"line\":0,\"action\":\"error\",\"error\":";
+  AppendJsonString(&out, "decisions not stored (" + flushed.message() +
+                             "); no answer follows: resend every comment after the last answer");
+  out += "}\n";
+  return out;
+}
 
 StreamModerator::StreamModerator(const ModerationSettings* settings,
                                  const GenerationHolder* holder, Metrics* metrics)

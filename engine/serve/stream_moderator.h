@@ -14,12 +14,18 @@
 #include <string>
 #include <string_view>
 
+#include "decorum/status.h"
 #include "serve/generation_holder.h"
 #include "serve/line_splitter.h"
 #include "serve/metrics.h"
 #include "serve/thread_moderator.h"
 
 namespace decorum::serve {
+
+// The last record of a stream whose decisions a plugin could not make durable: about the
+// connection, not a comment (no id, "line":0, like the too-many-connections record),
+// carrying the flush's failure. A bare close would look like a crash to the client.
+std::string NotStoredRecord(const Status& flushed);
 
 class StreamModerator {
  public:
@@ -32,8 +38,8 @@ class StreamModerator {
   // chunk's decisions durable before any of the records is sent (a DurabilityQueue
   // flushes it), so that a record is never sent ahead of the quarantine store or
   // escalation spool. When that flush fails, the records must be withheld, the failure
-  // counted as a not_durable error and the stream ended, so the client sees which
-  // comments were answered and resends the rest.
+  // counted as a not_durable error and the stream ended after NotStoredRecord(), so the
+  // client sees which comments were answered, and why no more are, and resends the rest.
   [[nodiscard]] std::shared_ptr<PluginChain> Consume(std::string_view chunk, std::string* out);
   // End of stream: appends the record of a last line that had no '\n', if any. Returns
   // what Consume() does.

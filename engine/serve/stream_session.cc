@@ -171,6 +171,7 @@ void StreamSession<Socket>::FailDurability(const Status& flushed) {
   // the stream, so the client knows where to resend from.
   // The reason is repeated here: the chain's own log line of it may be rate-limited away.
   spdlog::warn("closing a stream: a plugin could not make its decisions durable ({})", flushed.message());
+  pending_ += NotStoredRecord(flushed);
   not_durable_ = true;
   eof_ = true;
   StopReading();

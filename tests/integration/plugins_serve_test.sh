@@ -245,6 +245,9 @@ fi
 exec 5>&-
 assert_eq "$(grep -o '"id":"r[0-9]"' stdin_fail.out | tr '\n' ' ')" '"id":"r1" ' "stdin, failing flush: no answer after the failed flush"
 assert_eq "$(cat stdin_fail.log)" "r1 allow" "stdin, failing flush: only the first decision was stored"
+tail -n 1 stdin_fail.out >stdin_fail.last
+assert_contains stdin_fail.last '{"line":0,"action":"error","error":"decisions not stored (plugin '"'midway'"': flush failed: disk full (test plugin))' \
+  "stdin, failing flush: the last line on standard output says why the answers end"
 assert_contains stdin_fail.serve.log "stdin: stopped after" "stdin, failing flush: the stop is logged"
 
 # --- a slow flush holds its own HTTP reply only, and a drain waits for it ---------------------
@@ -324,7 +327,8 @@ assert_contains midway.first '"id":"m1"' "flush failing midway: the answer befor
 printf '{"id":"m2","text":"lovely cha-cha again"}\n{"id":"m3","text":"and again"}\n' >&"${MIDWAY[1]}"
 rest=""
 while IFS= read -r -t 10 line <&"${MIDWAY[0]}"; do rest+="$line"; done || true
-assert_eq "$rest" "" "flush failing midway: no answer after the failed flush, and the stream ends"
+assert_eq "$rest" '{"line":0,"action":"error","error":"decisions not stored (plugin '"'midway'"': flush failed: disk full (test plugin)); no answer follows: resend every comment after the last answer"}' \
+  "flush failing midway: no answer after the failed flush, only why the stream ends"
 if [ -n "${MIDWAY_PID:-}" ]; then  # socat may have ended already (the server closed)
   kill "$MIDWAY_PID" 2>/dev/null || true
   wait "$MIDWAY_PID" 2>/dev/null || true
@@ -355,7 +359,8 @@ for round in 1 2 3 4; do
   PORT=$(serve_tcp_port leaky$round.log)
   HPORT=$(serve_http_port leaky$round.log)
   rec=$(ask k$round "lovely cha-cha tonight" || true)
-  assert_eq "$rec" "" "flush failing (round $round): no record is sent ahead of the plugin's storage"
+  assert_eq "$rec" '{"line":0,"action":"error","error":"decisions not stored (plugin '"'leaky'"': flush failed: disk full (test plugin)); no answer follows: resend every comment after the last answer"}' \
+    "flush failing (round $round): no record is sent ahead of the plugin's storage, only why the stream ends"
   code=$(curl -s -o leaky.json -w '%{http_code}' --max-time 10 -X POST --data-binary '{"id":"x","text":"hi"}' "http://127.0.0.1:$HPORT/v1/moderate")
   assert_eq "$code" 503 "flush failing (round $round): HTTP answers 503"
   assert_contains leaky.json "the decisions were not stored, retry the request" "flush failing (round $round): the 503 says why"
