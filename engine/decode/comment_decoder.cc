@@ -257,20 +257,30 @@ struct CommentDecoder::Impl {
     simdjson::dom::element values[kSlotCount];
     bool present[kSlotCount] = {};
     // One pass over the object instead of a lookup per field: Pushshift objects carry dozens
-    // of keys. A repeated key takes its last value, as in JavaScript's JSON.parse and
-    // Python's json, so we score the text that the producer's own tools would show.
+    // of keys.
+    int repeated = -1;  // the first slot whose key came twice
     for (simdjson::dom::key_value_pair kv : obj) {
       for (uint32_t slots = SlotsNamed(kv.key); slots; slots &= slots - 1) {
         const int slot = __builtin_ctz(slots);
+        if (present[slot] && repeated < 0) repeated = slot;
         values[slot] = kv.value;
         present[slot] = true;
       }
     }
 
-    // id first, so every later error can still be echoed with the comment's id.
-    if (present[kId]) {
+    // id first, so every later error can still be echoed with the comment's id (unless
+    // the id is what came twice).
+    if (present[kId] && repeated != kId) {
       Status s = ReadId(values[kId], out);
       if (!s.ok()) return s;
+    }
+    if (repeated >= 0) {
+      // JSON parsers disagree on which of two values counts (JavaScript and Python take
+      // the last, others the first or refuse): scoring one while the platform shows the
+      // other would let "text" twice smuggle abuse past the rules.
+      return Status::InvalidArgument(Field(*sources[repeated]) +
+                                     " given twice: JSON parsers differ on which value counts, so the "
+                                     "comment is not scored; send each field once");
     }
     if (!present[kText]) {
       return Status::InvalidArgument("missing required field '" + map.text + "'");
@@ -313,6 +323,7 @@ struct CommentDecoder::Impl {
     while (flat.Next(&key, &value)) {
       for (uint32_t slots = SlotsNamed(key); slots; slots &= slots - 1) {
         const int slot = __builtin_ctz(slots);
+        if (present[slot]) return false;  // a field given twice: Fill says why
         values[slot] = value;
         present[slot] = true;
       }

@@ -66,8 +66,10 @@ class CommentDecoder {
   // not RFC 3339. On error, out->line is set and out->id/id_kind are set when the line
   // was an object with a readable id, so the error record can echo it; other fields are
   // left empty. Messages name fields by their source key (e.g. 'body' under pushshift).
-  // Field rules beyond SPEC §4: null for an optional field means absent; a repeated key
-  // takes its last value; a ts string of digits is read as a number (Pushshift quirk).
+  // Field rules beyond SPEC §4: null for an optional field means absent; a field decorum
+  // reads (text, id, ... as mapped) given twice is an error, since JSON parsers differ on
+  // which value counts (keys it does not read may repeat); a ts string of digits is read
+  // as a number (Pushshift quirk).
   // `padded`: at least kLinePadding (line_reader.h) readable bytes follow the line in
   // memory, so it is parsed in place rather than copied (it is never written to).
   Status Decode(std::string_view line, uint64_t line_no, Comment* out, bool padded = false);

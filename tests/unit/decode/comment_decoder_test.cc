@@ -320,8 +320,22 @@ TEST_F(CommentDecoderTest, MetaPassedThrough) {
   EXPECT_EQ(p.parse(std::string(c.meta_json)).get(e), simdjson::SUCCESS);
 }
 
-TEST_F(CommentDecoderTest, RepeatedKeyTakesTheLastValue) {
-  EXPECT_EQ(Ok(R"({"text":"nice","text":"you idiot"})").text, "you idiot");
+// JSON parsers differ on which of two values counts: scoring the last while the platform
+// shows the first let {"text":"you idiot","text":"lovely"} through as allow (an operator
+// audit). A field decorum reads, given twice, is an error, on the flat path and the DOM's.
+TEST_F(CommentDecoderTest, AFieldGivenTwiceIsAnError) {
+  const std::string twice = "given twice: JSON parsers differ on which value counts, so the comment is "
+                            "not scored; send each field once";
+  Comment c;
+  EXPECT_EQ(Err(R"({"id":"a","text":"you idiot","text":"lovely"})", &c), "field 'text' " + twice);
+  EXPECT_EQ(c.id, "a") << "the error record still echoes the id";
+  EXPECT_EQ(Err(R"({"id":"a","text":"x","meta":{},"author":"b","author":null})"), "field 'author' " + twice);
+  EXPECT_EQ(Err(R"({"id":"a","id":"b","text":"x"})", &c), "field 'id' " + twice);
+  EXPECT_TRUE(c.id.empty()) << "an id given twice is not echoed";
+  // Keys decorum does not read may repeat; so may a key two fields share (TwoFieldsMayShareASource).
+  EXPECT_EQ(Ok(R"({"text":"nice","x":1,"x":2})").text, "nice");
+  CommentDecoder pushshift(FieldMap::Parse("pushshift").value());
+  ASSERT_FALSE(pushshift.Decode(R"({"body":"a","body":"b"})", 1, &c).ok());
 }
 
 TEST_F(CommentDecoderTest, TwoFieldsMayShareASource) {
