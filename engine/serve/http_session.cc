@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 
 #include "serve/http_moderation.h"
@@ -157,8 +159,12 @@ void HttpSession::HandleReload(const Request& req) {
   if (!ctx_->admin_token.empty()) {
     auto it = req.find(http::field::authorization);
     std::string_view given = it == req.end() ? std::string_view() : std::string_view(it->value().data(), it->value().size());
-    constexpr std::string_view kBearer = "Bearer ";
-    if (given.substr(0, kBearer.size()) != kBearer || !TokenMatches(given.substr(kBearer.size()), ctx_->admin_token)) {
+    // The scheme name is case-insensitive (RFC 7235 §2.1): "bearer x" is "Bearer x".
+    constexpr std::string_view kBearer = "bearer ";
+    const bool bearer = given.size() >= kBearer.size() &&
+                        std::equal(kBearer.begin(), kBearer.end(), given.begin(),
+                                   [](char k, char g) { return k == (g | 0x20); });
+    if (!bearer || !TokenMatches(given.substr(kBearer.size()), ctx_->admin_token)) {
       Reply(401, JsonError("reload needs 'Authorization: Bearer <admin token>'"));
       return;
     }

@@ -84,6 +84,10 @@ code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -X POST -H 'Authoriz
 assert_eq "$code" 401 "reload with a wrong admin token"
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -X POST -H 'Authorization: Bearer s3cret' "http://127.0.0.1:$HPORT/v1/reload")
 assert_eq "$code" 200 "reload with the admin token"
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -X POST -H 'Authorization: bEARER s3cret' "http://127.0.0.1:$HPORT/v1/reload")
+assert_eq "$code" 200 "reload: the scheme name is case-insensitive (RFC 7235)"
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -X POST -H 'Authorization: Basic s3cret' "http://127.0.0.1:$HPORT/v1/reload")
+assert_eq "$code" 401 "reload: another scheme with the token is refused"
 stop_serve TERM
 expect_rc 0 tok.log
 
