@@ -232,8 +232,11 @@ int Server::Impl::Run() {
   if (config.use_stdin) {
     // With nothing else to serve, the end of standard input ends the daemon.
     const bool only_stdin = config.listen.empty() && !config.http_enabled;
-    stdin_pump = std::make_shared<StdinPump>(&ctx, STDIN_FILENO, STDOUT_FILENO, [this, only_stdin] {
-      if (only_stdin) asio::post(pool.main(), [this] { Shutdown("end of standard input"); });
+    stdin_pump = std::make_shared<StdinPump>(&ctx, STDIN_FILENO, STDOUT_FILENO, [this, only_stdin](bool failed) {
+      if (!only_stdin) return;
+      asio::post(pool.main(), [this, failed] {
+        Shutdown(failed ? "standard input stopped on the failure above" : "end of standard input");
+      });
     });
     stdin_pump->Start();
   }

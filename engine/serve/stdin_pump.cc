@@ -13,12 +13,12 @@
 
 namespace decorum::serve {
 
-StdinPump::StdinPump(const SessionContext* ctx, int in_fd, int out_fd, std::function<void()> on_eof)
+StdinPump::StdinPump(const SessionContext* ctx, int in_fd, int out_fd, std::function<void(bool failed)> on_stop)
     : ctx_(ctx),
       in_fd_(in_fd),
       out_fd_(out_fd),
       wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
-      on_eof_(std::move(on_eof)),
+      on_stop_(std::move(on_stop)),
       moderator_(&ctx->moderation, ctx->holder, ctx->metrics) {}
 
 StdinPump::~StdinPump() {
@@ -259,7 +259,7 @@ void StdinPump::Run() {
   }
   failed_.store(failed);
   ctx_->registry->Remove(this);
-  if ((eof || failed) && on_eof_) on_eof_();
+  if ((eof || failed) && on_stop_) on_stop_(failed);
 }
 
 }  // namespace decorum::serve

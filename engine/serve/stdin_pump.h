@@ -44,9 +44,9 @@ namespace decorum::serve {
 
 class StdinPump : public Drainable, public std::enable_shared_from_this<StdinPump> {
  public:
-  // `on_eof` runs (on the pump thread) when standard input ends or the pump stops on a
-  // failure (including Abandon()).
-  StdinPump(const SessionContext* ctx, int in_fd, int out_fd, std::function<void()> on_eof);
+  // `on_stop` runs (on the pump thread) when standard input ends (false) or the pump stops
+  // on a failure, including Abandon() (true).
+  StdinPump(const SessionContext* ctx, int in_fd, int out_fd, std::function<void(bool failed)> on_stop);
   ~StdinPump() override;
 
   // Registers with the registry (it does not count towards max_connections) and starts.
@@ -85,7 +85,7 @@ class StdinPump : public Drainable, public std::enable_shared_from_this<StdinPum
   const SessionContext* ctx_;
   const int in_fd_, out_fd_;
   int wake_fd_ = -1;
-  std::function<void()> on_eof_;
+  std::function<void(bool failed)> on_stop_;
   StreamModerator moderator_;
   std::atomic<bool> draining_{false};
   std::atomic<bool> abandoned_{false};

@@ -30,6 +30,14 @@ assert_eq "$(field "$(nth_line bad.out 1)" id)" 1 "stdin: a comment without id g
 check_error_record "$(nth_line bad.out 2)" 2 "invalid JSON" "stdin: invalid JSON"
 check_error_record "$(nth_line bad.out 3)" 3 "exceeds" "stdin: over-long line"
 check_action "$(nth_line bad.out 4)" quarantine "stdin: the stream goes on after bad lines"
+# A reader that goes away: exit 1, and the log does not call it the end of input.
+set +o pipefail
+timeout "$DECORUM_TIMEOUT" "$DECORUM" serve --stdin --rules rules <in.ndjson 2>gone.err | head -n 2 >/dev/null
+gone_rc=${PIPESTATUS[0]}
+set -o pipefail
+assert_eq "$gone_rc" 1 "stdin: a reader of standard output that goes away makes the exit status 1"
+assert_contains gone.err "standard input stopped on the failure above: shutting down" "stdin: the shutdown names the failure"
+if grep -q "end of standard input" gone.err; then fail "stdin: a write failure is not called the end of input"; else ok; fi
 
 # --- TCP and Unix listeners ----------------------------------------------------------------
 start_serve serve.log --rules rules --listen tcp://127.0.0.1:0 --listen "unix:$TMP/d.sock" \
