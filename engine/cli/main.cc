@@ -4,7 +4,10 @@
 #include <string>
 #include <vector>
 
+#include <hs/hs.h>
+
 #include "cli/commands.h"
+#include "decorum/plugin.h"
 #include "serve/log_setup.h"
 
 namespace {
@@ -21,7 +24,8 @@ constexpr const char* kUsage =
     "  serve           the daemon: NDJSON over stdin, TCP and Unix sockets; HTTP; metrics\n"
     "  review          the quarantine queue: list, show, approve, reject held comments\n"
     "\n"
-    "Run 'decorum COMMAND --help' for a command's options.\n";
+    "Run 'decorum COMMAND --help' for a command's options; 'decorum --version' for the\n"
+    "versions of decorum, its plugin ABI and Hyperscan.\n";
 
 }  // namespace
 
@@ -30,6 +34,13 @@ int main(int argc, char** argv) {
       !std::strcmp(argv[1], "help")) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
+  }
+  if (!std::strcmp(argv[1], "--version")) {
+    // What an operator needs to match a bug report or a plugin build: the plugin ABI a
+    // plugin must be built for, and the Hyperscan whose databases the cache holds.
+    std::printf("decorum %s (plugin ABI %d.%d, Hyperscan %s)\n", DECORUM_VERSION, DECORUM_PLUGIN_ABI_MAJOR,
+                DECORUM_PLUGIN_ABI_MINOR, hs_version());
+    return 0;
   }
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);

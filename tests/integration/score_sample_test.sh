@@ -3,13 +3,19 @@
 # one record per input line in input order, every record has an action, the broken lines
 # at the end of the sample are error records, the stderr summary counts actions, `-o FILE`
 # writes the same bytes as stdout, and the output does not depend on --threads (on the
-# sample and on the sample concatenated 200 times, read from standard input).
+# sample and on the sample concatenated 200 times, read from standard input). Also
+# `decorum --version`.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 init "$@"
 
 SAMPLE="$ROOT/samples/comments.ndjson"
 IN_LINES=$(line_count "$SAMPLE")
+
+# --- the front end: --version names what plugins and the database cache depend on ---------
+run_decorum version.out version.err --version
+expect_rc 0 version.err
+assert_matches version.out '^decorum [0-9]+\.[0-9]+\.[0-9]+ \(plugin ABI 1\.0, Hyperscan [0-9]+\.[0-9]+\.[0-9]+.*\)$' "decorum --version"
 
 # --- default run: records on stdout, summary on stderr --------------------------------
 run_decorum out.ndjson err.txt score "$SAMPLE"
