@@ -22,7 +22,8 @@ int RunServe(const std::vector<std::string>& args) {
       "Usage: decorum serve [--config FILE] [--stdin] [--listen ADDR]... [--http HOST:PORT] [options]\n"
       "Serves moderation decisions: NDJSON comments in, one decision record per comment out,\n"
       "in order, on standard input/output and on every --listen stream; HTTP endpoints on\n"
-      "--http. SIGHUP reloads the rules; SIGTERM finishes the comments in flight and exits 0.\n"
+      "--http. SIGHUP reloads the rules; SIGTERM stops reading, answers every comment already\n"
+      "read, closes and exits 0 (a client resends what got no answer).\n"
       "Every flag overrides the same setting in the config file.\n\nOptions");
   desc.add_options()
       ("help,h", "show this help")
