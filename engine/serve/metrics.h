@@ -31,7 +31,9 @@ namespace decorum::serve {
 enum class ErrorKind : uint8_t {
   kLineTooLong = 0,   // a line over limits.max_line_bytes
   kInvalidComment,    // invalid JSON, missing or mistyped fields, an empty line
-  kHttpBadRequest,    // a body that is not a comment object or array (400)
+  kHttpBadRequest,    // every 400 (and 431) reply: a malformed request, a body that is not
+                      // a comment object or array, or one invalid comment object (which
+                      // also counts as kInvalidComment, its error record)
   kHttpBodyTooLarge,  // a body over http.max_body_bytes (413)
   kConnectionRejected,// over limits.max_connections
   kIdleTimeout,       // closed after limits.idle_timeout_seconds without progress
