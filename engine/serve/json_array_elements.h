@@ -10,9 +10,10 @@
 //
 // What is checked here is the array's frame only: it opens with '[', its strings close
 // (escapes honoured, so a ',' or ']' inside a string is not a separator), its brackets
-// nest back to the closing ']', elements are separated by single commas with none empty,
-// and nothing but JSON whitespace follows. Inside an element, a '}' that closes a '[' (or
-// the reverse) is left for the decoder to report on that element.
+// nest back to the closing ']', each element is one value (a string, a bracketed value or
+// one bare run such as a number) with a single comma between two of them and none empty,
+// and nothing but JSON whitespace follows. Whether a value is valid JSON — and inside an
+// element, a '}' that closes a '[' — is left for the decoder to report on that element.
 //
 // Thread safety: a pure function.
 #pragma once

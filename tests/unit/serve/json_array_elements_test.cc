@@ -35,6 +35,7 @@ TEST(JsonArrayElementsTest, ElementsAreTrimmedAndInOrder) {
   EXPECT_EQ(Split("[ {\"text\":\"a\"} ,\n\t{\"text\":\"b\"}\r\n]"), (Elements{"{\"text\":\"a\"}", "{\"text\":\"b\"}"}));
   EXPECT_EQ(Split("[[1,2],[3],{}]"), (Elements{"[1,2]", "[3]", "{}"}));
   EXPECT_EQ(Split("[\"x\", null, 2.5]"), (Elements{"\"x\"", "null", "2.5"}));
+  EXPECT_EQ(Split("[ -1e5 ,{} ,\n\"s\"\t]"), (Elements{"-1e5", "{}", "\"s\""}));
 }
 
 // Commas and brackets inside strings, escaped quotes and backslashes do not split.
@@ -70,6 +71,15 @@ TEST(JsonArrayElementsTest, ABrokenFrameIsRefusedNamingTheByte) {
   EXPECT_EQ(ErrorOf("[\"abc]"), "byte 6: a string is not closed");
   EXPECT_EQ(ErrorOf("[\"a\\\"]"), "byte 6: a string is not closed");
   EXPECT_EQ(ErrorOf("[\"a\\"), "byte 4: a string is not closed");
+  // Two values without a comma would be one element, one record for two comments.
+  EXPECT_EQ(ErrorOf(R"([{"id":"a"} {"id":"b"}])"), "byte 12: expected ',' or ']' after an element");
+  EXPECT_EQ(ErrorOf(R"([{"id":"a"}{"id":"b"},{"id":"c"}])"), "byte 11: expected ',' or ']' after an element");
+  EXPECT_EQ(ErrorOf(R"(["a" "b"])"), "byte 5: expected ',' or ']' after an element");
+  EXPECT_EQ(ErrorOf(R"(["a"x])"), "byte 4: expected ',' or ']' after an element");
+  EXPECT_EQ(ErrorOf("[1 2]"), "byte 3: expected ',' or ']' after an element");
+  EXPECT_EQ(ErrorOf("[1 [2]]"), "byte 3: expected ',' or ']' after an element");
+  EXPECT_EQ(ErrorOf("[tru\"e\"]"), "byte 4: expected ',' or ']' after an element");
+  EXPECT_EQ(ErrorOf("[[1] 2]"), "byte 5: expected ',' or ']' after an element");
 }
 
 // Every array a JSON parser accepts is split into the same elements it sees.
