@@ -80,22 +80,16 @@ void QuarantinePlugin::OnDecision(const decorum_decision& d) {
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
 
-  std::unique_lock<std::mutex> lock(pending_mu_);
-  if (pending_.size() >= config_.max_pending && last_flush_error_.empty()) {
-    // Full while flushes succeed: the engine flushes once per batch of records, and a
-    // batch held more comments than max_pending (`score` reads up to 16,384 lines a
-    // batch). Commit now instead of refusing: a refused comment is one its record calls
-    // held and the store never sees. Throws, keeping the queue, when the commit fails.
-    lock.unlock();
-    Flush();
-    lock.lock();
-  }
-  if (pending_.size() >= config_.max_pending) {
-    std::string msg = "quarantine_sqlite: " + std::to_string(pending_.size()) +
-                      " held comments are waiting to be stored (max_pending); flush is "
-                      "failing or not being called";
-    if (!last_flush_error_.empty()) msg += "; last flush: " + last_flush_error_;
-    throw std::runtime_error(msg);
+  std::lock_guard<std::mutex> lock(pending_mu_);
+  // The bound is for flushes that fail: while they succeed the queue holds what arrived
+  // since the last one, which the engine calls before every batch of records it writes
+  // (`score` reads up to 16,384 lines a batch, more than the default max_pending: refusing
+  // then lost held comments from the store, and committing here instead made a call the
+  // engine may budget with call_timeout_ms last a whole commit).
+  if (pending_.size() >= config_.max_pending && !last_flush_error_.empty()) {
+    throw std::runtime_error("quarantine_sqlite: " + std::to_string(pending_.size()) +
+                             " held comments are waiting to be stored (max_pending) and the last "
+                             "flush failed: " + last_flush_error_);
   }
   pending_.push_back(std::move(h));
 }

@@ -6,8 +6,9 @@
 // the queue in one transaction and returns OK only once it is on disk, and the engine
 // calls flush() before it writes or acknowledges those comments' records. A flush that
 // fails keeps its comments queued, in order, for the next flush; nothing is dropped
-// silently. The queue is bounded (max_pending): a full queue is committed by on_decision()
-// itself while flushes succeed; once one has failed, on_decision() fails instead.
+// silently. While flushes fail the queue is bounded: past max_pending, on_decision() fails.
+// While they succeed it holds what arrived since the last flush, which the engine calls
+// before every batch of records it writes.
 //
 // Thread safety: as plugin.h allows, OnDecision() runs concurrently from worker threads
 // and concurrently with Flush(); concurrent Flush() calls are serialized, so a Flush()
@@ -39,10 +40,9 @@ class QuarantinePlugin {
   // destroy() reports nothing (the engine calls flush() first, which does).
   ~QuarantinePlugin();
 
-  // Queues a copy of the held comment. With max_pending comments already queued it first
-  // commits them (as Flush() does) when the last flush succeeded. Throws when the decision
-  // is below quarantine (the engine's act_min_action contract), when that commit fails,
-  // or when the queue is full after a failed flush.
+  // Queues a copy of the held comment. Throws when the decision is below quarantine (the
+  // engine's act_min_action contract), or when max_pending comments are queued and the
+  // last flush failed. Never touches the database: it stays fast.
   void OnDecision(const decorum_decision& d);
   // Commits every queued comment in one transaction. Throws, keeping them queued, when
   // the commit fails ("quarantine_sqlite: PATH: database or disk is full").
