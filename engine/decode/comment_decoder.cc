@@ -258,27 +258,27 @@ struct CommentDecoder::Impl {
     bool present[kSlotCount] = {};
     // One pass over the object instead of a lookup per field: Pushshift objects carry dozens
     // of keys.
-    int repeated = -1;  // the first slot whose key came twice
+    uint32_t repeated = 0;  // one bit per slot whose key came twice
     for (simdjson::dom::key_value_pair kv : obj) {
       for (uint32_t slots = SlotsNamed(kv.key); slots; slots &= slots - 1) {
         const int slot = __builtin_ctz(slots);
-        if (present[slot] && repeated < 0) repeated = slot;
+        if (present[slot]) repeated |= 1u << slot;
         values[slot] = kv.value;
         present[slot] = true;
       }
     }
 
     // id first, so every later error can still be echoed with the comment's id (unless
-    // the id is what came twice).
-    if (present[kId] && repeated != kId) {
+    // the id is one of the keys that came twice).
+    if (present[kId] && !(repeated & (1u << kId))) {
       Status s = ReadId(values[kId], out);
       if (!s.ok()) return s;
     }
-    if (repeated >= 0) {
+    if (repeated) {
       // JSON parsers disagree on which of two values counts (JavaScript and Python take
       // the last, others the first or refuse): scoring one while the platform shows the
       // other would let "text" twice smuggle abuse past the rules.
-      return Status::InvalidArgument(Field(*sources[repeated]) +
+      return Status::InvalidArgument(Field(*sources[__builtin_ctz(repeated)]) +
                                      " given twice: JSON parsers differ on which value counts, so the "
                                      "comment is not scored; send each field once");
     }

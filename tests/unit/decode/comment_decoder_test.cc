@@ -332,7 +332,10 @@ TEST_F(CommentDecoderTest, AFieldGivenTwiceIsAnError) {
   EXPECT_EQ(Err(R"({"id":"a","text":"x","meta":{},"author":"b","author":null})"), "field 'author' " + twice);
   EXPECT_EQ(Err(R"({"id":"a","id":"b","text":"x"})", &c), "field 'id' " + twice);
   EXPECT_TRUE(c.id.empty()) << "an id given twice is not echoed";
-  // Keys decorum does not read may repeat; so may a key two fields share (TwoFieldsMayShareASource).
+  EXPECT_EQ(Err(R"({"text":"a","text":"b","id":"x","id":"y"})", &c), "field 'text' " + twice);
+  EXPECT_TRUE(c.id.empty()) << "nor when another field came twice first";
+  // Keys decorum does not read may repeat. (A key two fields share, TwoFieldsMayShareASource,
+  // may appear once: twice, it is given twice for both.)
   EXPECT_EQ(Ok(R"({"text":"nice","x":1,"x":2})").text, "nice");
   CommentDecoder pushshift(FieldMap::Parse("pushshift").value());
   ASSERT_FALSE(pushshift.Decode(R"({"body":"a","body":"b"})", 1, &c).ok());
