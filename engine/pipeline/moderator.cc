@@ -76,10 +76,7 @@ void Moderator::ModerateLine(const Line& line, uint64_t fallback_id, std::string
       // "quarantine" would be a comment held where no moderator will ever see it.
       out->resize(start);
       stats->CountNotStored();
-      AppendErrorRecord(comment_, fallback_id,
-                        acted.message() + "; the decision (" + std::string(ActionName(decision_.action)) +
-                            ") was not stored: send the comment again",
-                        out);
+      AppendErrorRecord(comment_, fallback_id, acted.message(), out);
       return;
     }
   }

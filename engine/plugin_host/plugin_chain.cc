@@ -27,6 +27,9 @@ int64_t NowMs() {
 struct CallResult {
   bool ok = false;
   std::string error;
+  // The call overran its budget and was abandoned, still running: whatever it does
+  // (store a decision, say) may yet happen.
+  bool abandoned = false;
 };
 
 // What one score() call reads and writes. On the stack for inline calls; shared with the
@@ -118,7 +121,7 @@ struct PluginChain::Instance {
     counters.Add(PluginCall::kTimeouts);
     const std::string ms = std::to_string(budget->budget().count());
     if (outcome == CallBudget::Outcome::kTimedOut) {
-      return {false, "timed out after " + ms + " ms (call_timeout_ms)"};
+      return {false, "timed out after " + ms + " ms (call_timeout_ms)", true};
     }
     return {false, "skipped: an earlier call is still running past its " + ms + " ms budget"};
   }
@@ -286,7 +289,12 @@ Status PluginChain::Act(const AbiView& view, Action action, double score,
       inst.counters.Add(PluginCall::kActErrors);
       ReportError(inst, LoggedCall::kOnDecision, result.error);
       if (inst.api->flush && first.ok()) {
-        first = Status::IoError("plugin '" + inst.name + "': on_decision failed: " + result.error);
+        // An abandoned call may still store the decision: the client is told so, since
+        // resending may then store the comment twice (at least once, never zero times).
+        first = Status::IoError("plugin '" + inst.name + "': on_decision failed: " + result.error +
+                                "; the decision (" + std::string(ActionName(action)) + ") " +
+                                (result.abandoned ? "may not be stored" : "was not stored") +
+                                ": send the comment again");
       }
     }
     inst.counters.Add(PluginCall::kActsDone);

@@ -16,8 +16,8 @@
 // the old one alive through their shared_ptr.
 //
 // A plugin configured with `call_timeout_ms` is called through a CallBudget: a call that
-// overruns is abandoned (the comment is decided without it) and the instance is skipped
-// until that call returns.
+// overruns is abandoned (a score() is decided without; an on_decision() as Act() says) and
+// the instance is skipped until that call returns.
 //
 // Thread safety: Score() and Act() from any number of threads; instances that declare
 // DECORUM_CAP_SERIAL are called under their own mutex. Flush() from any thread.
@@ -69,10 +69,14 @@ class PluginChain {
 
   // Calls on_decision() on each acting instance whose act_min_action <= action.
   // `record_json` is the decision record as written, without its newline. Every failure
-  // is counted and logged; the first one of an instance that has flush() is returned
-  // ("plugin 'q': on_decision failed: ..."): such a plugin stores decisions (a quarantine
-  // store, an escalation spool), so the record must not be written as if it had this one.
-  // A failure of an instance without flush() leaves the decision standing.
+  // is counted and logged; the first one of an instance that has flush() is returned,
+  // fit for the comment's error record ("plugin 'q': on_decision failed: ...; the
+  // decision (quarantine) was not stored: send the comment again", or "may not be stored"
+  // for a call abandoned past its budget, which may still store it): such a plugin stores
+  // decisions (a quarantine store, an escalation spool), so the record must not be written
+  // as if it had this one. Every instance is called even after a failure, so another
+  // plugin may have stored the decision: a resent comment can be stored twice, never zero
+  // times. A failure of an instance without flush() leaves the decision standing.
   [[nodiscard]] Status Act(const AbiView& view, Action action, double score, std::string_view record_json);
 
   // Calls flush() on every instance that has one and took an on_decision() call since

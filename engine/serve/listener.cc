@@ -37,7 +37,8 @@ Status BindTcp(asio::ip::tcp::acceptor& acceptor, const ListenAddress& a, Listen
 // Why the socket file at `path` must not be replaced, or "" when it is stale. A stale
 // file (its process gone) refuses a connect (ECONNREFUSED); a live listener takes it, or
 // answers EAGAIN when its backlog is full. Any other failure (no permission) leaves the
-// file alone too: it is not known to be ours to remove.
+// file alone too: it is not known to be ours to remove. The probe is a real (empty)
+// connection to the live daemon, counted in its decorum_connections_accepted_total.
 std::string WhyInUse(const std::string& path) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;

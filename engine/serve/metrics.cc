@@ -100,7 +100,7 @@ void Metrics::Fold(const LiveGeneration& live, BatchStats* b) {
   }
   // Keep the vectors' capacity: they are re-sized only when the generation changes.
   b->run.by_action = {};
-  b->run.errors = b->run.comments = b->run.input_bytes = 0;
+  b->run.errors = b->run.not_stored = b->run.comments = b->run.input_bytes = 0;
   std::fill(b->run.rule_hits.begin(), b->run.rule_hits.end(), 0);
   std::fill(b->run.target_hits.begin(), b->run.target_hits.end(), 0);
   b->errors = {};

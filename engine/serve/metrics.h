@@ -33,7 +33,8 @@ enum class ErrorKind : uint8_t {
   kInvalidComment,    // invalid JSON, missing or mistyped fields, an empty line
   kHttpBadRequest,    // every 400 (and 431) reply: a malformed request, a body that is not
                       // a comment object or array, or one invalid comment object (which
-                      // also counts as kInvalidComment, its error record)
+                      // also counts as the kind of its error record: kInvalidComment or
+                      // kLineTooLong)
   kHttpBodyTooLarge,  // a body over http.max_body_bytes (413)
   kConnectionRejected,// over limits.max_connections
   kIdleTimeout,       // closed after limits.idle_timeout_seconds without progress
