@@ -216,7 +216,10 @@ typedef struct decorum_plugin_api {
   /* Required with DECORUM_CAP_SCORE, NULL without. */
   decorum_status (*score)(decorum_plugin* self, const decorum_score_input* in,
                           decorum_score_result* out);
-  /* Required with DECORUM_CAP_ACT, NULL without. */
+  /* Required with DECORUM_CAP_ACT, NULL without. In a plugin that has flush() (it stores
+     decisions), DECORUM_ERROR means "not taken": the engine then answers that comment
+     with an error record instead of a decision the plugin does not hold. Without flush()
+     a failure is only counted and logged. */
   decorum_status (*on_decision)(decorum_plugin* self, const decorum_decision* decision);
   /* Optional (may be NULL). Makes the effects of every on_decision() that returned so
      far durable. The engine calls it before it writes or acknowledges the records of
