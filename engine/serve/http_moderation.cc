@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "serve/json_array_elements.h"
-
 #include "sinks/json_writer.h"
 
 namespace decorum::serve {
