@@ -5,7 +5,9 @@
 // is valid UTF-8 (SPEC §4: invalid bytes are repaired, never passed on); an error echoes
 // the line number; decoding the line in place (padded, followed by other bytes) gives the
 // same result as decoding a copy; the default decoder (flat objects read without a DOM)
-// gives the same status, message and fields as one that sends every line to simdjson.
+// gives the same status, message and fields as one that sends every line to simdjson —
+// also under a map whose id and thread share one short source key (a field given twice is
+// an error on both paths, and a shared key read once feeds both fields).
 // The UTF-8 check is written out here rather than borrowed from the
 // engine so a bug shared by the engine's decoder and validator cannot hide itself.
 #include <cstddef>
@@ -127,6 +129,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!map.ok()) std::abort();
     return new decorum::CommentDecoder(map.value(), decorum::CommentDecoder::Parsing::kSimdjsonOnly);
   }();
+  // Short source keys the fuzzer finds quickly; id and thread share "k".
+  constexpr const char* kSharedMap = "text=t,id=k,thread=k,author=a";
+  static decorum::CommentDecoder* const shared_decoder = [] {
+    auto map = decorum::FieldMap::Parse(kSharedMap);
+    if (!map.ok()) std::abort();
+    return new decorum::CommentDecoder(map.value());
+  }();
+  static decorum::CommentDecoder* const shared_dom_decoder = [] {
+    auto map = decorum::FieldMap::Parse(kSharedMap);
+    if (!map.ok()) std::abort();
+    return new decorum::CommentDecoder(map.value(), decorum::CommentDecoder::Parsing::kSimdjsonOnly);
+  }();
 
   const std::string_view line(reinterpret_cast<const char*>(data), size);
   const std::string copied = Check(*default_decoder, line, "default");
@@ -139,6 +153,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       Check(*padded_decoder, std::string_view(buffer).substr(0, size), "default (padded)", /*padded=*/true);
   CheckFlatAgainstSimdjson(*default_decoder, *dom_decoder, line, "default");
   CheckFlatAgainstSimdjson(*pushshift_decoder, *pushshift_dom_decoder, line, "pushshift");
+  CheckFlatAgainstSimdjson(*shared_decoder, *shared_dom_decoder, line, "shared keys");
   if (in_place != copied) {
     std::fprintf(stderr, "padded decode differs: '%s' vs '%s'\n", in_place.c_str(), copied.c_str());
     std::abort();
