@@ -95,6 +95,7 @@ int RunServe(const std::vector<std::string>& args) {
     auto a = serve::ParseHostPort(vm["http"].as<std::string>());
     if (!a.ok()) return fail("--http " + a.status().message());
     config.http = a.value();
+    config.http.http = true;
     config.http_enabled = true;
   }
   if (vm.count("rules")) config.rules_dir = vm["rules"].as<std::string>();

@@ -15,7 +15,7 @@ namespace decorum::serve {
 std::string ListenAddress::ToString() const {
   if (kind == Kind::kUnix) return "unix:" + path;
   const bool v6 = host.find(':') != std::string::npos;
-  return "tcp://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  return (http ? "http://" : "tcp://") + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
 Result<ListenAddress> ParseHostPort(std::string_view spec) {
@@ -196,6 +196,7 @@ Status ApplyRoot(const YAML::Node& root, ServeConfig* c, const std::string& base
           auto a = ParseHostPort(spec);
           if (!a.ok()) return Status::InvalidArgument(full + ": " + a.status().message());
           c->http = a.value();
+          c->http.http = true;
           c->http_enabled = true;
         } else if (k == "admin_token") {
           s = Read(h.second, full, "a string", &c->admin_token);

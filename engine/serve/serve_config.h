@@ -41,6 +41,7 @@ struct ListenAddress {
   std::string host;  // kTcp: an IP address or "localhost"
   uint16_t port = 0; // kTcp: 0 asks the kernel for a free port (logged once bound)
   std::string path;  // kUnix
+  bool http = false; // kTcp: the HTTP listener, so messages name it http://, not tcp://
   std::string ToString() const;
 };
 

@@ -113,8 +113,7 @@ Status Server::Impl::OpenListeners() {
     });
     Status s = l->Open(config.http, 0);
     if (!s.ok()) return s;
-    auto b = l->bound();
-    spdlog::info("http listening on http://{}:{}", b.host.find(':') != std::string::npos ? "[" + b.host + "]" : b.host, b.port);
+    spdlog::info("http listening on {}", l->bound().ToString());
     tcp_listeners.push_back(std::move(l));
   }
   return Status::Ok();

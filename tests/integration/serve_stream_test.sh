@@ -64,6 +64,10 @@ expect_rc 1 second.err
 assert_contains second.err "cannot listen on unix:$TMP/d.sock: another process is listening on it" "a live unix socket is not taken over"
 echo '{"id":"still","text":"grump"}' | timeout 10 socat -t 5 - "UNIX-CONNECT:$TMP/d.sock" >still.out || true
 check_action "$(nth_line still.out 1)" flag "the first daemon still answers on its socket"
+# A taken HTTP port is named as the HTTP listener, not as an NDJSON stream.
+run_decorum clash.out clash.err serve --rules rules --http "127.0.0.1:$HPORT"
+expect_rc 1 clash.err
+assert_contains clash.err "cannot listen on http://127.0.0.1:$HPORT: Address already in use" "an HTTP port clash names http://"
 
 # Two concurrent clients, each gets its own answers in its own order.
 ndjson_comments 10000 a >a.ndjson
