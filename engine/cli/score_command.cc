@@ -175,8 +175,7 @@ int RunScore(const std::vector<std::string>& args) {
   std::vector<PluginSpec> plugin_specs;
   if (!config_path.empty()) {
     serve::ServeConfig config;
-    Status cs = serve::LoadConfigFile(config_path, &config);
-    if (cs.ok()) cs = config.ValidateSettings();
+    const Status cs = serve::LoadConfigFile(config_path, &config);
     if (!cs.ok()) {
       std::cerr << "decorum score: " << cs.message() << "\n";
       return 2;

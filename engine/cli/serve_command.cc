@@ -131,7 +131,7 @@ int RunServe(const std::vector<std::string>& args) {
   }
   if (vm.count("log-level")) config.log_level = vm["log-level"].as<std::string>();
   if (vm.count("log-format")) config.log_format = vm["log-format"].as<std::string>();
-  if (Status s = config.Validate(); !s.ok()) return fail(s.message());
+  if (Status s = config.Validate(serve::ServeConfig::SettingNames::kServeFlags); !s.ok()) return fail(s.message());
   if (!config.map_spec.empty()) {
     if (auto m = FieldMap::Parse(config.map_spec); !m.ok()) return fail(m.status().message());
   }

@@ -69,28 +69,31 @@ bool ServeConfig::AnyNonLoopback() const {
   return http_enabled && !IsLoopback(http);
 }
 
-Status ServeConfig::Validate() const {
-  if (Status s = ValidateSettings(); !s.ok()) return s;
+Status ServeConfig::Validate(SettingNames names) const {
+  if (Status s = ValidateSettings(names); !s.ok()) return s;
   if (!use_stdin && listen.empty() && !http_enabled) {
     return Status::InvalidArgument("nothing to serve: give --stdin, --listen or --http (or stdin/listen/http in the config)");
   }
   return Status::Ok();
 }
 
-Status ServeConfig::ValidateSettings() const {
-  if (on_error != "fail" && on_error != "skip") return Status::InvalidArgument("rules.on_error must be 'fail' or 'skip', not '" + on_error + "'");
-  if (log_format != "text" && log_format != "json") return Status::InvalidArgument("logging.format must be 'text' or 'json', not '" + log_format + "'");
+Status ServeConfig::ValidateSettings(SettingNames names) const {
+  auto bad = [names](const char* key, const char* flag, const std::string& what) {
+    return Status::InvalidArgument((names == SettingNames::kServeFlags ? flag : key) + (" " + what));
+  };
+  if (on_error != "fail" && on_error != "skip") return bad("rules.on_error", "--on-error", "must be 'fail' or 'skip', not '" + on_error + "'");
+  if (log_format != "text" && log_format != "json") return bad("logging.format", "--log-format", "must be 'text' or 'json', not '" + log_format + "'");
   static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   bool level_ok = false;
   for (const char* l : kLevels) level_ok |= log_level == l;
-  if (!level_ok) return Status::InvalidArgument("logging.level must be one of trace, debug, info, warn, error, critical, off; not '" + log_level + "'");
-  if (max_line_bytes == 0) return Status::InvalidArgument("limits.max_line_bytes must be positive");
-  if (max_body_bytes == 0) return Status::InvalidArgument("http.max_body_bytes must be positive");
-  if (max_connections == 0) return Status::InvalidArgument("limits.max_connections must be positive");
-  if (idle_timeout_seconds == 0) return Status::InvalidArgument("limits.idle_timeout_seconds must be positive");
-  if (max_pending_output_bytes < 4096) return Status::InvalidArgument("limits.max_pending_output_bytes must be at least 4096");
-  if (threads > 256) return Status::InvalidArgument("threads must be between 0 and 256");
-  if (unix_socket_mode > 0777) return Status::InvalidArgument("unix_socket_mode must be an octal mode like 0600");
+  if (!level_ok) return bad("logging.level", "--log-level", "must be one of trace, debug, info, warn, error, critical, off; not '" + log_level + "'");
+  if (max_line_bytes == 0) return bad("limits.max_line_bytes", "--max-line-bytes", "must be positive");
+  if (max_body_bytes == 0) return bad("http.max_body_bytes", "--max-body-bytes", "must be positive");
+  if (max_connections == 0) return bad("limits.max_connections", "--max-connections", "must be positive");
+  if (idle_timeout_seconds == 0) return bad("limits.idle_timeout_seconds", "--idle-timeout", "must be positive");
+  if (max_pending_output_bytes < 4096) return bad("limits.max_pending_output_bytes", "--max-pending-output-bytes", "must be at least 4096");
+  if (threads > 256) return bad("threads", "--threads", "must be between 0 and 256");
+  if (unix_socket_mode > 0777) return bad("unix_socket_mode", "--unix-socket-mode", "must be an octal mode like 0600");
   return Status::Ok();
 }
 
@@ -287,7 +290,9 @@ Status LoadConfigFile(const std::string& path, ServeConfig* config) {
   if (!in) return Status::NotFound("cannot read config '" + path + "'");
   std::ostringstream ss;
   ss << in.rdbuf();
-  return ApplyConfigYaml(ss.str(), path, config);
+  if (Status s = ApplyConfigYaml(ss.str(), path, config); !s.ok()) return s;
+  if (Status s = config->ValidateSettings(); !s.ok()) return Status::InvalidArgument(path + ": " + s.message());
+  return Status::Ok();
 }
 
 }  // namespace decorum::serve

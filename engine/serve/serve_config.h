@@ -76,17 +76,22 @@ struct ServeConfig {
 
   // True when some listener (stream or HTTP) binds a non-loopback address.
   bool AnyNonLoopback() const;
+  // How a validation message names a setting: by its config key (a config file's values)
+  // or by the `decorum serve` flag that sets it (the values once the flags are applied
+  // over a file already validated, so a bad value there came from a flag).
+  enum class SettingNames { kConfigKeys, kServeFlags };
   // Checks ranges and enumerations, and that there is something to serve;
   // InvalidArgument naming the setting.
-  Status Validate() const;
-  // The same without the "something to serve" check: for `decorum score --config`, which
-  // shares the file but not the listeners.
-  Status ValidateSettings() const;
+  Status Validate(SettingNames names = SettingNames::kConfigKeys) const;
+  // The same without the "something to serve" check: for a config file on its own, and
+  // for `decorum score --config`, which shares the file but not the listeners.
+  Status ValidateSettings(SettingNames names = SettingNames::kConfigKeys) const;
 };
 
 // Reads `yaml` (the contents of a config file named `path`, for messages) over *config.
 Status ApplyConfigYaml(std::string_view yaml, const std::string& path, ServeConfig* config);
-// Reads the file at `path` and applies it. NotFound / IoError when it cannot be read.
+// Reads the file at `path`, applies it and checks the settings' ranges
+// (ValidateSettings, the message naming the file). NotFound when it cannot be read.
 Status LoadConfigFile(const std::string& path, ServeConfig* config);
 
 }  // namespace decorum::serve

@@ -68,6 +68,10 @@ check_action "$(nth_line still.out 1)" flag "the first daemon still answers on i
 run_decorum clash.out clash.err serve --rules rules --http "127.0.0.1:$HPORT"
 expect_rc 1 clash.err
 assert_contains clash.err "cannot listen on http://127.0.0.1:$HPORT: Address already in use" "an HTTP port clash names http://"
+# A flag out of range is named as the flag, not as the config key it shares a value with.
+run_decorum range.out range.err serve --stdin --rules rules --max-pending-output-bytes 100 </dev/null
+expect_rc 2 range.err
+assert_contains range.err "decorum serve: --max-pending-output-bytes must be at least 4096" "a flag's range error names the flag"
 
 # Two concurrent clients, each gets its own answers in its own order.
 ndjson_comments 10000 a >a.ndjson

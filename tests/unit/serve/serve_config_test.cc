@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+#include <string>
+
 namespace decorum::serve {
 namespace {
 
@@ -113,6 +117,32 @@ TEST(ServeConfigTest, ValidateNeedsSomethingToServe) {
   EXPECT_TRUE(c.Validate().ok());
   c.log_format = "xml";
   EXPECT_FALSE(c.Validate().ok());
+}
+
+// A value out of range is named the way the operator set it: a config file's key, or
+// (once the flags are applied over a file already checked) the serve flag.
+TEST(ServeConfigTest, ValidateNamesTheSettingAsKeyOrFlag) {
+  ServeConfig c;
+  c.use_stdin = true;
+  c.max_pending_output_bytes = 100;
+  EXPECT_EQ(c.Validate().message(), "limits.max_pending_output_bytes must be at least 4096");
+  EXPECT_EQ(c.Validate(ServeConfig::SettingNames::kServeFlags).message(),
+            "--max-pending-output-bytes must be at least 4096");
+  c.max_pending_output_bytes = 4096;
+  c.idle_timeout_seconds = 0;
+  EXPECT_EQ(c.Validate(ServeConfig::SettingNames::kServeFlags).message(), "--idle-timeout must be positive");
+}
+
+TEST(ServeConfigTest, LoadConfigFileChecksRangesNamingTheFile) {
+  const std::string path = ::testing::TempDir() + "/range.yaml";
+  {
+    std::ofstream out(path);
+    out << "limits:\n  max_pending_output_bytes: 100\n";
+  }
+  ServeConfig c;
+  const Status s = LoadConfigFile(path, &c);
+  EXPECT_EQ(s.message(), path + ": limits.max_pending_output_bytes must be at least 4096");
+  std::remove(path.c_str());
 }
 
 }  // namespace
