@@ -108,7 +108,13 @@ Listener<Protocol>::Listener(IoContextPool& pool, OnAccept on_accept)
 
 template <typename Protocol>
 Status Listener<Protocol>::Open(const ListenAddress& address, unsigned unix_mode) {
-  return Bind(acceptor_, address, unix_mode, &bound_);
+  if (Status s = Bind(acceptor_, address, unix_mode, &bound_); !s.ok()) return s;
+  struct stat st;
+  if (bound_.kind == ListenAddress::Kind::kUnix && ::lstat(bound_.path.c_str(), &st) == 0) {
+    unix_dev_ = st.st_dev;
+    unix_ino_ = st.st_ino;
+  }
+  return Status::Ok();
 }
 
 template <typename Protocol>
@@ -121,11 +127,23 @@ void Listener<Protocol>::Stop() {
   asio::dispatch(strand_, [self = this->shared_from_this()] {
     if (self->stopped_) return;
     self->stopped_ = true;
+    // The path goes first, while the acceptor still listens: a daemon starting now finds
+    // either no file or a live socket, never a closed one it would take as stale and
+    // replace just before this unlink removed its file.
+    self->RemoveSocketFile();
     boost::system::error_code ignored;
     self->retry_timer_.cancel();
     self->acceptor_.close(ignored);
-    if (self->bound_.kind == ListenAddress::Kind::kUnix) ::unlink(self->bound_.path.c_str());
   });
+}
+
+template <typename Protocol>
+void Listener<Protocol>::RemoveSocketFile() const {
+  struct stat st;
+  if (bound_.kind == ListenAddress::Kind::kUnix && unix_ino_ != 0 && ::lstat(bound_.path.c_str(), &st) == 0 &&
+      st.st_dev == unix_dev_ && st.st_ino == unix_ino_) {
+    ::unlink(bound_.path.c_str());
+  }
 }
 
 template <typename Protocol>

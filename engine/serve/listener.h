@@ -9,11 +9,15 @@
 //
 // A Unix socket is created with the configured mode (0600 by default: only the daemon's
 // user may connect) — set via umask around bind(), so it is never briefly wider — and
-// unlinked on Stop(). A stale socket file left by a crash is replaced; any other file at
-// that path is an error.
+// unlinked on Stop() — only while the file there is still the one it bound, and before
+// the acceptor closes, so a daemon starting as this one stops never loses its new socket.
+// A stale socket file left by a crash is replaced; a live one (another process listening)
+// or any other file at that path is an error.
 //
 // Thread safety: Open() before the pool runs; Start() and Stop() from any thread.
 #pragma once
+
+#include <sys/types.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -44,8 +48,13 @@ class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
   ListenAddress bound() const { return bound_; }
 
   void Start();
-  // Stops accepting; connections already accepted are not affected.
+  // Stops accepting (removing a Unix socket's file first); connections already accepted
+  // are not affected.
   void Stop();
+  // Removes a Unix listener's socket file if the path still names the file Open()
+  // created — not one an operator or another daemon has put there since. Idempotent;
+  // nothing for TCP. For Stop(), and for an exit that did not get to it.
+  void RemoveSocketFile() const;
 
  private:
   void DoAccept();
@@ -57,6 +66,10 @@ class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
   boost::asio::steady_timer retry_timer_;
   OnAccept on_accept_;
   ListenAddress bound_;
+  // The socket file Open() created (a Unix listener): Stop() removes the path only while
+  // it still names this file.
+  dev_t unix_dev_ = 0;
+  ino_t unix_ino_ = 0;
   bool stopped_ = false;
 };
 

@@ -256,7 +256,7 @@ int Server::Impl::Run() {
     if (stdin_pump->failed()) rc = 1;  // comments on standard input went unanswered
   }
   reload_pool.join();
-  for (auto& l : unix_listeners) ::unlink(l->bound().path.c_str());
+  for (auto& l : unix_listeners) l->RemoveSocketFile();
   return rc;
 }
 

@@ -179,6 +179,20 @@ check_action "$(nth_line big.out 4)" quarantine "long lines: the line after"
 stop_serve TERM
 expect_rc 0 big.log
 
+# A daemon stopping removes only its own socket file: once its path names another
+# process's socket (the old stop closed, then unlinked — in between a new daemon could
+# take the path as stale and lose it), that socket is left alone.
+start_serve own.log --rules rules --listen "unix:$TMP/own.sock"
+rm -f own.sock
+socat "UNIX-LISTEN:$TMP/own.sock,fork" EXEC:cat &
+OTHER=$!
+wait_until 10 test -S own.sock || fatal "socat did not create own.sock"
+stop_serve TERM
+expect_rc 0 own.log
+if [ -S own.sock ]; then ok; else fail "a stopping daemon removed another process's socket at its path"; fi
+kill "$OTHER" 2>/dev/null || true
+wait "$OTHER" 2>/dev/null || true
+
 # --- usage errors --------------------------------------------------------------------------
 run_decorum u.out u.err serve --rules rules
 expect_rc 2 u.err
