@@ -113,6 +113,19 @@ Result<uint64_t> KeepCompleteRecords(const std::string& path, std::string_view r
   return records;
 }
 
+// The input (as given; "-" for standard input) that is the same file as `output`, or ""
+// when none is (or the output does not exist yet, or is standard output).
+std::string InputSameAsOutput(const std::vector<std::string>& inputs, const std::string& output) {
+  struct stat out;
+  if (output == "-" || ::stat(output.c_str(), &out) != 0 || !S_ISREG(out.st_mode)) return "";
+  for (const auto& in : inputs) {
+    struct stat st;
+    const int rc = in == "-" ? ::fstat(STDIN_FILENO, &st) : ::stat(in.c_str(), &st);
+    if (rc == 0 && st.st_dev == out.st_dev && st.st_ino == out.st_ino) return in;
+  }
+  return "";
+}
+
 }  // namespace
 
 int RunScore(const std::vector<std::string>& args) {
@@ -219,12 +232,26 @@ int RunScore(const std::vector<std::string>& args) {
     options.field_map = map.value();
   }
 
-  // Fail on a missing input before spending a second compiling rules.
+  // Fail on a missing input before spending a second compiling rules, and on a directory
+  // before any record is written (open(2) takes one; only the first read fails).
   for (const auto& in : inputs) {
-    if (in != "-" && ::access(in.c_str(), R_OK) != 0) {
+    struct stat st;
+    if (in != "-" && (::access(in.c_str(), R_OK) != 0 || ::stat(in.c_str(), &st) != 0)) {
       std::cerr << "decorum score: cannot read input '" << in << "': " << std::strerror(errno) << "\n";
       return 1;
     }
+    if (in != "-" && S_ISDIR(st.st_mode)) {
+      std::cerr << "decorum score: cannot read input '" << in << "': is a directory\n";
+      return 1;
+    }
+  }
+  // Opening the output truncates it: an output that is one of the inputs would destroy the
+  // dump before a line of it was read.
+  if (const std::string same = InputSameAsOutput(inputs, output); !same.empty()) {
+    std::cerr << "decorum score: the output '" << output << "' is "
+              << (same == "-" ? "standard input" : "the input '" + same + "'")
+              << ": it would be overwritten before it is read\n";
+    return 2;
   }
 
   GenerationReport report;

@@ -92,6 +92,25 @@ assert_contains nofile.err "does-not-exist.ndjson" "missing input: stderr names 
 assert_imatches nofile.err "no such file|not found|does not exist|cannot open" "missing input: stderr says why"
 assert_not_contains nofile.out '"action"' "missing input: no records"
 
+# --- a directory among the inputs: refused before any record is written ------------------
+mkdir -p adir
+run_decorum dir.out dir.err score bad.ndjson adir
+expect_rc 1 dir.err
+assert_contains dir.err "cannot read input 'adir': is a directory" "a directory input is named"
+assert_not_contains dir.out '"action"' "a directory input: refused before the first file's records"
+
+# --- the output is an input: refused before it is truncated -------------------------------
+cp bad.ndjson keep.ndjson
+cp bad.ndjson same.ndjson
+run_decorum same.out same.err score same.ndjson -o same.ndjson
+expect_rc 2 same.err
+assert_contains same.err "the output 'same.ndjson' is the input 'same.ndjson': it would be overwritten" "-o naming the input is refused"
+assert_same_file same.ndjson keep.ndjson "-o naming the input leaves the dump intact"
+run_decorum same.out same.err score - -o same.ndjson <same.ndjson
+expect_rc 2 same.err
+assert_contains same.err "the output 'same.ndjson' is standard input" "-o naming the file on standard input is refused"
+assert_same_file same.ndjson keep.ndjson "-o naming standard input's file leaves it intact"
+
 # --- bad flags: usage errors, exit 2, a message naming the problem -----------------------
 check_bad_flag() { # WORD-IN-MESSAGE ARGS...
   local word="$1"
