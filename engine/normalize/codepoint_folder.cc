@@ -32,7 +32,27 @@ void AppendFolded(UChar32 c, std::string* out) {
   }
 }
 
+// True when every code point of `s` but its marks is an ASCII letter: the skeleton names
+// a Latin look-alike (marks are dropped later anyway). Not a digit: Cyrillic З's capital
+// skeleton is "3", which the leet decoder would then read as an 'e'.
+bool LatinLettersButMarks(const icu::UnicodeString& s) {
+  for (int32_t i = 0; i < s.length();) {
+    const UChar32 c = s.char32At(i);
+    i += U16_LENGTH(c);
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!letter && (c < 0x80 || (U_GET_GC_MASK(c) & kDropMask) == 0)) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+void CodepointFolder::Skeleton(UChar32 c, icu::UnicodeString* out) const {
+  UErrorCode status = U_ZERO_ERROR;
+  out->remove();
+  if (spoof_ != nullptr) uspoof_getSkeletonUnicodeString(spoof_, 0, icu::UnicodeString(c), *out, &status);
+  if (spoof_ == nullptr || U_FAILURE(status)) out->setTo(c);
+}
 
 CodepointFolder::CodepointFolder() : bmp_(0x10000, kUnset) {
   UErrorCode status = U_ZERO_ERROR;
@@ -86,7 +106,7 @@ void CodepointFolder::Compute(char32_t cp, std::string* out) const {
   if (nfkc_casefold_ != nullptr) nfkc_casefold_->normalize(source, folded, status);
   if (nfkc_casefold_ == nullptr || U_FAILURE(status)) folded = source;
 
-  icu::UnicodeString skeleton, kept, composed;
+  icu::UnicodeString skeleton, alternative, kept, composed;
   for (int32_t i = 0; i < folded.length();) {
     const UChar32 c = folded.char32At(i);
     i += U16_LENGTH(c);
@@ -97,12 +117,18 @@ void CodepointFolder::Compute(char32_t cp, std::string* out) const {
       if ((gc & kDropMask) == 0) AppendFolded(c, out);
       continue;
     }
-    status = U_ZERO_ERROR;
-    skeleton.remove();
-    if (spoof_ != nullptr) {
-      uspoof_getSkeletonUnicodeString(spoof_, 0, icu::UnicodeString(c), skeleton, &status);
+    Skeleton(c, &skeleton);
+    if (!LatinLettersButMarks(skeleton)) {
+      // confusables.txt maps many lowercase letters only to other non-Latin look-alikes
+      // (Cyrillic к -> ĸ, т -> ᴛ, м -> ʍ; Greek τ -> ᴛ), while their capitals map to
+      // Latin (К -> K). Case folding came first, so "кill" and "КILL" would both stay
+      // unreadable to the word lists: the capital's Latin skeleton is taken instead.
+      const UChar32 upper = u_toupper(c);
+      if (upper != c) {
+        Skeleton(upper, &alternative);
+        if (LatinLettersButMarks(alternative)) skeleton = alternative;
+      }
     }
-    if (spoof_ == nullptr || U_FAILURE(status)) skeleton.setTo(c);
     // The skeleton is in NFD, so accents are separate code points here.
     kept.remove();
     for (int32_t j = 0; j < skeleton.length();) {

@@ -6,7 +6,9 @@
 //     default-ignorables (zero-width joiner/space, soft hyphen, variation selectors, other
 //     format characters) and lone combining marks become nothing.
 //  2. Each non-ASCII code point of that which is a letter, number or mark goes through
-//     ICU's confusable skeleton (uspoof_getSkeleton: Cyrillic і -> i, Greek ο -> o). ASCII
+//     ICU's confusable skeleton (uspoof_getSkeleton: Cyrillic і -> i, Greek ο -> o). When
+//     that is not Latin but the skeleton of the letter's capital is, the capital's is
+//     taken (Cyrillic к -> K, т -> T: confusables.txt maps them to ĸ and ᴛ). ASCII
 //     is never skeletonized: confusables.txt maps 0 -> O and 1 -> l, which would undo the
 //     compatibility folding of a fullwidth digit and the leet decoding downstream.
 //  3. Non-spacing and enclosing marks are dropped (é -> e), the rest is lowercased and
@@ -31,8 +33,11 @@
 
 #include <unicode/uversion.h>
 
+#include <unicode/umachine.h>
+
 U_NAMESPACE_BEGIN
 class Normalizer2;
+class UnicodeString;
 U_NAMESPACE_END
 struct USpoofChecker;
 
@@ -63,6 +68,8 @@ class CodepointFolder {
   static constexpr uint32_t kMaxArena = 1u << 24;
 
   void Compute(char32_t cp, std::string* out) const;
+  // ICU's confusable skeleton of one code point (NFD); `c` itself when ICU fails.
+  void Skeleton(UChar32 c, icu::UnicodeString* out) const;
 
   const icu::Normalizer2* nfkc_casefold_ = nullptr;  // owned by ICU
   const icu::Normalizer2* nfc_ = nullptr;            // owned by ICU

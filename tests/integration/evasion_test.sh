@@ -20,6 +20,8 @@ EVASIONS=(
   "id${ZWJ}iot"    # a zero-width joiner inside the word
   'c0n artist'
   'con-artist'
+  'idioт'          # Cyrillic т (U+0442): its own skeleton is ᴛ, its capital's T
+  'ІDІОТ'          # Cyrillic capitals
 )
 INNOCENT=(
   'Scunthorpe'
@@ -36,6 +38,7 @@ INNOCENT=(
 assert_eq "$(printf '%s' "${EVASIONS[5]}" | od -An -tx1 | tr -d ' \n')" "d19664d196d0be74" "test data: Cyrillic іdіоt bytes"
 assert_eq "$(byte_len "${EVASIONS[6]}")" 15 "test data: fullwidth ｉｄｉｏｔ is 5 three-byte characters"
 assert_eq "$(byte_len "${EVASIONS[7]}")" 8 "test data: id<ZWJ>iot is 5 letters + a three-byte ZWJ"
+assert_eq "$(printf '%s' "${EVASIONS[10]}" | od -An -tx1 | tr -d ' \n')" "6964696fd182" "test data: Cyrillic т in idioт"
 
 # Each evasion alone, and inside a sentence (a multi-byte character before it, so spans
 # that counted characters or normalized bytes instead of original bytes would be off).

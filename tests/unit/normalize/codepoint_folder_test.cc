@@ -32,6 +32,24 @@ TEST(CodepointFolderTest, Folds) {
   EXPECT_EQ(f.Fold(0x4E2D), "\xE4\xB8\xAD");     // 中 stays
 }
 
+// Lowercase letters whose confusable skeleton is not Latin, though their capitals' is:
+// "кill" (Cyrillic к) and "idioт" (Cyrillic т) must read as the words they imitate.
+TEST(CodepointFolderTest, FoldsThroughTheCapitalsSkeleton) {
+  CodepointFolder f;
+  EXPECT_EQ(f.Fold(0x43A), "k");  // Cyrillic к (its own skeleton: ĸ)
+  EXPECT_EQ(f.Fold(0x41A), "k");  // Cyrillic К
+  EXPECT_EQ(f.Fold(0x442), "t");  // Cyrillic т (ᴛ)
+  EXPECT_EQ(f.Fold(0x43C), "m");  // Cyrillic м (ʍ)
+  EXPECT_EQ(f.Fold(0x43D), "h");  // Cyrillic н (ʜ)
+  EXPECT_EQ(f.Fold(0x432), "b");  // Cyrillic в (ʙ)
+  EXPECT_EQ(f.Fold(0x3BA), "k");  // Greek κ
+  EXPECT_EQ(f.Fold(0x3C4), "t");  // Greek τ
+  EXPECT_EQ(f.Fold(0x3A4), "t");  // Greek Τ
+  // A letter with no Latin look-alike either way stays itself.
+  EXPECT_EQ(f.Fold(0x436), "\xD0\xB6");  // Cyrillic ж
+  EXPECT_EQ(f.Fold(0x3C9), "\xCF\x89");  // Greek ω
+}
+
 TEST(CodepointFolderTest, IgnorablesFoldToNothing) {
   CodepointFolder f;
   for (char32_t cp : {0x200B, 0x200C, 0x200D, 0x2060, 0xAD, 0xFE0F, 0xFEFF, 0x301, 0x34F}) {
