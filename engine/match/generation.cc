@@ -533,6 +533,8 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
       if (ref.kind == PatternRef::Kind::kMatch) ref.unless_group = group_of_rule[ref.index];
       ref.word_start = e.pattern.word_start;
       ref.word_end = e.pattern.word_end;
+      ref.wide_start = e.pattern.wide_start;
+      ref.wide_end = e.pattern.wide_end;
       ref.runs_offset = static_cast<uint32_t>(gen->runs_.size());
       ref.runs_size = static_cast<uint32_t>(e.pattern.runs.size());
       gen->runs_.insert(gen->runs_.end(), e.pattern.runs.begin(), e.pattern.runs.end());

@@ -41,6 +41,8 @@ struct PatternRef {
   uint32_t som_group = 0;    // SOM expressions of a split database: their group in *_som_dbs()
   bool word_start = false;   // literals: a word boundary must precede the match (Scanner)
   bool word_end = false;     // literals: a word boundary must follow the match (Scanner)
+  bool wide_start = false;   // literals: at the start, a non-ASCII byte is a word byte too
+  bool wide_end = false;     // literals: likewise at the end (and a prefix extends over it)
   uint32_t index = 0;        // rule index for kMatch / kUnless, target index for kTarget
   uint32_t literal_length = 0;  // literals: start = end - literal_length; 0: SOM reported
   uint32_t runs_offset = 0;  // run requirements: run_requirements()[offset, offset+size)

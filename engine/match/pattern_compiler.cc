@@ -1,11 +1,13 @@
 #include "match/pattern_compiler.h"
 
 #include <hs/hs.h>
+#include <unicode/uscript.h>
 
 #include <cctype>
 #include <cstdio>
 
 #include "match/byte_gate.h"
+#include "normalize/utf8.h"
 
 namespace decorum {
 namespace {
@@ -13,6 +15,44 @@ namespace {
 bool IsWordByte(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// How a literal's first or last code point meets the text next to it (pattern_compiler.h,
+// word_start / wide_start).
+enum class Edge { kNone, kAsciiWord, kSpacedLetter };
+
+Edge EdgeOf(char32_t cp) {
+  if (cp < 0x80) return IsWordByte(static_cast<char>(cp)) ? Edge::kAsciiWord : Edge::kNone;
+  UErrorCode status = U_ZERO_ERROR;
+  const UScriptCode script = uscript_getScript(static_cast<UChar32>(cp), &status);
+  if (U_FAILURE(status) || script == USCRIPT_COMMON || script == USCRIPT_INHERITED ||
+      script == USCRIPT_HANGUL || uscript_breaksBetweenLetters(script)) {
+    return Edge::kNone;
+  }
+  return Edge::kSpacedLetter;
+}
+
+// The last code point of non-empty UTF-8 `s`.
+char32_t LastCodePoint(const std::string& s) {
+  size_t i = s.size() - 1;
+  while (i > 0 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
+  return DecodeUtf8(s, i).code_point;
+}
+
+// True when normalized `s` holds a letter of a script written with spaces between words
+// other than ASCII: a word in such a script (Cyrillic дурак normalizes to "дypak", its
+// look-alike letters folded) is delimited as one, whatever its edge letters became.
+bool HasSpacedScriptLetter(const std::string& s) {
+  for (size_t i = 0; i < s.size();) {
+    if (!(static_cast<unsigned char>(s[i]) & 0x80)) {
+      ++i;
+      continue;
+    }
+    const Utf8Decoded d = DecodeUtf8(s, i);
+    if (EdgeOf(d.code_point) == Edge::kSpacedLetter) return true;
+    i += d.length;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -56,8 +96,10 @@ Result<CompiledPattern> PatternCompiler::Literal(const std::string& text, bool a
   }
   normalizer_.Normalize(body, &scratch_);
   const std::string& n = scratch_.text;
+  // The normalized text holds no non-ASCII punctuation (codepoint_folder.h): a non-ASCII
+  // byte there is part of a letter or number.
   bool has_word_char = false;
-  for (char c : n) has_word_char |= IsWordByte(c);
+  for (char c : n) has_word_char |= IsWordByte(c) || (static_cast<unsigned char>(c) & 0x80);
   if (!has_word_char) {
     return Status::InvalidArgument("pattern '" + text + "' has no letter or digit once normalized");
   }
@@ -66,7 +108,10 @@ Result<CompiledPattern> PatternCompiler::Literal(const std::string& text, bool a
   // No \b in the expression: a pure literal is what Hyperscan compiles fastest and into
   // its cheapest matchers. The Scanner checks the boundaries instead (word_start,
   // word_end), with exactly \b's meaning.
-  p.word_start = IsWordByte(n.front());
+  const Edge first = EdgeOf(DecodeUtf8(n, 0).code_point);
+  const Edge last = EdgeOf(LastCodePoint(n));
+  p.word_start = first != Edge::kNone;
+  p.wide_start = p.wide_end = HasSpacedScriptLetter(n);
   for (char c : n) {
     if (IsWordByte(c) || c == ' ' || c == '@') {
       p.expression += c;
@@ -78,7 +123,7 @@ Result<CompiledPattern> PatternCompiler::Literal(const std::string& text, bool a
   }
   // A prefix word reports its end where the written part ends, with no boundary there;
   // the Scanner extends the span over the rest of the word.
-  p.word_end = !p.prefix && IsWordByte(n.back());
+  p.word_end = !p.prefix && last != Edge::kNone;
   p.literal_length = static_cast<uint32_t>(n.size());
   p.exact_runs = exact_runs;
   bool any_run = exact_runs;

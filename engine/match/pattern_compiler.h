@@ -39,9 +39,19 @@ struct CompiledPattern {
   // For literals: the match must start (end) at a word boundary, as `\b` before (after)
   // the literal would demand: the byte before the start (after the end) in the scanned
   // buffer is not a word byte [A-Za-z0-9_], or there is none. Set where the literal's
-  // first (last) byte is a word byte; never at the end of a prefix word.
+  // first (last) byte is a word byte, or its first (last) letter is a non-ASCII letter
+  // of a script written with spaces between words; never at the end of a prefix word.
   bool word_start = false;
   bool word_end = false;
+  // The literal holds a non-ASCII letter of such a script (Cyrillic, Greek, Arabic, ...;
+  // its edges may have folded to ASCII look-alikes: дурак -> "дypak"): at its boundaries
+  // a non-ASCII byte continues the word too ("иван" is not found in "иванов"), and a
+  // prefix word extends over non-ASCII letters. An ASCII literal keeps \b's meaning
+  // ("idiot" is found glued to a Cyrillic letter). Scripts written without spaces (Han,
+  // kana, Thai, ...) and Hangul (particles attach to the word) get no boundary at a
+  // non-ASCII edge: "笨蛋" is found in "你是笨蛋".
+  bool wide_start = false;
+  bool wide_end = false;
   bool exact_runs = false;       // handles: runs must match exactly, not at least
   std::vector<uint8_t> runs;     // per literal byte: run length required (empty: all 1)
   // Regexes: every match contains an ASCII digit, and each of `needs_bytes` (byte_gate.h),

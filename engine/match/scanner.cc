@@ -18,6 +18,11 @@ bool IsBoundaryWordByte(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
+// At a literal's edge that is a non-ASCII letter of a spaced script (PatternRef::wide_*),
+// a non-ASCII byte next to it is part of a letter too (the normalized text holds no
+// non-ASCII punctuation), so it continues the word.
+bool ContinuesWord(char c, bool wide) { return IsBoundaryWordByte(c) || (wide && (c & 0x80)); }
+
 struct ScanContext {
   std::vector<Match>* out;
   const PatternRef* refs;
@@ -38,9 +43,9 @@ int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, uns
   const PatternRef& ref = c->refs[id];
   if (ref.word_start) {
     const unsigned long long start = to - ref.literal_length;  // literal_length <= to
-    if (start > 0 && IsBoundaryWordByte(c->data[start - 1])) return 0;
+    if (start > 0 && ContinuesWord(c->data[start - 1], ref.wide_start)) return 0;
   }
-  if (ref.word_end && to < c->size && IsBoundaryWordByte(c->data[to])) return 0;
+  if (ref.word_end && to < c->size && ContinuesWord(c->data[to], ref.wide_end)) return 0;
   c->out->push_back({id, static_cast<uint32_t>(from), static_cast<uint32_t>(to)});
   c->som_fired |= ref.som;
   return 0;  // keep scanning
@@ -103,7 +108,7 @@ void Scanner::ResolveSpans(const NormalizedText& normalized, std::vector<Match>*
         m.from = m.to - ref.literal_length;
       }
       if (ref.prefix) {
-        while (m.to < text.size() && IsWordByte(text[m.to])) ++m.to;
+        while (m.to < text.size() && (IsWordByte(text[m.to]) || (ref.wide_end && (text[m.to] & 0x80)))) ++m.to;
       }
       if (ref.runs_size && !RunsSatisfied(normalized, m.from, ref, runs)) continue;
     }

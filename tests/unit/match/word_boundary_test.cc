@@ -136,6 +136,68 @@ TEST_F(WordBoundaryTest, HandlesAndNames) {
   EXPECT_EQ(MentionOf("anna delveys"), "");
 }
 
+// Literals whose first or last letter is non-ASCII (pattern_compiler.h, wide_start /
+// wide_end): in a script written with spaces a non-ASCII letter next to them continues
+// the word, as an ASCII one does next to an ASCII literal; in one written without spaces
+// (Han) there is no boundary to find. An ASCII edge keeps \b's meaning (non-ASCII bytes
+// are boundaries there: "idiot" is still found glued to a Cyrillic letter).
+constexpr char kNonAsciiRules[] = R"(
+targets:
+  - id: ivan
+    name: Иван Петров
+    aliases: [Иван]
+rules:
+  - id: w.cyr
+    category: insult
+    score: 2
+    match: {words: [жаба, дурак]}
+  - id: w.cyr-prefix
+    category: insult
+    score: 2
+    match: {words: ['жаб*']}
+  - id: w.han
+    category: insult
+    score: 2
+    match: {words: [笨蛋]}
+  - id: insult.idiot
+    category: insult
+    score: 2
+    match: {words: [idiot]}
+)";
+
+class NonAsciiBoundaryTest : public test::RuleSetTest {
+ protected:
+  void SetUp() override { Use(kNonAsciiRules); }
+};
+
+TEST_F(NonAsciiBoundaryTest, SpacedScriptLettersContinueTheWord) {
+  EXPECT_EQ(MatchesOf("ты жаба", "w.cyr"), (Strings{"жаба"}));
+  EXPECT_EQ(MatchesOf("«жаба»!", "w.cyr"), (Strings{"жаба"}));
+  // Inside a longer word: no hit from the whole word; the prefix word spans all of it.
+  EXPECT_TRUE(MatchesOf("жабами", "w.cyr").empty());
+  EXPECT_EQ(MatchesOf("жабами", "w.cyr-prefix"), (Strings{"жабами"}));
+  EXPECT_TRUE(MatchesOf("ропожаба", "w.cyr").empty());
+  // Its edge letters fold to ASCII (дурак -> "дypak"); it is still a Cyrillic word.
+  EXPECT_EQ(MatchesOf("ты дурак", "w.cyr"), (Strings{"дурак"}));
+  EXPECT_TRUE(MatchesOf("дураки", "w.cyr").empty());
+  EXPECT_TRUE(MatchesOf("придурак", "w.cyr").empty());
+  EXPECT_TRUE(MatchesOf("xжаба", "w.cyr").empty());
+  const Decision named = m_->Moderate("Иван idiot");
+  ASSERT_EQ(named.targets.size(), 1u);
+  EXPECT_TRUE(m_->Moderate("Иванов idiot").targets.empty());  // another surname
+  EXPECT_TRUE(m_->Moderate("Иванxyz idiot").targets.empty());
+}
+
+TEST_F(NonAsciiBoundaryTest, UnspacedScriptsHaveNoBoundary) {
+  EXPECT_EQ(MatchesOf("你是笨蛋", "w.han"), (Strings{"笨蛋"}));
+  EXPECT_EQ(MatchesOf("笨蛋吗", "w.han"), (Strings{"笨蛋"}));
+}
+
+TEST_F(NonAsciiBoundaryTest, AsciiEdgesKeepBackslashBMeaning) {
+  EXPECT_EQ(MatchesOf("idiotж", "insult.idiot"), (Strings{"idiot"}));
+  EXPECT_EQ(MatchesOf("жidiot", "insult.idiot"), (Strings{"idiot"}));
+}
+
 // ---------------------------------------------------------------------------------------
 // Differential: the Scanner's matches equal those of the old translation, every literal
 // compiled with \b before it (when its first byte is a word byte) and after it (when its
