@@ -13,6 +13,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "normalize/utf8.h"
 #include "rules/embedded_rules.h"
 #include "rules/source_hash.h"
 
@@ -202,6 +203,12 @@ class Loader {
 
   void LoadFile(const RuleFile& f) {
     file_ = f.path;
+    // yaml-cpp takes invalid UTF-8 as it comes: a file saved as Latin-1 turned "café"
+    // into the word "caf" and a byte no comment's text can hold, without a word.
+    if (const std::optional<SourceLocation> bad = FirstInvalidUtf8(f.contents)) {
+      out_.errors.push_back({*bad, "", "the file is not valid UTF-8 here (saved in another encoding?)"});
+      return;
+    }
     // Every document of the file ("---" separated), not just the first: YAML::Load would
     // silently drop the rest.
     std::vector<YAML::Node> docs;
@@ -218,6 +225,28 @@ class Loader {
       return;
     }
     for (const auto& root : docs) LoadDocument(root);
+  }
+
+  // Where `contents` first stops being UTF-8, or nullopt.
+  std::optional<SourceLocation> FirstInvalidUtf8(std::string_view contents) const {
+    size_t line = 1, line_start = 0;
+    for (size_t i = 0; i < contents.size();) {
+      const unsigned char c = static_cast<unsigned char>(contents[i]);
+      if (c < 0x80) {
+        if (c == '\n') {
+          ++line;
+          line_start = i + 1;
+        }
+        ++i;
+        continue;
+      }
+      const Utf8Decoded d = DecodeUtf8(contents, i);
+      if (d.code_point == kInvalidCodePoint) {
+        return SourceLocation{file_, static_cast<int>(line), static_cast<int>(i - line_start + 1)};
+      }
+      i += d.length;
+    }
+    return std::nullopt;
   }
 
   void LoadDocument(const YAML::Node& root) {
@@ -552,10 +581,26 @@ class Loader {
   }
 
   void Resolve() {
+    // A list item naming a list was taken as the literal word "$name": lists do not nest.
+    for (const auto& [name, list] : lists_) {
+      for (const std::string& item : list.first) {
+        if (item.size() > 1 && item[0] == '$' && lists_.count(item.substr(1))) {
+          out_.errors.push_back({list.second, "", "list '" + name + "' names the list '" + item +
+                                                      "': lists do not nest; name both lists in the rule"});
+        }
+      }
+    }
     for (auto& p : pending_) {
       Rule& rule = p.rule;
+      const bool had_match = !rule.match.empty();
+      const SourceLocation match_where = had_match ? rule.match.front().where : rule.where;
       p.ok &= ExpandLists(rule, &rule.match);
       p.ok &= ExpandLists(rule, &rule.unless);
+      if (p.ok && had_match && rule.match.empty()) {
+        // Only empty lists: the rule would load, pass `check` and never match.
+        out_.errors.push_back({match_where, rule.id, "'match' has no words, phrases or regex: every list it names is empty"});
+        p.ok = false;
+      }
       for (const auto& [tid, where] : p.about_ids) {
         auto it = target_index_.find(tid);
         if (it == target_index_.end()) {

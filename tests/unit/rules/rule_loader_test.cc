@@ -99,6 +99,25 @@ const BadCase kBadCases[] = {
      "    match:\n"
      "      words: [$nope]\n",
      "bad.yaml:10:14: rule bad.rule: unknown list '$nope'", true},
+    {"OnlyEmptyLists",  // would load, pass `check` and never match
+     "  - id: bad.rule\n"
+     "    category: insult\n"
+     "    score: 2\n"
+     "    match:\n"
+     "      words: [$none]\n"
+     "lists: {none: []}\n",
+     "bad.yaml:10:14: rule bad.rule: 'match' has no words, phrases or regex: every list it names is empty", true},
+    {"ListNamingAList",  // was taken as the literal word "$inner"
+     "lists:\n"
+     "  inner: [dolt]\n"
+     "  outer: [$inner, oaf]\n",
+     "bad.yaml:8:3: list 'outer' names the list '$inner': lists do not nest", true},
+    {"InvalidUtf8",  // Latin-1 "café": was the word "caf" and a stray byte
+     "  - id: bad.rule\n"
+     "    category: insult\n"
+     "    score: 2\n"
+     "    match: {words: [caf\xe9]}\n",
+     "bad.yaml:9:24: the file is not valid UTF-8 here", false},
     {"UnknownAboutTarget",
      "  - id: bad.rule\n"
      "    category: insult\n"
