@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -526,6 +527,7 @@ class Loader {
       } else {
         // Read into a copy and apply only when valid as a whole: with on_error: skip the
         // set goes live, and must not do so with half-applied, inconsistent thresholds.
+        const size_t errors_before = out_.errors.size();
         bool ok = CheckKeys(t, {"flag", "quarantine", "escalate"}, "", "policy.thresholds");
         Policy q = p;
         auto read = [&](const char* key, double* dst) {
@@ -543,6 +545,13 @@ class Loader {
           p.flag = q.flag;
           p.quarantine = q.quarantine;
           p.escalate = q.escalate;
+        } else {
+          // Skipped, the error would leave every threshold the author wrote silently
+          // replaced by the built-in ones: say which are in force.
+          char kept[128];
+          std::snprintf(kept, sizeof(kept), " (none of policy.thresholds applies: flag %g, quarantine %g, escalate %g stay)",
+                        p.flag, p.quarantine, p.escalate);
+          for (size_t i = errors_before; i < out_.errors.size(); ++i) out_.errors[i].message += kept;
         }
       }
     }
@@ -553,7 +562,14 @@ class Loader {
         CheckKeys(m, {"normal", "elevated", "high"}, "", "policy.protection");
         for (int i = 0; i < kProtectionCount; ++i) {
           const std::string key(ProtectionName(static_cast<Protection>(i)));
-          if (m[key]) if (auto v = Number(m[key], "", "policy.protection." + key)) p.protection[i] = *v;
+          if (!m[key]) continue;
+          if (auto v = Number(m[key], "", "policy.protection." + key)) {
+            p.protection[i] = *v;
+          } else {
+            char kept[64];
+            std::snprintf(kept, sizeof(kept), " (it stays %g)", p.protection[i]);
+            out_.errors.back().message += kept;
+          }
         }
       }
     }

@@ -566,6 +566,13 @@ TEST(RuleLoaderTest, BadThresholdsAreNotAppliedHalfway) {
   const Policy& p = loaded.set.policy;
   EXPECT_LE(p.flag, p.quarantine);
   EXPECT_LE(p.quarantine, p.escalate);
+  // Skipped, the error must say which thresholds are in force instead of the author's.
+  EXPECT_TRUE(Contains(loaded.errors[0].message,
+                       "(none of policy.thresholds applies: flag 2, quarantine 5, escalate 10 stay)"))
+      << loaded.errors[0].message;
+  LoadedRules bad_protection = LoadRuleSet({Yaml("r.yaml", "policy:\n  protection: {high: lots}\n")});
+  ASSERT_EQ(bad_protection.errors.size(), 1u) << JoinErrors(bad_protection.errors);
+  EXPECT_TRUE(Contains(bad_protection.errors[0].message, "(it stays 3)")) << bad_protection.errors[0].message;
 
   // A threshold that is not a number leaves the others as written... only when they are
   // consistent; here the missing flag would fall back to 2 > quarantine 1.
