@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <string_view>
 #include <utility>
 
 namespace decorum {
@@ -59,7 +60,18 @@ size_t GzipSource::Read(char* buf, size_t cap) {
   while (zs_.avail_out == want) {
     if (zs_.avail_in == 0 && !in_eof_ && !Refill()) return 0;
     if (!member_open_) {
-      // Between members: the stream ends cleanly here, or the next member begins.
+      // Between members: the stream ends cleanly here, or the next member begins. Zero
+      // bytes after the last member (tape and block-device padding) end it too, as gzip
+      // itself takes them ("trailing zero bytes ignored").
+      while (zs_.avail_in > 0 && *zs_.next_in == 0) {
+        ++zs_.next_in;
+        --zs_.avail_in;
+        if (zs_.avail_in == 0 && !in_eof_ && !Refill()) return 0;
+        if (zs_.avail_in > 0 && *zs_.next_in != 0) {
+          Fail("trailing garbage after gzip member " + std::to_string(members_));
+          return 0;
+        }
+      }
       if (zs_.avail_in == 0) break;
       if (members_ > 0) inflateReset(&zs_);
       member_open_ = true;
@@ -97,6 +109,12 @@ size_t GzipSource::Read(char* buf, size_t cap) {
                 ? "trailing garbage after gzip member " + std::to_string(members_ - 1)
                 : "corrupt gzip data";
         if (zs_.msg != nullptr) what += std::string(" (") + zs_.msg + ")";
+        if (zs_.msg != nullptr && std::string_view(zs_.msg).starts_with("incorrect")) {
+          // zlib checks a member's CRC and length only at its end: what it decompressed
+          // from that member was already handed on, and is not what was compressed.
+          what += ": the data of gzip member " + std::to_string(members_) +
+                  " is damaged, so the records of its lines may be garbage: discard them";
+        }
         Fail(what);
         return 0;
       }

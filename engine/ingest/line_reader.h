@@ -148,6 +148,7 @@ class LineReader {
 
   const Status& status() const;
   uint64_t consumed_bytes() const;  // compressed bytes read so far
+  uint64_t lines() const { return line_no_; }  // whole lines handed out so far
   uint64_t total_bytes() const;     // size of the input file, 0 when unknown (a pipe)
 
  private:

@@ -189,10 +189,19 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
     uint64_t seq = 0;
     uint64_t to_skip = options_.skip_lines;
     uint64_t consumed_before = 0;
-    for (const auto& path : inputs) {
+    // A failed input ends the run: say where in it, and which inputs were never read.
+    auto stopped = [&](const Status& why, size_t index, std::string where) {
+      for (size_t i = index + 1; i < inputs.size(); ++i) {
+        where += i == index + 1 ? "; not read: " : ", ";
+        where += inputs[i];
+      }
+      read_status = why.Annotated(where);
+    };
+    for (size_t index = 0; index < inputs.size(); ++index) {
+      const std::string& path = inputs[index];
       auto opened = LineReader::Open(path, options_.max_line_bytes);
       if (!opened.ok()) {
-        read_status = opened.status();
+        stopped(opened.status(), index, "");
         break;
       }
       LineReader& lr = **opened;
@@ -216,7 +225,8 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
       }
       consumed_before += lr.consumed_bytes();
       if (!lr.status().ok()) {
-        read_status = lr.status();
+        stopped(lr.status(), index,
+                "; stopped after line " + std::to_string(lr.lines()) + " of it (a partial line after that has no record)");
         break;
       }
       if (!batch) break;  // aborted

@@ -102,4 +102,19 @@ zst_size=$(stat -c %s multi.zst)
 head -c $((zst_size - 40)) multi.zst >truncated.ndjson.zst
 check_truncated truncated.ndjson.zst "zstd -dc" "zstd cut inside the last frame"
 
+# A damaged input ends the run: the message says after which of its lines, and which
+# inputs were never read (their comments have no record).
+run_decorum stop.out stop.err score truncated.ndjson.gz in.ndjson in.ndjson.zst -q
+expect_rc 1 stop.err
+k=$( { gzip -dc <truncated.ndjson.gz 2>/dev/null || true; } | tr -cd '\n' | wc -c | tr -d ' ')
+assert_contains stop.err "truncated.ndjson.gz: gzip stream truncated; stopped after line $k of it" "a failed input names the last line read"
+assert_contains stop.err "; not read: in.ndjson, in.ndjson.zst" "a failed input names the inputs not read"
+assert_eq "$(line_count stop.out)" "$k" "the records end with the failed input's last whole line"
+
+# Zero padding after the last gzip member (tapes, block devices) is no error, as for gzip.
+{ cat in.ndjson.gz; head -c 4096 /dev/zero; } >padded.ndjson.gz
+run_decorum padded.out padded.err score padded.ndjson.gz -q
+expect_rc 0 padded.err
+assert_same_file padded.out plain.out "zero-padded gzip: the same records as the plain input"
+
 finish

@@ -42,6 +42,9 @@ class Status {
   const std::string& message() const { return message_; }
   // "invalid argument: <message>" style text for logs.
   std::string ToString() const;
+  // The same failure, its message followed by `more` (what the caller knows of where it
+  // happened). REQUIRES: !ok().
+  Status Annotated(std::string_view more) const { return Status(code_, message_ + std::string(more)); }
 
  private:
   Status(Code code, std::string msg) : code_(code), message_(std::move(msg)) {}

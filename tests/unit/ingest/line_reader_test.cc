@@ -638,6 +638,33 @@ TEST(GzipSourceTest, GarbageAfterMemberIsCorrupt) {
       << reader->status().message();
 }
 
+// Zero bytes after the last member are padding (tapes, block devices), as gzip takes
+// them: every line, and no error. A non-zero byte after such zeros is still garbage.
+TEST(GzipSourceTest, ZeroPaddingAfterTheLastMemberEndsTheStream) {
+  MemoryReader padded(Gzip("a\nb\n") + std::string(5000, '\0'), 100);
+  EXPECT_EQ(ReadAll(*padded), (std::vector<OwnedLine>{Ok(1, "a"), Ok(2, "b")}));
+  EXPECT_TRUE(padded->status().ok()) << padded->status().message();
+  MemoryReader garbage(Gzip("a\nb\n") + std::string(10, '\0') + "x", 100);
+  ReadAll(*garbage);
+  EXPECT_NE(garbage->status().message().find("trailing garbage after gzip member 1"), std::string::npos)
+      << garbage->status().message();
+}
+
+// A member whose checksum fails was decompressed before zlib could tell: the message says
+// the lines already read from it may be garbage.
+TEST(GzipSourceTest, ChecksumFailureSaysTheLinesMayBeGarbage) {
+  std::string gz = Gzip(ManyLines(5000));
+  gz[gz.size() - 8] = static_cast<char>(gz[gz.size() - 8] ^ 1);  // the CRC32 in the trailer
+  MemoryReader reader(gz, 100);
+  ReadAll(*reader);
+  EXPECT_EQ(reader->status().code(), Status::Code::kCorrupt);
+  EXPECT_NE(reader->status().message().find(
+                "(incorrect data check): the data of gzip member 1 is damaged, so the records of its lines may be "
+                "garbage: discard them"),
+            std::string::npos)
+      << reader->status().message();
+}
+
 // --- zstd -------------------------------------------------------------------------------
 
 TEST(ZstdSourceTest, DecodesZstd) {
