@@ -292,8 +292,16 @@ int RunScore(const std::vector<std::string>& args) {
   RunStats stats;
   Status s = scorer.Run(inputs, out, &stats);
   bar.Finish();
+  bool output_stopped = scorer.output_stopped();
   if (out != stdout && std::fclose(out) != 0 && s.ok()) {
     s = Status::IoError(std::string("cannot write output: ") + std::strerror(errno));
+    output_stopped = true;
+  }
+  if (output_stopped) {
+    // The summary counts every comment scored, and some of their records never made it.
+    s = s.Annotated(output == "-" ? std::string("; the summary counts comments scored, not records written")
+                                  : "; the summary counts comments scored, not records written: '" + output +
+                                        "' holds those before the failure (--resume continues after them)");
   }
   if (!quiet) {
     std::cerr << stats.Summary(*gen, bar.elapsed_seconds());

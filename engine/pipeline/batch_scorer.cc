@@ -320,6 +320,7 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
     write_status = Status::IoError(std::string("cannot write output: ") + std::strerror(errno));
   }
   for (const WorkerStats& s : worker_stats) stats->Merge(s.stats);
+  output_stopped_ = !write_status.ok();
   if (progress_) {
     progress.consumed_bytes = consumed.load();
     progress.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

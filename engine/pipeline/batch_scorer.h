@@ -58,11 +58,16 @@ class BatchScorer {
   // plugin's flush fails (the records of that batch and later are then not written:
   // nothing is written that the plugins could not make durable).
   Status Run(const std::vector<std::string>& inputs, std::FILE* out, RunStats* stats);
+  // True when the last Run() stopped writing: `out` failed or a plugin's flush did. The
+  // output then holds fewer records than the comments *stats counts (it may end inside a
+  // record: `decorum score --resume` continues after its last complete one).
+  bool output_stopped() const { return output_stopped_; }
 
  private:
   std::shared_ptr<const Generation> gen_;
   BatchOptions options_;
   std::function<void(const BatchProgress&)> progress_;
+  bool output_stopped_ = false;
 };
 
 }  // namespace decorum

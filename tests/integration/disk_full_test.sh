@@ -12,7 +12,7 @@ ndjson_comments 20000 d >in.ndjson
 # --- the output: /dev/full fails every write with ENOSPC ----------------------------------------
 run_decorum out.txt err.txt score in.ndjson -o /dev/full -q
 expect_rc 1 err.txt
-assert_contains err.txt "cannot write output: No space left on device" "score: a full disk under -o is a clear error"
+assert_contains err.txt "cannot write output: No space left on device; the summary counts comments scored, not records written: '/dev/full' holds those before the failure" "score: a full disk under -o is a clear error"
 
 # --- the quarantine database: capped at a size it outgrows ---------------------------------------
 QS=$(shipped_plugin quarantine_sqlite)
@@ -33,6 +33,7 @@ expect_rc 1 q.err
 assert_contains q.err "plugin 'quarantine': flush failed: quarantine_sqlite: $TMP/q.db: database or disk is full" \
   "score: a full quarantine database is a clear error"
 assert_matches q.err "stopped before writing the records of lines [0-9]+ and later" "score says where it stopped"
+assert_contains q.err "'q.ndjson' holds those before the failure (--resume continues after them)" "score says how to go on"
 written=$(line_count q.ndjson)
 stored=$(sqlite3 "$TMP/q.db" 'SELECT COUNT(*) FROM held_comments')
 if [ "$written" -lt 20000 ]; then ok; else fail "records stop at the failure (wrote $written)"; fi
