@@ -1,10 +1,12 @@
 // decorum score DUMP... : batch scoring (SPEC §9).
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -113,6 +115,32 @@ Result<uint64_t> KeepCompleteRecords(const std::string& path, std::string_view r
   return records;
 }
 
+// SIGINT / SIGTERM during a run: the signal's number, and the flag the batch scorer polls
+// (BatchOptions::stop). A second signal kills at once, as a user pressing Ctrl-C again
+// expects.
+std::atomic<int> g_signal{0};
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<int>::is_always_lock_free && std::atomic<bool>::is_always_lock_free,
+              "set from a signal handler");
+
+void OnStopSignal(int signo) {
+  if (g_signal.exchange(signo) != 0) {
+    ::signal(signo, SIG_DFL);  // both async-signal-safe
+    ::raise(signo);
+    return;
+  }
+  g_stop.store(true);  // after g_signal: whoever sees the stop reads the signal
+}
+
+void SetStopHandlers(void (*handler)(int), int flags) {
+  struct sigaction sa {};
+  sa.sa_handler = handler;
+  sa.sa_flags = flags;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+}
+
 // The input (as given; "-" for standard input) that is the same file as `output`, or ""
 // when none is (or the output does not exist yet, or is standard output).
 std::string InputSameAsOutput(const std::vector<std::string>& inputs, const std::string& output) {
@@ -150,7 +178,8 @@ int RunScore(const std::vector<std::string>& args) {
        "YAML config file (deploy/decorum.yaml): rules, map, threads, limits, plugins")
       ("output,o", po::value<std::string>(&output), "write records to FILE instead of standard output")
       ("threads,t", po::value<Unsigned<size_t>>(&threads)->default_value({hw}, std::to_string(hw)),
-       "worker threads (output order and bytes do not depend on it)")
+       "worker threads (output order and bytes do not depend on it, except with stateful "
+       "plugins: pile_on, repeat_offender)")
       ("map", po::value<std::string>(&map_spec),
        "field remapping for foreign dumps: 'pushshift', or pairs like text=body,ts=created_utc:s")
       ("max-line-bytes", po::value<Unsigned<size_t>>(&max_line_bytes)->default_value({1 << 20}, "1048576"),
@@ -180,7 +209,11 @@ int RunScore(const std::vector<std::string>& args) {
     return 2;
   }
   if (vm.count("help")) {
-    std::cout << desc << "\n";
+    std::cout << desc << "\n"
+              << "Exit status: 0 every line got its record (error records included); 1 the rules or a\n"
+                 "plugin did not load, an input or the output failed, or a plugin's flush failed; 2 a\n"
+                 "usage error; 130 / 143 stopped by SIGINT / SIGTERM (every line read has its record:\n"
+                 "--resume continues after them).\n";
     return 0;
   }
   options.threads = threads.value;
@@ -286,11 +319,17 @@ int RunScore(const std::vector<std::string>& args) {
   static char out_buf[1 << 20];
   std::setvbuf(out, out_buf, _IOFBF, sizeof(out_buf));
 
+  // Stopping on a signal between batches leaves an output of whole records for every
+  // line before the stop, and says so, where the default action cut a record in half
+  // and said nothing.
+  options.stop = &g_stop;
+  SetStopHandlers(OnStopSignal, SA_RESTART);
   BatchScorer scorer(gen, options);
   ProgressBar bar(progress == "always" || (progress == "auto" && ::isatty(STDERR_FILENO)));
   if (bar.enabled()) scorer.set_progress([&](const BatchProgress& p) { bar.Update(p); });
   RunStats stats;
   Status s = scorer.Run(inputs, out, &stats);
+  SetStopHandlers(SIG_DFL, 0);
   bar.Finish();
   bool output_stopped = scorer.output_stopped();
   if (out != stdout && std::fclose(out) != 0 && s.ok()) {
@@ -310,6 +349,13 @@ int RunScore(const std::vector<std::string>& args) {
   if (!s.ok()) {
     std::cerr << "decorum score: " << s.message() << "\n";
     return 1;
+  }
+  if (!scorer.interrupted_at().empty()) {
+    const int signo = g_signal.load();
+    std::cerr << "decorum score: interrupted (" << (signo == SIGINT ? "SIGINT" : "SIGTERM") << "): stopped reading "
+              << scorer.interrupted_at() << "; every line before has its record"
+              << (output == "-" ? std::string() : " in '" + output + "': --resume continues after them") << "\n";
+    return 128 + signo;
   }
   return 0;
 }

@@ -185,18 +185,22 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
 
   // Reader: one batch at a time, in input order. Its status is read after join().
   Status read_status;
+  interrupted_at_.clear();
   std::thread reader([&] {
     uint64_t seq = 0;
     uint64_t to_skip = options_.skip_lines;
     uint64_t consumed_before = 0;
-    // A failed input ends the run: say where in it, and which inputs were never read.
-    auto stopped = [&](const Status& why, size_t index, std::string where) {
-      for (size_t i = index + 1; i < inputs.size(); ++i) {
-        where += i == index + 1 ? "; not read: " : ", ";
-        where += inputs[i];
-      }
-      read_status = why.Annotated(where);
+    // A failed or interrupted input ends the run: where in it, and which inputs were
+    // never read.
+    auto unread = [&](size_t index) {
+      std::string names;
+      for (size_t i = index + 1; i < inputs.size(); ++i) names += (i == index + 1 ? "; not read: " : ", ") + inputs[i];
+      return names;
     };
+    auto stopped = [&](const Status& why, size_t index, const std::string& where) {
+      read_status = why.Annotated(where + unread(index));
+    };
+    auto stop_requested = [&] { return options_.stop && options_.stop->load(std::memory_order_relaxed); };
     for (size_t index = 0; index < inputs.size(); ++index) {
       const std::string& path = inputs[index];
       auto opened = LineReader::Open(path, options_.max_line_bytes);
@@ -207,6 +211,10 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
       LineReader& lr = **opened;
       Batch* batch = nullptr;
       for (;;) {
+        if (stop_requested()) {
+          interrupted_at_ = "after line " + std::to_string(lr.lines()) + " of " + path + unread(index);
+          break;
+        }
         batch = queue.AcquireFree();
         if (!batch) break;
         bool more;
@@ -229,9 +237,9 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
                 "; stopped after line " + std::to_string(lr.lines()) + " of it (a partial line after that has no record)");
         break;
       }
-      if (!batch) break;  // aborted
+      if (!batch || !interrupted_at_.empty()) break;  // aborted, or asked to stop
     }
-    if (to_skip > 0 && read_status.ok()) {
+    if (to_skip > 0 && read_status.ok() && interrupted_at_.empty()) {
       read_status = Status::InvalidArgument(
           "cannot resume: the output already has " + std::to_string(options_.skip_lines) +
           " records but the inputs have only " + std::to_string(options_.skip_lines - to_skip) +

@@ -14,6 +14,7 @@
 // Thread safety: Run() is called from one thread; it owns the threads it starts.
 #pragma once
 
+#include <atomic>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -36,6 +37,10 @@ struct BatchOptions {
   // Resuming: the first `skip_lines` input lines (across inputs, in order) already have
   // their records; they are read but neither scored nor written.
   uint64_t skip_lines = 0;
+  // When set (and it becomes true, e.g. from a signal handler): read no further; the
+  // lines already read are still scored and written, so the output ends on a whole
+  // record and `--resume` continues after it. Null: never.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct BatchProgress {
@@ -62,12 +67,16 @@ class BatchScorer {
   // output then holds fewer records than the comments *stats counts (it may end inside a
   // record: `decorum score --resume` continues after its last complete one).
   bool output_stopped() const { return output_stopped_; }
+  // Non-empty when the last Run() stopped reading on `stop`: where ("after line N of
+  // FILE; not read: ..."). Every line before that got its record.
+  const std::string& interrupted_at() const { return interrupted_at_; }
 
  private:
   std::shared_ptr<const Generation> gen_;
   BatchOptions options_;
   std::function<void(const BatchProgress&)> progress_;
   bool output_stopped_ = false;
+  std::string interrupted_at_;
 };
 
 }  // namespace decorum

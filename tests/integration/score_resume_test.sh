@@ -34,6 +34,30 @@ assert_matches resume.err "resuming after [0-9]+ records in part.ndjson" "resume
 assert_same_file part.ndjson full.ndjson "killed + resumed output equals an uninterrupted run"
 if ids_in_order part.ndjson "$N" r; then ok; else fail "exactly one record per input line, in order"; fi
 
+# --- SIGTERM / SIGINT mid-run: whole records, a message, 128+signal, then --resume ----------
+# bash starts background jobs with SIGINT ignored; decorum installs its own handler.
+for sig in TERM INT; do
+  rm -f "sig$sig.ndjson"
+  "$DECORUM" score in.ndjson.gz -t 2 -o "sig$sig.ndjson" -q --progress never 2>"sig$sig.err" &
+  PID=$!
+  for _ in $(seq 1 400); do
+    [ "$(stat -c %s "sig$sig.ndjson" 2>/dev/null || echo 0)" -gt 2000000 ] && break
+    sleep 0.02
+  done
+  kill -s "$sig" "$PID" 2>/dev/null || true
+  if wait "$PID"; then RC=0; else RC=$?; fi
+  want_rc=$([ "$sig" = TERM ] && echo 143 || echo 130)
+  assert_eq "$RC" "$want_rc" "SIG$sig: exit status 128 + the signal"
+  assert_matches "sig$sig.err" "interrupted \(SIG$sig\): stopped reading after line [0-9]+ of in\.ndjson\.gz; every line before has its record in 'sig$sig\.ndjson': --resume continues after them" \
+    "SIG$sig: says where it stopped and how to go on"
+  stopped_at=$(sed -n 's/.*stopped reading after line \([0-9]*\) of.*/\1/p' "sig$sig.err")
+  assert_eq "$(line_count "sig$sig.ndjson")" "$stopped_at" "SIG$sig: a record for every line read, no more"
+  assert_eq "$(tail -c 1 "sig$sig.ndjson" | od -An -c | tr -d ' ')" '\n' "SIG$sig: the output ends on a whole record"
+  run_decorum "sig$sig.out" "sig$sig.rerr" score in.ndjson.gz -t 2 -o "sig$sig.ndjson" --resume -q
+  expect_rc 0 "sig$sig.rerr"
+  assert_same_file "sig$sig.ndjson" full.ndjson "SIG$sig + resumed output equals an uninterrupted run"
+done
+
 # --- a partial last record is cut off and redone ---------------------------------------------
 head -c 1234567 full.ndjson >cut.ndjson   # ends inside a record
 run_decorum cut.out cut.err score in.ndjson -o cut.ndjson --resume -q
