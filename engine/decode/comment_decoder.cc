@@ -409,7 +409,7 @@ Status CommentDecoder::Decode(std::string_view line, uint64_t line_no, Comment* 
   simdjson::dom::element root;
   simdjson::error_code err = simdjson::UNINITIALIZED;
   if (padded) err = impl_->Parse(line.data(), line.size(), &root);
-  if (!padded || err == simdjson::UTF8_ERROR) {
+  if (!padded || err == simdjson::UTF8_ERROR || err == simdjson::STRING_ERROR) {
     char* copy = impl_->line_buf.Reserve(line.size());
     std::memcpy(copy, line.data(), line.size());
     // The padding is never part of the document but is read by SIMD loads; zeroing it
@@ -421,6 +421,11 @@ Status CommentDecoder::Decode(std::string_view line, uint64_t line_no, Comment* 
       // spans still index the text as it arrived, and parse again. Masking outside
       // strings cannot make bad JSON good, so the retry fails as it should.
       MaskInvalidUtf8(line, copy);
+      err = impl_->Parse(copy, line.size(), &root);
+    }
+    // A lone surrogate escape is tolerated the same way, as U+FFFD (utf8_repair.h), as
+    // the flat reader decodes it. Only the failed string's escapes can change.
+    if (err == simdjson::STRING_ERROR && ReplaceLoneSurrogateEscapes(copy, line.size()) > 0) {
       err = impl_->Parse(copy, line.size(), &root);
     }
   }

@@ -210,14 +210,17 @@ bool FlatObjectReader::ReadString(bool is_key, std::string_view* out) {
         if (cp < 0) return NotMine();
         p_ += 4;
         if (cp >= 0xD800 && cp <= 0xDBFF) {
-          // A high surrogate counts only with the low one that must follow.
-          if (end_ - p_ < 6 || p_[0] != '\\' || p_[1] != 'u') return NotMine();
-          const int32_t low = Hex4(p_ + 2);
-          if (low < 0xDC00 || low > 0xDFFF) return NotMine();
-          p_ += 6;
-          cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+          // A high surrogate counts only with the low one that must follow; alone it is
+          // U+FFFD, as CommentDecoder's DOM path reads it (utf8_repair.h).
+          const int32_t low = end_ - p_ >= 6 && p_[0] == '\\' && p_[1] == 'u' ? Hex4(p_ + 2) : -1;
+          if (low >= 0xDC00 && low <= 0xDFFF) {
+            p_ += 6;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+          } else {
+            cp = 0xFFFD;
+          }
         } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-          return NotMine();  // a lone low surrogate
+          cp = 0xFFFD;  // a lone low surrogate
         }
         w += PutUtf8(static_cast<uint32_t>(cp), w);
         break;

@@ -1,5 +1,7 @@
 #include "decode/utf8_repair.h"
 
+#include <cstring>
+
 #include "normalize/utf8.h"
 
 namespace decorum {
@@ -29,6 +31,51 @@ std::string MaskInvalidUtf8(std::string_view in) {
   std::string out(in);
   MaskInvalidUtf8(in, out.data());
   return out;
+}
+
+namespace {
+
+// The value of the four hex digits at p, or -1.
+int HexValue4(const char* p) {
+  int v = 0;
+  for (int i = 0; i < 4; ++i) {
+    const char c = p[i];
+    v <<= 4;
+    if (c >= '0' && c <= '9') v |= c - '0';
+    else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
+    else return -1;
+  }
+  return v;
+}
+
+}  // namespace
+
+size_t ReplaceLoneSurrogateEscapes(char* data, size_t size) {
+  size_t replaced = 0;
+  for (size_t i = 0; i + 1 < size; ++i) {
+    if (data[i] != '\\') continue;
+    if (data[i + 1] != 'u' || i + 6 > size) {
+      ++i;  // a two-byte escape (or a cut one): skip its second byte
+      continue;
+    }
+    const int cp = HexValue4(data + i + 2);
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      const bool paired = i + 12 <= size && data[i + 6] == '\\' && data[i + 7] == 'u' &&
+                          HexValue4(data + i + 8) >= 0xDC00 && HexValue4(data + i + 8) <= 0xDFFF;
+      if (paired) {
+        i += 11;  // both escapes
+        continue;
+      }
+    } else if (cp < 0xDC00 || cp > 0xDFFF) {
+      i += 5;
+      continue;
+    }
+    std::memcpy(data + i + 2, "fffd", 4);
+    ++replaced;
+    i += 5;
+  }
+  return replaced;
 }
 
 }  // namespace decorum

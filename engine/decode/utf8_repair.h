@@ -21,4 +21,13 @@ size_t MaskInvalidUtf8(std::string_view in, char* out);
 // Convenience form that allocates; for callers off the hot path.
 std::string MaskInvalidUtf8(std::string_view in);
 
+// The JSON counterpart: a \u escape of a lone UTF-16 surrogate (a high one not followed
+// by a low one's escape, or a low one alone) names no character, and JSON parsers refuse
+// the string. Dumps hold them (Reddit's, where an emoji's pair was cut), and a comment
+// must not escape moderation by carrying one. Each such escape in `data` is rewritten in
+// place as "\ufffd" (same six bytes; it decodes to U+FFFD). Every backslash in valid
+// JSON begins an escape inside a string, so escapes are found by a plain scan.
+// Returns the number rewritten.
+size_t ReplaceLoneSurrogateEscapes(char* data, size_t size);
+
 }  // namespace decorum

@@ -293,9 +293,14 @@ TEST_F(CommentDecoderTest, EscapedUnicode) {
   EXPECT_TRUE(IsValidUtf8(Ok(R"({"text":"\ud83d\ude00"})").text));
 }
 
-TEST_F(CommentDecoderTest, LoneSurrogateEscapeIsAnError) {
-  // An escaped lone surrogate cannot become UTF-8; simdjson rejects it.
-  Err(R"({"text":"\ud800 x"})");
+TEST_F(CommentDecoderTest, LoneSurrogateEscapeIsAReplacementCharacter) {
+  // An escaped lone surrogate cannot become UTF-8 and simdjson rejects it; it made the
+  // whole comment an error record, unscored ("you idiot \ud83d" slipped through). It now
+  // reads as U+FFFD, on the flat path and through simdjson (a nested meta forces it).
+  EXPECT_EQ(Ok(R"({"text":"\ud800 x"})").text, "\xEF\xBF\xBD x");
+  EXPECT_EQ(Ok(R"({"text":"you idiot \ud83d","meta":{"k":"\udc00"}})").text, "you idiot \xEF\xBF\xBD");
+  // A malformed escape is still an error.
+  Err(R"({"text":"\ud8 x"})");
 }
 
 TEST_F(CommentDecoderTest, FiveMebibyteText) {

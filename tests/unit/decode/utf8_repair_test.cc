@@ -47,5 +47,19 @@ TEST(Utf8MaskTest, LengthIsKeptAndInPlaceWorks) {
   EXPECT_EQ(in, "you ?? idiot ??");
 }
 
+TEST(ReplaceLoneSurrogateEscapesTest, RewritesOnlyLoneSurrogates) {
+  auto fix = [](std::string s) {
+    const size_t n = ReplaceLoneSurrogateEscapes(s.data(), s.size());
+    return std::to_string(n) + ":" + s;
+  };
+  EXPECT_EQ(fix(R"("a \ud83d b")"), R"(1:"a \ufffd b")");
+  EXPECT_EQ(fix(R"("\udc00")"), R"(1:"\ufffd")");
+  EXPECT_EQ(fix(R"("\ud83d\ude00")"), R"(0:"\ud83d\ude00")");        // a pair
+  EXPECT_EQ(fix(R"("\ud83d\ud83d\ude00")"), R"(1:"\ufffd\ud83d\ude00")");
+  EXPECT_EQ(fix(R"("\ud800\u0041")"), R"(1:"\ufffd\u0041")");
+  EXPECT_EQ(fix(R"("\\ud83d")"), R"(0:"\\ud83d")");                  // an escaped backslash
+  EXPECT_EQ(fix(R"("\u00e9 \n \ud8")"), R"(0:"\u00e9 \n \ud8")");     // cut: left to the parser
+}
+
 }  // namespace
 }  // namespace decorum
