@@ -406,7 +406,13 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
         ref.kind = kind;
         ref.index = r;
         if (p.kind == PatternSpec::Kind::kRegex) {
-          (rule.raw ? raw : normalized).Add(compiler.Regex(p.text, rule.raw), ref, &p.where, &p.text);
+          auto expr = compiler.Regex(p.text, rule.raw);
+          if (!expr.ok()) {
+            errors->push_back({p.where, rule.id, expr.status().message()});
+            bad_rules.insert(r);
+            continue;
+          }
+          (rule.raw ? raw : normalized).Add(std::move(expr.value()), ref, &p.where, &p.text);
           continue;
         }
         auto expr = compiler.WordOrPhrase(p.text);

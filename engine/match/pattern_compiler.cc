@@ -132,13 +132,26 @@ Result<CompiledPattern> PatternCompiler::Literal(const std::string& text, bool a
   return p;
 }
 
-CompiledPattern PatternCompiler::Regex(const std::string& text, bool raw) {
+Result<CompiledPattern> PatternCompiler::Regex(const std::string& text, bool raw) {
   CompiledPattern p;
   p.flags = HS_FLAG_SOM_LEFTMOST | HS_FLAG_CASELESS;
   p.expression = raw ? text : CollapseLiteralRuns(text);
   const RegexNeeds needs = AnalyzeRegex(p.expression);
   p.needs_digit = needs.digit;
   p.needs_bytes = needs.bytes;
+  if (!raw) {
+    // The normalized text holds letters, digits, spaces, '@' and non-ASCII letters only
+    // (normalizer.h); needs.bytes never holds a letter.
+    for (size_t b = 0; b < needs.bytes.size(); ++b) {
+      if (!needs.bytes[b] || (b >= '0' && b <= '9') || b == ' ' || b == '@') continue;
+      const std::string shown = b < 0x20 || b == 0x7F ? "\\x" + std::string(1, "0123456789abcdef"[b >> 4]) +
+                                                            std::string(1, "0123456789abcdef"[b & 15])
+                                                      : std::string(1, static_cast<char>(b));
+      return Status::InvalidArgument("regex '" + text + "' can never match: every match needs '" + shown +
+                                     "', which the normalized text never holds (punctuation and symbols "
+                                     "become spaces); write a space there, use a phrase, or set raw: true");
+    }
+  }
   return p;
 }
 

@@ -74,8 +74,11 @@ class PatternCompiler {
   // different account.
   Result<CompiledPattern> TargetHandle(const std::string& text);
   // A rule regex (case-insensitive, start of match reported). Literal letter runs are
-  // collapsed outside escapes, character classes and {m,n} quantifiers.
-  CompiledPattern Regex(const std::string& text, bool raw);
+  // collapsed outside escapes, character classes and {m,n} quantifiers. Fails for a
+  // regex over the normalized text that every match of which needs a byte that text never
+  // holds (punctuation, symbols: `con-artist`, `bit\.ly`), which could never match: what
+  // AnalyzeRegex knows every match needs (byte_gate.h), so never a false refusal.
+  Result<CompiledPattern> Regex(const std::string& text, bool raw);
 
  private:
   Result<CompiledPattern> Literal(const std::string& text, bool allow_prefix, bool exact_runs);

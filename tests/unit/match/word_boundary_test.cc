@@ -252,14 +252,14 @@ void BuildReference(const RuleSet& set, Reference* ref) {
         if (p.kind != PatternSpec::Kind::kRegex) {
           add_phrase(p.text, false);
         } else if (patterns == &r.match) {
-          ref->Add(c.Regex(p.text, false));
+          ref->Add(c.Regex(p.text, false).value());
         }
       }
     }
   }
   for (const Rule& r : set.rules) {
     for (const PatternSpec& p : r.unless) {
-      if (p.kind == PatternSpec::Kind::kRegex) ref->Add(c.Regex(p.text, false));
+      if (p.kind == PatternSpec::Kind::kRegex) ref->Add(c.Regex(p.text, false).value());
     }
   }
   std::vector<const char*> exprs;

@@ -118,6 +118,13 @@ const BadCase kBadCases[] = {
      "    score: 2\n"
      "    match: {words: [caf\xe9]}\n",
      "bad.yaml:9:24: the file is not valid UTF-8 here", false},
+    {"RegexThatCanNeverMatch",  // '-' becomes a space in the normalized text
+     "  - id: bad.rule\n"
+     "    category: insult\n"
+     "    score: 2\n"
+     "    match:\n"
+     "      regex: ['\\bcon-artist\\b']\n",
+     "bad.yaml:10:14: rule bad.rule: regex '\\bcon-artist\\b' can never match: every match needs '-'", true},
     {"UnknownAboutTarget",
      "  - id: bad.rule\n"
      "    category: insult\n"
