@@ -372,6 +372,9 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
   PatternCompiler compiler;
   ExpressionSet normalized, raw;
   std::set<uint32_t> bad_rules;
+  // A name, alias or handle that does not compile is left out of its target; the set as
+  // a whole is refused for it unless skipping, like a rule's bad pattern.
+  bool bad_target_patterns = false;
 
   // Watchlist first: its ids are the smallest, which keeps mention lookup cheap.
   for (uint32_t t = 0; t < set.targets.size(); ++t) {
@@ -382,6 +385,7 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
     auto add = [&](const std::string& text, Result<CompiledPattern> expr) {
       if (!expr.ok()) {
         errors->push_back({target.where, "", "target " + target.id + ": " + expr.status().message()});
+        bad_target_patterns = true;
         return;
       }
       normalized.Add(std::move(expr.value()), ref, &target.where, &text);
@@ -473,7 +477,9 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
   };
   std::string error;
   int error_index = -1;
-  bool ok = bad_rules.empty();
+  // Not compiling when a target's pattern failed (and it is not skipped) goes the way of a
+  // failed compile below: every rule pattern's error is collected too, then refused.
+  bool ok = bad_rules.empty() && !(bad_target_patterns && !skip_bad_rules);
   bool compiled_any = false, all_cached = true;
   for (const Space& space : spaces) {
     bool cached = true;

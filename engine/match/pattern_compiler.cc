@@ -79,7 +79,14 @@ std::string PatternCompiler::JoinedVariant(const std::string& text) {
 }
 
 Result<CompiledPattern> PatternCompiler::TargetName(const std::string& text) {
-  return Literal(text, /*allow_prefix=*/false, /*exact_runs=*/false);
+  auto p = Literal(text, /*allow_prefix=*/false, /*exact_runs=*/false);
+  // An alias such as "I" or "a" names the target in nearly every comment, and every
+  // insult near it would count against that person.
+  if (p.ok() && p.value().literal_length < 2) {
+    return Status::InvalidArgument("name or alias '" + text +
+                                   "' is a single letter once normalized: it would be found in nearly every comment");
+  }
+  return p;
 }
 
 Result<CompiledPattern> PatternCompiler::TargetHandle(const std::string& text) {

@@ -125,6 +125,12 @@ const BadCase kBadCases[] = {
      "    match:\n"
      "      regex: ['\\bcon-artist\\b']\n",
      "bad.yaml:10:14: rule bad.rule: regex '\\bcon-artist\\b' can never match: every match needs '-'", true},
+    {"OneLetterAlias",  // "I" would name the target in nearly every comment
+     "targets:\n"
+     "  - id: ann\n"
+     "    name: Ann Lee\n"
+     "    aliases: [I]\n",
+     "bad.yaml:7:5: target ann: name or alias 'I' is a single letter once normalized", true},
     {"UnknownAboutTarget",
      "  - id: bad.rule\n"
      "    category: insult\n"
