@@ -51,6 +51,15 @@ QuarantinePlugin::~QuarantinePlugin() {
     }
     std::fprintf(stderr, "%s; %zu held comment(s) were not stored\n", e.what(), lost);
   }
+  // Silent when nothing was skipped: a rerun or a resume is the only news worth a line.
+  std::lock_guard<std::mutex> lock(store_mu_);
+  if (totals_.already_held > 0) {
+    std::fprintf(stderr,
+                 "quarantine_sqlite: %s: %zu of %zu held comment(s) were already stored with the "
+                 "same decision record, and were not stored again\n",
+                 store_->path().c_str(), totals_.already_held,
+                 totals_.already_held + totals_.stored);
+  }
 }
 
 void QuarantinePlugin::OnDecision(const decorum_decision& d) {
@@ -104,7 +113,12 @@ void QuarantinePlugin::Flush() {
     batch.swap(pending_);
   }
   if (batch.empty()) return;
-  const Status s = store_->InsertBatch(batch);
+  const Result<InsertCounts> counts = store_->InsertBatch(batch);
+  if (counts.ok()) {
+    totals_.stored += counts->stored;
+    totals_.already_held += counts->already_held;
+  }
+  const Status& s = counts.status();
   std::lock_guard<std::mutex> lock(pending_mu_);
   if (s.ok()) {
     last_flush_error_.clear();

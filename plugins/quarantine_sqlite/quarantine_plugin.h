@@ -10,6 +10,11 @@
 // While they succeed it holds what arrived since the last flush, which the engine calls
 // before every batch of records it writes.
 //
+// At least once in, once in the queue: a comment handed over again with the same decision
+// record (a `score --resume`, a flush retried after destroy() stored its batch, the same
+// dump scored twice) is not stored again (QuarantineStore::InsertBatch); destroy() says
+// how many were skipped, if any.
+//
 // Thread safety: as plugin.h allows, OnDecision() runs concurrently from worker threads
 // and concurrently with Flush(); concurrent Flush() calls are serialized, so a Flush()
 // that returns has stored everything queued before it started.
@@ -37,7 +42,8 @@ class QuarantinePlugin {
   // std::runtime_error with a message naming the key or the file on failure.
   explicit QuarantinePlugin(const sdk::CreateArgs& args);
   // Stores what is still queued; a failure can only be printed to standard error, since
-  // destroy() reports nothing (the engine calls flush() first, which does).
+  // destroy() reports nothing (the engine calls flush() first, which does). Also prints
+  // there, in one line, how many held comments were skipped as already stored, if any.
   ~QuarantinePlugin();
 
   // Queues a copy of the held comment. Throws when the decision is below quarantine (the
@@ -57,6 +63,7 @@ class QuarantinePlugin {
 
   std::mutex store_mu_;                    // serializes flushes
   std::unique_ptr<QuarantineStore> store_;  // guarded by store_mu_
+  InsertCounts totals_;                     // guarded by store_mu_; this instance's flushes
 };
 
 }  // namespace decorum::quarantine

@@ -286,6 +286,76 @@ TEST(QuarantinePluginTest, DestroyStoresWhatIsStillQueued) {
   EXPECT_EQ(Ids(AllRows(db)), (std::vector<std::string>{"last"}));
 }
 
+// Delivery is at least once (docs/plugins.md); the review queue holds each held comment
+// once. The audit's cases: a run whose flush failed (the database locked) stored its
+// comments in destroy(), and the run retried stored them again; a dump scored twice
+// doubled the queue.
+TEST(QuarantinePluginTest, ADecisionHandedOverAgainIsStoredOnce) {
+  TempDir dir;
+  const std::string db = dir.File("q.db");
+  {
+    PluginHarness h(kPlugin);
+    std::string error;
+    ASSERT_TRUE(h.Create(Config(db, "\"busy_timeout_ms\":20"), &error)) << error;
+    RawDb other(db);
+    other.Exec("BEGIN IMMEDIATE");
+    for (const char* id : {"a", "b"}) {
+      ASSERT_EQ(h.OnDecision(Comment(id), DECORUM_ACTION_QUARANTINE, 6, Record(id)), DECORUM_OK);
+    }
+    ASSERT_NE(h.Flush(), DECORUM_OK) << "the engine stops the run here";
+    other.Exec("ROLLBACK");
+    ::testing::internal::CaptureStderr();
+    h.Destroy();  // flush() and destroy() store a and b after all
+    EXPECT_EQ(::testing::internal::GetCapturedStderr(), "") << "nothing skipped, nothing to say";
+  }
+  ASSERT_EQ(Ids(AllRows(db)), (std::vector<std::string>{"a", "b"}));
+
+  // The run again: a and b come with the same records, c is new.
+  PluginHarness h(kPlugin);
+  std::string error;
+  ASSERT_TRUE(h.Create(Config(db), &error)) << error;
+  for (const char* id : {"a", "b", "c"}) {
+    ASSERT_EQ(h.OnDecision(Comment(id), DECORUM_ACTION_QUARANTINE, 6, Record(id), &error), DECORUM_OK)
+        << error;
+  }
+  ASSERT_EQ(h.Flush(&error), DECORUM_OK) << error;
+  ::testing::internal::CaptureStderr();
+  h.Destroy();
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(),
+            "quarantine_sqlite: " + db +
+                ": 2 of 3 held comment(s) were already stored with the same decision record, and "
+                "were not stored again\n");
+  const auto rows = AllRows(db);
+  EXPECT_EQ(Ids(rows), (std::vector<std::string>{"a", "b", "c"}));
+}
+
+// A database written by the previous version, duplicates and all, is migrated when the
+// plugin opens it, and from then on a comment it holds is not stored again.
+TEST(QuarantinePluginTest, AnOlderDatabaseIsMigratedAndItsRowsCountAsHeld) {
+  TempDir dir;
+  const std::string db = dir.File("v1.db");
+  {
+    RawDb raw(db);
+    raw.Exec(testing::kSchemaVersion1Sql);
+    const std::string insert =
+        "INSERT INTO held_comments (comment_id, author, thread, targets, action, score, text, "
+        "decision, ruleset, stored_at) VALUES ('a', 'author-a', 'episode-7', 'pat-doe', "
+        "'quarantine', 6, 'what a meanie', '" + Record("a") + "', 'testruleset', 1);";
+    raw.Exec(insert + insert);  // stored twice by a resumed run of the previous version
+  }
+  PluginHarness h(kPlugin);
+  std::string error;
+  ASSERT_TRUE(h.Create(Config(db), &error)) << error;
+  for (const char* id : {"a", "b"}) {
+    ASSERT_EQ(h.OnDecision(Comment(id), DECORUM_ACTION_QUARANTINE, 6, Record(id), &error), DECORUM_OK)
+        << error;
+  }
+  ASSERT_EQ(h.Flush(&error), DECORUM_OK) << error;
+  EXPECT_EQ(Ids(AllRows(db)), (std::vector<std::string>{"a", "a", "b"}))
+      << "the rows stored before are kept; the third a is not stored";
+  EXPECT_EQ(RawDb(db).Int("PRAGMA user_version"), kSchemaVersion);
+}
+
 TEST(QuarantinePluginTest, ConfigErrorsNameTheKey) {
   TempDir dir;
   const std::string db = dir.File("q.db");
@@ -323,9 +393,11 @@ TEST(QuarantinePluginTest, CreateFailsNamingTheDatabase) {
       << error;
 
   const std::string future = dir.File("future.db");
-  RawDb(future).Exec("CREATE TABLE held_comments (seq INTEGER); PRAGMA user_version = 2");
+  const std::string newer = std::to_string(kSchemaVersion + 1);
+  RawDb(future).Exec("CREATE TABLE held_comments (seq INTEGER); PRAGMA user_version = " + newer);
   EXPECT_FALSE(h.Create(Config(future), &error));
-  EXPECT_NE(error.find(future + ": quarantine schema version 2 is newer"), std::string::npos) << error;
+  EXPECT_NE(error.find(future + ": quarantine schema version " + newer + " is newer"), std::string::npos)
+      << error;
 }
 
 }  // namespace

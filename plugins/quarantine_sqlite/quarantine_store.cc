@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <iterator>
 
 #include "quarantine_sqlite/schema.h"
 
@@ -58,6 +59,53 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
   int rc_ = SQLITE_OK;
 };
+
+// record_key (schema.sql): FNV-1a 64 over the comment id, text and decision record, each
+// prefixed with its length so that bytes moved from one field to the next change the key.
+// It is stored, so it must not change between builds or machines (std::hash may); it only
+// narrows the search, so a collision costs a comparison, never a comment. Not the engine's
+// Fnv1a64: the store links nothing of the engine (CMakeLists.txt).
+int64_t RecordKey(std::string_view comment_id, std::string_view text, std::string_view decision) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  auto add = [&h](std::string_view bytes) {
+    const uint64_t n = bytes.size();
+    for (int i = 0; i < 8; ++i) {
+      h = (h ^ ((n >> (8 * i)) & 0xff)) * 0x100000001b3ULL;
+    }
+    for (unsigned char c : bytes) h = (h ^ c) * 0x100000001b3ULL;
+  };
+  add(comment_id);
+  add(text);
+  add(decision);
+  return static_cast<int64_t>(h);
+}
+
+std::string_view ValueText(sqlite3_value* v) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+  return p ? std::string_view(p, static_cast<size_t>(sqlite3_value_bytes(v))) : std::string_view();
+}
+
+// quarantine_record_key(comment_id, text, decision): RecordKey in SQL, for the migration
+// that keys the rows stored before record_key existed. Registered on the store's own
+// connection only; the schema never refers to it, so any SQLite shell can still write.
+void RecordKeySql(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
+  sqlite3_result_int64(ctx, RecordKey(ValueText(argv[0]), ValueText(argv[1]), ValueText(argv[2])));
+}
+
+// kMigrations[v] brings a database of schema version v to v + 1, setting user_version
+// itself; a version 0 (empty) database gets schema.sql instead. Each step runs in the
+// transaction Migrate() holds, so a database is never left between versions.
+constexpr const char* kMigrations[] = {
+    nullptr,
+    // 1 -> 2: at-least-once delivery stored duplicates; record_key finds them (schema.sql).
+    // Rows stored before, duplicates included, are kept as they are: some were reviewed,
+    // and a seq must keep meaning the comment it named.
+    "ALTER TABLE held_comments ADD COLUMN record_key INTEGER;"
+    "UPDATE held_comments SET record_key = quarantine_record_key(comment_id, text, decision);"
+    "CREATE INDEX held_comments_by_record_key ON held_comments (record_key);"
+    "PRAGMA user_version = 2;",
+};
+static_assert(std::size(kMigrations) == kSchemaVersion, "a schema version without a migration");
 
 // The columns of held_comments in the order ReadHeld() expects.
 constexpr const char* kHeldColumns =
@@ -156,13 +204,7 @@ Status QuarantineStore::Configure(const Options& options) {
                                              "quarantine_sqlite plugin creates the schema)");
     }
   }
-  if (*version > kSchemaVersion) {
-    return Status::InvalidArgument(path_ + ": quarantine schema version " +
-                                   std::to_string(*version) + " is newer than this build reads (" +
-                                   std::to_string(kSchemaVersion) + "); upgrade decorum");
-  }
-  // kSchemaVersion is the first version: there is nothing older to migrate yet.
-
+  if (*version > kSchemaVersion) return NewerVersionError(*version);
   // WAL before the schema: the mode is persistent, and a change of mode cannot happen
   // inside a transaction. WAL lets reviewers read while the daemon writes, and with
   // synchronous=FULL a committed transaction survives a power loss.
@@ -179,6 +221,9 @@ Status QuarantineStore::Configure(const Options& options) {
   if (Status s = Exec("PRAGMA foreign_keys=ON", "configuring it"); !s.ok()) return s;
   if (*version == 0) {
     if (Status s = CreateSchema(); !s.ok()) return s;
+  } else if (*version < kSchemaVersion && !read_only) {
+    // A read-only file stays as it is: every query but InsertBatch reads the old schema.
+    if (Status s = Migrate(*version); !s.ok()) return s;
   }
   if (options.max_bytes > 0) {
     Statement page(db_, "PRAGMA page_size");
@@ -241,18 +286,47 @@ Status QuarantineStore::CreateSchema() {
   return Status::Ok();
 }
 
-Status QuarantineStore::InsertBatch(const std::vector<HeldComment>& batch) {
-  if (batch.empty()) return Status::Ok();
+Status QuarantineStore::Migrate(int from) {
+  const std::string what = "migrating the schema from version " + std::to_string(from) + " to " +
+                           std::to_string(kSchemaVersion);
+  const int rc = sqlite3_create_function_v2(
+      db_, "quarantine_record_key", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+      nullptr, &RecordKeySql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, what);
+  if (Status s = Exec("BEGIN IMMEDIATE", what); !s.ok()) return s;
+  // Another process (an engine, a `decorum review`) may have migrated it while this one
+  // waited for the write lock: start from the version found under the lock.
+  Result<int> version = ReadSchemaVersion();
+  Status result = version.status();
+  if (result.ok() && *version > kSchemaVersion) result = NewerVersionError(*version);
+  for (int v = result.ok() ? *version : kSchemaVersion; result.ok() && v < kSchemaVersion; ++v) {
+    result = Exec(kMigrations[v], what);
+  }
+  if (result.ok()) result = Exec("COMMIT", what);
+  if (!result.ok()) {
+    RollbackIfOpen();
+    return result;
+  }
+  return Status::Ok();
+}
+
+Result<InsertCounts> QuarantineStore::InsertBatch(const std::vector<HeldComment>& batch) {
+  InsertCounts counts;
+  if (batch.empty()) return counts;
   const std::string what = "storing " + std::to_string(batch.size()) + " held comment" +
                            (batch.size() == 1 ? "" : "s");
   // IMMEDIATE takes the write lock up front, so waiting for another writer happens here
   // (bounded by busy_timeout) and not halfway through the batch.
   if (Status s = Exec("BEGIN IMMEDIATE", what); !s.ok()) return s;
   {
+    // The comparison of every column, not the key alone, decides: the key is a hash.
     Statement ins(db_,
                   "INSERT INTO held_comments (comment_id, author, thread, targets, action, score, "
-                  "text, decision, ruleset, stored_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                  "?9, ?10)");
+                  "text, decision, ruleset, stored_at, record_key) SELECT ?1, ?2, ?3, ?4, ?5, ?6, "
+                  "?7, ?8, ?9, ?10, ?11 WHERE NOT EXISTS (SELECT 1 FROM held_comments WHERE "
+                  "record_key = ?11 AND comment_id = ?1 AND author = ?2 AND thread = ?3 AND "
+                  "targets = ?4 AND action = ?5 AND score = ?6 AND text = ?7 AND decision = ?8 "
+                  "AND ruleset = ?9)");
     for (const HeldComment& h : batch) {
       ins.BindText(1, h.comment_id);
       ins.BindText(2, h.author);
@@ -264,12 +338,19 @@ Status QuarantineStore::InsertBatch(const std::vector<HeldComment>& batch) {
       ins.BindText(8, h.decision);
       ins.BindText(9, h.ruleset);
       ins.BindInt(10, h.stored_at_ms);
+      ins.BindInt(11, RecordKey(h.comment_id, h.text, h.decision));
       const int rc = ins.Step();
       if (rc != SQLITE_DONE) {
         Status s = Error(rc, what);
         ins.Reset();
         RollbackIfOpen();
         return s;
+      }
+      // No row changed: NOT EXISTS found the comment already held.
+      if (sqlite3_changes(db_) > 0) {
+        ++counts.stored;
+      } else {
+        ++counts.already_held;
       }
       ins.Reset();
     }
@@ -278,7 +359,7 @@ Status QuarantineStore::InsertBatch(const std::vector<HeldComment>& batch) {
     RollbackIfOpen();
     return s;
   }
-  return Status::Ok();
+  return counts;
 }
 
 Result<std::vector<HeldComment>> QuarantineStore::List(const ListQuery& query) {
@@ -414,6 +495,12 @@ Result<std::vector<ReviewStatus>> QuarantineStore::Review(const std::vector<int6
     return result;
   }
   return previous;
+}
+
+Status QuarantineStore::NewerVersionError(int version) const {
+  return Status::InvalidArgument(path_ + ": quarantine schema version " + std::to_string(version) +
+                                 " is newer than this build reads (" +
+                                 std::to_string(kSchemaVersion) + "); upgrade decorum");
 }
 
 Status QuarantineStore::Exec(const char* sql, std::string_view what) {

@@ -6,6 +6,12 @@
 // committed survives a crash or a power loss. InsertBatch commits its whole batch in one
 // transaction or nothing of it.
 //
+// Idempotence: the engine delivers a held comment at least once (a `score --resume`
+// redoes what was stored past the output's end, a failed flush is retried, a dump may be
+// scored twice), so InsertBatch stores a comment only if no row already holds it with the
+// same decision record; a different record for the same comment (other rules, another
+// score) is a new row.
+//
 // Errors are Status values whose message names the database file and says what went
 // wrong in words a reviewer or an operator can act on ("/var/lib/decorum/q.db: database or
 // disk is full"). Other processes may use the same file at the same time (the daemon
@@ -31,8 +37,9 @@ struct sqlite3;
 namespace decorum::quarantine {
 
 // The schema version (PRAGMA user_version) this build creates and reads. A database with
-// a newer version is refused rather than misread.
-inline constexpr int kSchemaVersion = 1;
+// a newer version is refused rather than misread; an older one is migrated when opened
+// writable (version 1 -> 2: the record_key column and its index, see schema.sql).
+inline constexpr int kSchemaVersion = 2;
 
 enum class ReviewStatus { kPending, kApproved, kRejected };
 
@@ -76,6 +83,12 @@ struct HeldRecord {
   std::vector<ReviewEntry> history;
 };
 
+// What InsertBatch did with a batch: stored + already_held is the batch's size.
+struct InsertCounts {
+  size_t stored = 0;        // appended as new pending rows
+  size_t already_held = 0;  // held already (by an earlier batch or earlier in this one): skipped
+};
+
 struct ListQuery {
   std::optional<ReviewStatus> status;  // nullopt: every status
   int64_t after_seq = 0;               // only rows with a larger seq (paging)
@@ -105,7 +118,9 @@ class QuarantineStore {
 
   // Opens (and in kCreate mode, creates) the database at `path`. Fails, with a message
   // naming the file, when it cannot be opened, is not an SQLite database, belongs to
-  // another application, has a newer schema version, or (kCreate) is read-only.
+  // another application, has a newer schema version, or (kCreate) is read-only. A database
+  // of an older schema version is migrated first, in one transaction, in either mode
+  // (rows and reviews are kept as they are); a read-only one (kExisting) is read as it is.
   static Result<std::unique_ptr<QuarantineStore>> Open(const std::string& path,
                                                        const Options& options);
 
@@ -116,7 +131,14 @@ class QuarantineStore {
   // Appends every comment of `batch` as a pending row, in order, in one transaction: on
   // success all are durable; on failure none was stored and the database is unchanged.
   // An empty batch is a no-op.
-  Status InsertBatch(const std::vector<HeldComment>& batch);
+  //
+  // A comment already held is skipped, whatever its row's status (a reviewed row keeps
+  // its review): "already held" means a row with the same comment_id, author, thread,
+  // targets, action, score, text, decision and ruleset — everything but seq, stored_at
+  // and the review — whether it was stored by an earlier call, by another process, or
+  // earlier in this batch. Rows written without InsertBatch (no record_key) never match.
+  // REQUIRES: the store was opened writable (kCreate, or kExisting on a writable file).
+  Result<InsertCounts> InsertBatch(const std::vector<HeldComment>& batch);
 
   // Rows matching `query`, by ascending seq (the oldest first: the review queue's order).
   Result<std::vector<HeldComment>> List(const ListQuery& query);
@@ -144,12 +166,15 @@ class QuarantineStore {
 
   Status Configure(const Options& options);
   Status CreateSchema();
+  // Brings a database of schema version `from` (< kSchemaVersion) up to kSchemaVersion.
+  Status Migrate(int from);
   Result<int> ReadSchemaVersion();
   Result<int64_t> TableCount();
   // A Status for the failed SQLite call that returned `rc`, naming the file; `what` says
   // what was being done ("storing 12 held comments").
   Status Error(int rc, std::string_view what) const;
   Status Exec(const char* sql, std::string_view what);
+  Status NewerVersionError(int version) const;
   void RollbackIfOpen();
 
   std::string path_;

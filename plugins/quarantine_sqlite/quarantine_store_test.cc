@@ -299,8 +299,10 @@ TEST(QuarantineStoreTest, AFullDatabaseFailsTheWholeBatchAndRecovers) {
   Status failed;
   for (int round = 0; round < 100 && failed.ok(); ++round) {
     std::vector<HeldComment> batch;
-    for (int i = 0; i < 10; ++i) batch.push_back(Held("r" + std::to_string(round), big));
-    failed = store->InsertBatch(batch);
+    for (int i = 0; i < 10; ++i) {
+      batch.push_back(Held("r" + std::to_string(round) + "-" + std::to_string(i), big));
+    }
+    failed = store->InsertBatch(batch).status();
     if (failed.ok()) stored += 10;
   }
   ASSERT_FALSE(failed.ok()) << "the size cap never triggered";
@@ -320,12 +322,211 @@ TEST(QuarantineStoreTest, ALockHeldByAnotherConnectionFailsThenClears) {
   ASSERT_TRUE(store);
   RawDb other(path);
   other.Exec("BEGIN IMMEDIATE");
-  Status s = store->InsertBatch({Held("c1")});
+  Status s = store->InsertBatch({Held("c1")}).status();
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("locked"), std::string::npos) << s.message();
   other.Exec("ROLLBACK");
   EXPECT_TRUE(store->InsertBatch({Held("c1")}).ok());
   EXPECT_EQ(store->Count(std::nullopt).value(), 1);
+}
+
+// Delivery is at least once (docs/plugins.md): a `score --resume` redoes the records past
+// the output's end, a failed flush is retried after destroy() stored its batch, a dump is
+// scored twice. The audit found 105,032 rows for 104,881 comments, reviewed twice.
+TEST(QuarantineStoreTest, TheSameHeldCommentIsStoredOnce) {
+  TempDir dir;
+  Store store = OpenOrDie(dir.File("q.db"));
+  ASSERT_TRUE(store);
+  auto first = store->InsertBatch({Held("c1"), Held("c2")});
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(first->stored, 2u);
+  EXPECT_EQ(first->already_held, 0u);
+
+  HeldComment again = Held("c1");
+  again.stored_at_ms += 60000;  // a later run: only the time differs
+  auto second = store->InsertBatch({again, Held("c3"), Held("c3")});
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  EXPECT_EQ(second->stored, 1u) << "only c3 is new";
+  EXPECT_EQ(second->already_held, 2u) << "c1 from the first batch, c3 from earlier in this one";
+
+  const auto rows = store->List({}).value();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(Seqs(rows), (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ(rows[0].stored_at_ms, 1700000000000) << "the first store of c1 stands";
+  EXPECT_EQ(rows[2].comment_id, "c3");
+
+  // Another connection (a second engine on the same file) sees the rows and skips them too.
+  Store other = OpenOrDie(dir.File("q.db"));
+  ASSERT_TRUE(other);
+  auto third = other->InsertBatch({Held("c2")});
+  ASSERT_TRUE(third.ok()) << third.status().message();
+  EXPECT_EQ(third->already_held, 1u);
+  EXPECT_EQ(store->Count(std::nullopt).value(), 3);
+}
+
+TEST(QuarantineStoreTest, ADifferentRecordOrTextForTheSameCommentIsANewRow) {
+  TempDir dir;
+  Store store = OpenOrDie(dir.File("q.db"));
+  ASSERT_TRUE(store && store->InsertBatch({Held("c1")}).ok());
+
+  HeldComment new_rules = Held("c1");  // the rules changed: another score, another ruleset
+  new_rules.decision = "{\"id\":\"c1\",\"action\":\"escalate\",\"score\":12,\"ruleset\":\"a0b1\"}";
+  new_rules.action = "escalate";
+  new_rules.score = 12;
+  new_rules.ruleset = "a0b1";
+  // An edited comment keeps its id, and its record may well be byte for byte the same
+  // (same hits at the same offsets): its new text must still reach a reviewer.
+  HeldComment edited = Held("c1", "you are a meanie!!!");
+  HeldComment other_thread = Held("c1");
+  other_thread.thread = "episode-8";
+  auto counts = store->InsertBatch({new_rules, edited, other_thread});
+  ASSERT_TRUE(counts.ok()) << counts.status().message();
+  EXPECT_EQ(counts->stored, 3u);
+  EXPECT_EQ(counts->already_held, 0u);
+  EXPECT_EQ(store->Count(std::nullopt).value(), 4);
+
+  // The key only finds candidates; the rows themselves decide. Every row is given c7's key
+  // (learnt from another database), as a hash collision would: c7 is still new, once.
+  Store keys = OpenOrDie(dir.File("keys.db"));
+  ASSERT_TRUE(keys && keys->InsertBatch({Held("c7")}).ok());
+  const std::string c7_key = RawDb(dir.File("keys.db")).Text("SELECT record_key FROM held_comments");
+  ASSERT_FALSE(c7_key.empty());
+  RawDb(dir.File("q.db")).Exec("UPDATE held_comments SET record_key = " + c7_key);
+  EXPECT_EQ(store->InsertBatch({Held("c7")})->stored, 1u) << "a collision must not drop a comment";
+  EXPECT_EQ(store->InsertBatch({Held("c7")})->already_held, 1u);
+  EXPECT_EQ(store->Count(std::nullopt).value(), 5);
+}
+
+TEST(QuarantineStoreTest, AReviewedRowIsLeftAsItIsWhenItsCommentComesAgain) {
+  TempDir dir;
+  Store store = OpenOrDie(dir.File("q.db"));
+  ASSERT_TRUE(store && store->InsertBatch({Held("c1"), Held("c2")}).ok());
+  ASSERT_TRUE(store->Review({1}, ReviewStatus::kApproved, "alice", "satire").ok());
+  ASSERT_TRUE(store->Review({2}, ReviewStatus::kRejected, "bob", "aimed at Pat").ok());
+
+  auto counts = store->InsertBatch({Held("c1"), Held("c2")});
+  ASSERT_TRUE(counts.ok()) << counts.status().message();
+  EXPECT_EQ(counts->already_held, 2u);
+  EXPECT_EQ(store->Count(std::nullopt).value(), 2);
+  EXPECT_EQ(store->Count(ReviewStatus::kPending).value(), 0) << "nothing to review again";
+  auto one = store->Get(1);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->comment.status, ReviewStatus::kApproved);
+  EXPECT_EQ(one->comment.reviewer, "alice");
+  EXPECT_EQ(one->comment.note, "satire");
+  EXPECT_EQ(one->history.size(), 1u);
+  EXPECT_EQ(store->Get(2)->comment.status, ReviewStatus::kRejected);
+}
+
+// A version 1 database as the audit found them: c1 stored three times (a resume), two of
+// its copies reviewed, with different verdicts.
+void SeedVersion1(const std::string& path) {
+  RawDb raw(path);
+  raw.Exec("PRAGMA journal_mode = WAL");  // as the version 1 store left every database
+  raw.Exec(testing::kSchemaVersion1Sql);
+  const HeldComment c1 = Held("c1");
+  const HeldComment c2 = Held("c2", std::string("nul\0byte", 8));
+  for (const HeldComment* h : {&c1, &c2, &c1, &c1}) {
+    // The text goes in as a blob cast to text, so that its NUL byte survives the shell.
+    std::string hex;
+    for (unsigned char ch : h->text) {
+      static const char kDigits[] = "0123456789abcdef";
+      hex += kDigits[ch >> 4];
+      hex += kDigits[ch & 15];
+    }
+    raw.Exec("INSERT INTO held_comments (comment_id, author, thread, targets, action, score, "
+             "text, decision, ruleset, stored_at) VALUES ('" + h->comment_id + "', '" + h->author +
+             "', '" + h->thread + "', '" + h->targets + "', '" + h->action + "', 7.5, CAST(X'" +
+             hex + "' AS TEXT), '" + h->decision + "', '" + h->ruleset + "', " +
+             std::to_string(h->stored_at_ms) + ")");
+  }
+  raw.Exec("UPDATE held_comments SET status = 'approved', reviewer = 'alice', note = '', "
+           "reviewed_at = 1 WHERE seq = 1;"
+           "UPDATE held_comments SET status = 'rejected', reviewer = 'bob', note = '', "
+           "reviewed_at = 2 WHERE seq = 3;"
+           "INSERT INTO review_log (seq, status, reviewer, at) VALUES (1, 'approved', 'alice', 1);"
+           "INSERT INTO review_log (seq, status, reviewer, at) VALUES (3, 'rejected', 'bob', 2);");
+}
+
+// Columns (name and type, in order) and indexes of the quarantine tables.
+std::string SchemaShape(const std::string& path) {
+  RawDb raw(path);
+  return raw.Text("SELECT group_concat(name || ' ' || type, ', ') FROM (SELECT name, type FROM "
+                  "pragma_table_info('held_comments'))") +
+         " | " +
+         raw.Text("SELECT group_concat(name, ', ') FROM (SELECT name FROM sqlite_master WHERE "
+                  "type = 'index' AND sql IS NOT NULL ORDER BY name)");
+}
+
+TEST(QuarantineStoreTest, MigratesAVersion1DatabaseKeepingEveryRowAndReview) {
+  TempDir dir;
+  const std::string path = dir.File("v1.db");
+  SeedVersion1(path);
+  Store store = OpenOrDie(path);
+  ASSERT_TRUE(store);
+  {
+    RawDb raw(path);
+    EXPECT_EQ(raw.Int("PRAGMA user_version"), kSchemaVersion);
+    EXPECT_EQ(raw.Int("SELECT count(*) FROM held_comments WHERE record_key IS NULL"), 0);
+    EXPECT_EQ(raw.Int("SELECT count(*) FROM review_log"), 2);
+  }
+  ASSERT_TRUE(OpenOrDie(dir.File("fresh.db")));
+  EXPECT_EQ(SchemaShape(path), SchemaShape(dir.File("fresh.db")))
+      << "a migrated database must be the one schema.sql makes";
+
+  // The duplicates stored before are all kept: two were reviewed, and a seq keeps meaning
+  // the row it named.
+  const auto rows = store->List({}).value();
+  ASSERT_EQ(Seqs(rows), (std::vector<int64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(rows[0].status, ReviewStatus::kApproved);
+  EXPECT_EQ(rows[1].text, std::string("nul\0byte", 8));
+  EXPECT_EQ(rows[2].status, ReviewStatus::kRejected);
+  EXPECT_EQ(store->Get(3)->history.size(), 1u);
+
+  // From now on, what the version 1 rows hold is held.
+  auto counts = store->InsertBatch({Held("c1"), Held("c2", std::string("nul\0byte", 8)), Held("c9")});
+  ASSERT_TRUE(counts.ok()) << counts.status().message();
+  EXPECT_EQ(counts->already_held, 2u);
+  EXPECT_EQ(counts->stored, 1u);
+  EXPECT_EQ(Seqs(store->List({}).value()), (std::vector<int64_t>{1, 2, 3, 4, 5}));
+
+  // Opening again migrates nothing more.
+  store.reset();
+  Store again = OpenOrDie(path);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->InsertBatch({Held("c9")})->already_held, 1u);
+  EXPECT_EQ(again->Count(std::nullopt).value(), 5);
+}
+
+TEST(QuarantineStoreTest, DecorumReviewMigratesAVersion1DatabaseToo) {
+  TempDir dir;
+  const std::string path = dir.File("v1.db");
+  SeedVersion1(path);
+  Store store = OpenOrDie(path, QuarantineStore::OpenMode::kExisting);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(RawDb(path).Int("PRAGMA user_version"), kSchemaVersion);
+  EXPECT_EQ(store->Count(ReviewStatus::kPending).value(), 2);
+}
+
+TEST(QuarantineStoreTest, AMigrationThatCannotTakeTheLockChangesNothing) {
+  TempDir dir;
+  const std::string path = dir.File("v1.db");
+  SeedVersion1(path);
+  RawDb other(path);
+  other.Exec("BEGIN IMMEDIATE");
+  QuarantineStore::Options options;
+  options.busy_timeout_ms = 20;
+  auto store = QuarantineStore::Open(path, options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find(path + ": database is locked"), std::string::npos)
+      << store.status().message();
+  EXPECT_NE(store.status().message().find("migrating the schema from version 1 to 2"),
+            std::string::npos)
+      << store.status().message();
+  other.Exec("ROLLBACK");
+  EXPECT_EQ(other.Int("PRAGMA user_version"), 1);
+  EXPECT_TRUE(OpenOrDie(path));
+  EXPECT_EQ(other.Int("PRAGMA user_version"), kSchemaVersion);
 }
 
 TEST(QuarantineStoreTest, ReviewStatusNamesRoundTrip) {

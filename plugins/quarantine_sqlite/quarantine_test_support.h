@@ -1,6 +1,6 @@
-// What the quarantine_sqlite tests share: a scratch directory per test, and a raw SQLite
+// What the quarantine_sqlite tests share: a scratch directory per test, a raw SQLite
 // connection for looking at (and interfering with) a database behind the store's back,
-// the way another process would.
+// the way another process would, and the schema of an older version.
 #pragma once
 
 #include <sqlite3.h>
@@ -78,5 +78,39 @@ class RawDb {
  private:
   sqlite3* db_ = nullptr;
 };
+
+// The schema as version 1 made it (schema.sql before record_key), comments left out: the
+// databases that the store must migrate.
+inline constexpr const char* kSchemaVersion1Sql = R"sql(
+CREATE TABLE held_comments (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  comment_id  TEXT    NOT NULL,
+  author      TEXT    NOT NULL DEFAULT '',
+  thread      TEXT    NOT NULL DEFAULT '',
+  targets     TEXT    NOT NULL DEFAULT '',
+  action      TEXT    NOT NULL CHECK (action IN ('quarantine', 'escalate')),
+  score       REAL    NOT NULL,
+  text        TEXT    NOT NULL,
+  decision    TEXT    NOT NULL,
+  ruleset     TEXT    NOT NULL,
+  stored_at   INTEGER NOT NULL,
+  status      TEXT    NOT NULL DEFAULT 'pending'
+                      CHECK (status IN ('pending', 'approved', 'rejected')),
+  reviewer    TEXT,
+  note        TEXT,
+  reviewed_at INTEGER
+);
+CREATE INDEX held_comments_by_status ON held_comments (status, seq);
+CREATE TABLE review_log (
+  id       INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq      INTEGER NOT NULL REFERENCES held_comments (seq),
+  status   TEXT    NOT NULL CHECK (status IN ('approved', 'rejected')),
+  reviewer TEXT    NOT NULL,
+  note     TEXT    NOT NULL DEFAULT '',
+  at       INTEGER NOT NULL
+);
+CREATE INDEX review_log_by_seq ON review_log (seq, id);
+PRAGMA user_version = 1;
+)sql";
 
 }  // namespace decorum::quarantine::testing

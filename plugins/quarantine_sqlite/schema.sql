@@ -1,8 +1,10 @@
--- The quarantine store's schema, version 1 (plugins/quarantine_sqlite/README.md).
+-- The quarantine store's schema, version 2 (plugins/quarantine_sqlite/README.md).
 --
 -- The one definition: quarantine_store.cc runs this text, in one transaction, on a new
 -- database, and the integration tests seed their databases with it. Changing it means a
--- new version number below and a migration in QuarantineStore::Open.
+-- new version number below and a migration in QuarantineStore::Open, which must leave an
+-- older database exactly as this text would have made it (version 1 -> 2: record_key,
+-- appended last, and its index).
 
 -- One row per comment the engine held (action quarantine or escalate), with the decision
 -- record that held it, and where its review stands.
@@ -24,11 +26,21 @@ CREATE TABLE held_comments (
                       CHECK (status IN ('pending', 'approved', 'rejected')),
   reviewer    TEXT,                        -- the latest review; NULL while pending
   note        TEXT,
-  reviewed_at INTEGER                      -- epoch ms
+  reviewed_at INTEGER,                     -- epoch ms
+  -- Delivery is at least once (a --resume, a retried flush, a rerun hand the store the same
+  -- decision again): a row is stored only if no row holds the same comment with the same
+  -- decision record. This 64-bit hash of them (RecordKey in quarantine_store.cc) finds the
+  -- candidates; the columns themselves decide, so a collision never drops a comment. NULL
+  -- in rows written by other tools: they are never matched.
+  record_key  INTEGER
 );
 
 -- The review queue is read by status, oldest first.
 CREATE INDEX held_comments_by_status ON held_comments (status, seq);
+
+-- Not UNIQUE: the key is a hash, and a database migrated from version 1 keeps the
+-- duplicates stored before it (some of them reviewed, each with its own history).
+CREATE INDEX held_comments_by_record_key ON held_comments (record_key);
 
 -- Every review action ever taken, appended, never updated: re-reviews (appeals) keep the
 -- whole history while held_comments shows the latest.
@@ -43,4 +55,4 @@ CREATE TABLE review_log (
 
 CREATE INDEX review_log_by_seq ON review_log (seq, id);
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;

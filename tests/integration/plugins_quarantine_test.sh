@@ -13,7 +13,12 @@
 #    record in the output.
 # 3. `decorum review` on that database: list the queue, show one held comment with its
 #    decision record, approve and reject with a reviewer and a note, an appeal, and the
-#    pending count going down; the history is kept in review_log.
+#    pending count going down; the history is kept in review_log. Scoring part of the
+#    same input again adds no row and leaves the reviews alone.
+# 4. At least once in, once in the queue: the same dump scored twice into one database,
+#    and a run resumed (--resume) from an output cut short after the database got its
+#    rows (what an interruption leaves: rows are durable before their records are
+#    written), each hold every held comment exactly once.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 init "$@"
@@ -147,11 +152,48 @@ assert_contains show3.out '"reviewer":"carol","note":"appeal upheld"' "review sh
 assert_contains show3.out '"history":[{"status":"rejected","reviewer":"bob","note":"aimed at Anna","at_ms":' "review show --json: the first review kept"
 assert_eq "$(sqlite3 q.db 'SELECT count(*) FROM review_log')" 4 "review_log: one row per review"
 
-# A second score run appends to the same queue; reviewed rows stay as they are.
+# A second score run over comments already held adds nothing; reviewed rows stay as they are.
 head -n 1000 big.ndjson >small.ndjson
 run_decorum again.stdout again.err score --config q.yaml --progress never -o again.ndjson small.ndjson
 expect_rc 0 again.err
-assert_eq "$(sqlite3 q.db 'SELECT count(*) FROM held_comments')" $((HELD + 55)) "a second run appends its 55 held comments"
+assert_eq "$(sqlite3 q.db 'SELECT count(*) FROM held_comments')" "$HELD" "a second run over held comments stores none of its 55 again"
+assert_contains again.err "quarantine_sqlite: $TMP/q.db: 55 of 55 held comment(s) were already stored with the same decision record, and were not stored again" \
+  "a second run says what it skipped"
 assert_eq "$(sqlite3 q.db "SELECT status || ' ' || reviewer FROM held_comments WHERE seq = $S1")" "approved alice" "a second run leaves reviews alone"
+assert_eq "$(sqlite3 q.db "SELECT count(*) FROM held_comments WHERE status = 'pending'")" $((HELD - 3)) "a second run queues no reviewed comment again"
+
+# --- 4. at least once in, once in the queue ---------------------------------------------------------
+# dup_rows DB: rows whose comment and decision record another row of DB holds too.
+dup_rows() {
+  sqlite3 "$1" "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM held_comments GROUP BY comment_id, text, decision)"
+}
+head -n 20000 big.ndjson >mid.ndjson
+MID_HELD=$((20000 / 20 + 20000 / 200))
+config twice.db >twice.yaml
+run_decorum twice1.out twice1.err score --config twice.yaml --progress never --threads 2 -o twice1.ndjson mid.ndjson
+expect_rc 0 twice1.err
+assert_eq "$(sqlite3 twice.db 'SELECT count(*) FROM held_comments')" "$MID_HELD" "scored once: one row per held comment"
+assert_not_contains twice1.err "already stored" "scored once: nothing skipped, nothing said"
+run_decorum twice2.out twice2.err score --config twice.yaml --progress never --threads 2 -o twice2.ndjson mid.ndjson
+expect_rc 0 twice2.err
+assert_same_file twice2.ndjson twice1.ndjson "scored twice: the same records (test precondition)"
+assert_eq "$(sqlite3 twice.db 'SELECT count(*) FROM held_comments')" "$MID_HELD" "scored twice: still one row per held comment"
+assert_eq "$(dup_rows twice.db)" 0 "scored twice: no comment stored twice"
+assert_contains twice2.err "$MID_HELD of $MID_HELD held comment(s) were already stored" "scored twice: the skipped count"
+
+# An interrupted run: the database holds the rows of batches whose records never reached
+# the output. Cutting a finished run's output short leaves exactly that, every time.
+config resume.db >resume.yaml
+run_decorum full.out full.err score --config resume.yaml --progress never --threads 2 -o full.ndjson mid.ndjson
+expect_rc 0 full.err
+head -n 5000 full.ndjson >part.ndjson
+run_decorum resume.out resume.err score --config resume.yaml --progress never --threads 2 -o part.ndjson --resume mid.ndjson
+expect_rc 0 resume.err
+assert_matches resume.err "resuming after 5000 records in part.ndjson" "resume: continues after the cut (test precondition)"
+assert_same_file part.ndjson full.ndjson "resume: the output is whole again"
+assert_eq "$(sqlite3 resume.db 'SELECT count(*) FROM held_comments')" "$MID_HELD" "resume: one row per held comment, none stored again"
+assert_eq "$(dup_rows resume.db)" 0 "resume: no comment stored twice"
+held_after_cut=$(tail -n +5001 full.ndjson | grep -cE '^\{"id":"q[0-9]+","action":"(quarantine|escalate)",' || true)
+assert_contains resume.err "$held_after_cut of $held_after_cut held comment(s) were already stored" "resume: the held comments past the cut were skipped"
 
 finish

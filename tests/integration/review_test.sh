@@ -11,7 +11,8 @@
 # is the store's own), because fixed rows give fixed times and hostile text; `review`
 # itself never creates a database, by design. The last part runs the real chain: `decorum
 # score --config` with the quarantine_sqlite plugin holds comments, and `review` finds
-# every quarantined and escalated record, byte for byte, and nothing else.
+# every quarantined and escalated record, byte for byte, and nothing else; scored again,
+# the same input adds no row and leaves the verdicts alone.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 init "$@"
@@ -192,5 +193,17 @@ run_decorum e2e_ok.out e2e_ok.err review approve "$seq" --db held.db --reviewer 
 expect_rc 0 e2e_ok.err
 run_decorum e2e_pending.out e2e_pending.err review list --db held.db --json
 assert_eq "$(line_count e2e_pending.out)" 6 "review: the approved escalation left the pending list"
+
+# The same input scored again: each comment is held once already, reviewed or not.
+run_decorum e2e_again.out e2e_again.err score --config decorum.yaml e2e.ndjson
+expect_rc 0 e2e_again.err
+run_decorum e2e_all.out e2e_all.err review list --db held.db --status all --json
+expect_rc 0 e2e_all.err
+assert_eq "$(line_count e2e_all.out)" 7 "review: scoring the same input again stores no comment twice"
+run_decorum e2e_pending2.out e2e_pending2.err review list --db held.db --json
+assert_eq "$(line_count e2e_pending2.out)" 6 "review: the approved escalation is not queued again"
+run_decorum e2e_show.out e2e_show.err review show "$seq" --db held.db
+expect_rc 0 e2e_show.err
+assert_matches e2e_show.out '^status: +approved$' "review: the approved escalation keeps its verdict"
 
 finish
