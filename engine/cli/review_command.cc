@@ -264,9 +264,11 @@ int RunList(const std::vector<std::string>& args) {
   int64_t after = 0;
   po::options_description desc(
       "Usage: decorum review list --db PATH [options]\n"
-      "Lists held comments, oldest first: a table (seq, stored at, action, score, status,\n"
-      "target / author, the first 60 characters of the text), or NDJSON with --json (every\n"
-      "field, the decision record included). A target followed by '+' means more than one.\n"
+      "Lists held comments, oldest first (by seq, the order they were stored: with several\n"
+      "worker threads close to, not exactly, input order): a table (seq, stored at, action,\n"
+      "score, status, target / author, the first 60 characters of the text), or NDJSON with\n"
+      "--json (every field, the decision record included). A target followed by '+' means\n"
+      "more than one.\n"
       "\nOptions");
   desc.add_options()
       ("help,h", "show this help")
