@@ -130,7 +130,7 @@ std::string Metrics::Render() const {
   };
   constexpr auto kRelaxed = std::memory_order_relaxed;
 
-  Header(&out, "decorum_comments_total", "counter", "Comments decided, by action.");
+  Header(&out, "decorum_comments_total", "counter", "Comments decided, by action (including decisions withheld after a failed plugin flush).");
   for (int i = 0; i < kActionCount; ++i) {
     add("decorum_comments_total{{action=\"{}\"}} {}\n", ActionName(static_cast<Action>(i)), actions_[i].load(kRelaxed));
   }
