@@ -517,8 +517,10 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
     }
     // Remap `about` indices are target indices, unaffected by dropping rules.
     kept.rules = std::move(rules);
+    // Skipping still: a target's bad name is left out on this pass too (its error was
+    // reported above), where refusing for it would undo the skip.
     std::vector<RuleError> ignored;
-    return Compile(std::move(kept), false, &ignored, cache);
+    return Compile(std::move(kept), /*skip_bad_rules=*/true, &ignored, cache);
   }
 
   gen->raw_id_base_ = raw_base;

@@ -25,10 +25,24 @@ Edge EdgeOf(char32_t cp) {
   UErrorCode status = U_ZERO_ERROR;
   const UScriptCode script = uscript_getScript(static_cast<UChar32>(cp), &status);
   if (U_FAILURE(status) || script == USCRIPT_COMMON || script == USCRIPT_INHERITED ||
-      script == USCRIPT_HANGUL || uscript_breaksBetweenLetters(script)) {
+      uscript_breaksBetweenLetters(script)) {
+    return Edge::kNone;
+  }
+  // Scripts whose words take attached articles, prepositions, particles or pronouns
+  // (Arabic ال, و, ه; Hebrew ה, ו, ב; Korean particles): a boundary there would let
+  // "الحمار" escape a rule on حمار, so their letters get none, as before.
+  if (script == USCRIPT_HANGUL || script == USCRIPT_ARABIC || script == USCRIPT_HEBREW ||
+      script == USCRIPT_SYRIAC || script == USCRIPT_THAANA) {
     return Edge::kNone;
   }
   return Edge::kSpacedLetter;
+}
+
+// How many code points UTF-8 `s` holds (a lead byte each).
+size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
 }
 
 // The last code point of non-empty UTF-8 `s`.
@@ -38,17 +52,20 @@ char32_t LastCodePoint(const std::string& s) {
   return DecodeUtf8(s, i).code_point;
 }
 
-// True when normalized `s` holds a letter of a script written with spaces between words
-// other than ASCII: a word in such a script (Cyrillic дурак normalizes to "дypak", its
-// look-alike letters folded) is delimited as one, whatever its edge letters became.
-bool HasSpacedScriptLetter(const std::string& s) {
+// True when `s` (a pattern as written, before normalization) holds a non-ASCII letter of
+// a script delimited by spaces: a word in such a script is delimited as one whatever its
+// letters fold to (Cyrillic дурак normalizes to "дypak", скот to "ckot" — all ASCII).
+// Not Latin: an accented Latin word ("ídiót") folds to ASCII and is delimited as ASCII.
+bool HasSpacedScriptLetter(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     if (!(static_cast<unsigned char>(s[i]) & 0x80)) {
       ++i;
       continue;
     }
     const Utf8Decoded d = DecodeUtf8(s, i);
-    if (EdgeOf(d.code_point) == Edge::kSpacedLetter) return true;
+    UErrorCode status = U_ZERO_ERROR;
+    const bool latin = uscript_getScript(static_cast<UChar32>(d.code_point), &status) == USCRIPT_LATIN;
+    if (!latin && EdgeOf(d.code_point) == Edge::kSpacedLetter) return true;
     i += d.length;
   }
   return false;
@@ -82,7 +99,7 @@ Result<CompiledPattern> PatternCompiler::TargetName(const std::string& text) {
   auto p = Literal(text, /*allow_prefix=*/false, /*exact_runs=*/false);
   // An alias such as "I" or "a" names the target in nearly every comment, and every
   // insult near it would count against that person.
-  if (p.ok() && p.value().literal_length < 2) {
+  if (p.ok() && CodePoints(scratch_.text) < 2) {
     return Status::InvalidArgument("name or alias '" + text +
                                    "' is a single letter once normalized: it would be found in nearly every comment");
   }
@@ -118,7 +135,7 @@ Result<CompiledPattern> PatternCompiler::Literal(const std::string& text, bool a
   const Edge first = EdgeOf(DecodeUtf8(n, 0).code_point);
   const Edge last = EdgeOf(LastCodePoint(n));
   p.word_start = first != Edge::kNone;
-  p.wide_start = p.wide_end = HasSpacedScriptLetter(n);
+  p.wide_start = p.wide_end = HasSpacedScriptLetter(body);
   for (char c : n) {
     if (IsWordByte(c) || c == ' ' || c == '@') {
       p.expression += c;

@@ -43,13 +43,15 @@ struct CompiledPattern {
   // of a script written with spaces between words; never at the end of a prefix word.
   bool word_start = false;
   bool word_end = false;
-  // The literal holds a non-ASCII letter of such a script (Cyrillic, Greek, Arabic, ...;
-  // its edges may have folded to ASCII look-alikes: дурак -> "дypak"): at its boundaries
-  // a non-ASCII byte continues the word too ("иван" is not found in "иванов"), and a
-  // prefix word extends over non-ASCII letters. An ASCII literal keeps \b's meaning
-  // ("idiot" is found glued to a Cyrillic letter). Scripts written without spaces (Han,
-  // kana, Thai, ...) and Hangul (particles attach to the word) get no boundary at a
-  // non-ASCII edge: "笨蛋" is found in "你是笨蛋".
+  // The pattern as written holds a non-Latin letter of such a script (Cyrillic, Greek,
+  // Armenian, Georgian, Devanagari, ...; the normalized literal's letters may have folded
+  // to ASCII look-alikes: дурак -> "дypak", скот -> "ckot"): at its boundaries a non-ASCII
+  // byte continues the word too ("иван" is not found in "иванов", "скот" not in "скотч"),
+  // and a prefix word extends over non-ASCII letters. Other literals keep \b's meaning
+  // (ASCII "idiot" is found glued to a Cyrillic ж). Scripts written without spaces (Han,
+  // kana, Thai, ...) and those whose words take attached articles or particles (Arabic,
+  // Hebrew, Syriac, Thaana, Hangul) get no boundary at a non-ASCII edge: "笨蛋" is found
+  // in "你是笨蛋", "حمار" in "الحمار".
   bool wide_start = false;
   bool wide_end = false;
   bool exact_runs = false;       // handles: runs must match exactly, not at least

@@ -150,7 +150,11 @@ rules:
   - id: w.cyr
     category: insult
     score: 2
-    match: {words: [жаба, дурак]}
+    match: {words: [жаба, дурак, скот]}
+  - id: w.ar
+    category: insult
+    score: 2
+    match: {words: [حمار]}
   - id: w.cyr-prefix
     category: insult
     score: 2
@@ -181,6 +185,9 @@ TEST_F(NonAsciiBoundaryTest, SpacedScriptLettersContinueTheWord) {
   EXPECT_EQ(MatchesOf("ты дурак", "w.cyr"), (Strings{"дурак"}));
   EXPECT_TRUE(MatchesOf("дураки", "w.cyr").empty());
   EXPECT_TRUE(MatchesOf("придурак", "w.cyr").empty());
+  // Every letter folds to a Latin look-alike (скот -> "ckot"): still a Cyrillic word.
+  EXPECT_EQ(MatchesOf("ты скот", "w.cyr"), (Strings{"скот"}));
+  EXPECT_TRUE(MatchesOf("скотч", "w.cyr").empty());
   EXPECT_TRUE(MatchesOf("xжаба", "w.cyr").empty());
   const Decision named = m_->Moderate("Иван idiot");
   ASSERT_EQ(named.targets.size(), 1u);
@@ -191,6 +198,14 @@ TEST_F(NonAsciiBoundaryTest, SpacedScriptLettersContinueTheWord) {
 TEST_F(NonAsciiBoundaryTest, UnspacedScriptsHaveNoBoundary) {
   EXPECT_EQ(MatchesOf("你是笨蛋", "w.han"), (Strings{"笨蛋"}));
   EXPECT_EQ(MatchesOf("笨蛋吗", "w.han"), (Strings{"笨蛋"}));
+}
+
+// Arabic (and Hebrew) attach the article and conjunctions to the word: a boundary would
+// let "الحمار" (the donkey) and "ياحمار" escape a rule on حمار.
+TEST_F(NonAsciiBoundaryTest, AttachedArticlesAreNoBoundary) {
+  EXPECT_EQ(MatchesOf("انت حمار", "w.ar"), (Strings{"حمار"}));
+  EXPECT_EQ(MatchesOf("انت الحمار", "w.ar"), (Strings{"حمار"}));
+  EXPECT_EQ(MatchesOf("ياحمار", "w.ar"), (Strings{"حمار"}));
 }
 
 TEST_F(NonAsciiBoundaryTest, AsciiEdgesKeepBackslashBMeaning) {

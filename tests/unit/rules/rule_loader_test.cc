@@ -610,6 +610,33 @@ TEST(RuleLoaderTest, BadThresholdsAreNotAppliedHalfway) {
   EXPECT_LE(live.quarantine, live.escalate);
 }
 
+// A one-letter name is one code point, whatever its bytes: Russian "Я" (I) is as common
+// as English "I". And skipping a bad rule and a bad alias together keeps the rest: the
+// set is compiled again without the rule, the alias still left out.
+TEST(RuleLoaderTest, OneLetterAliasesInAnyScriptAndSkippingWithABadRule) {
+  TempDir dir;
+  dir.Write("t.yaml",
+            "targets:\n"
+            "  - {id: ivan, name: Иван Петров, aliases: [Я, 李, Ваня]}\n"
+            "rules:\n"
+            "  - {id: bad.rule, category: insult, score: 2, match: {regex: ['con-artist']}}\n"
+            "  - {id: good.rule, category: insult, score: 2, match: {words: [idiot]}}\n");
+  GenerationReport report;
+  EXPECT_FALSE(BuildGeneration({dir.path(), false}, &report).ok());
+  ASSERT_EQ(report.errors.size(), 3u) << JoinErrors(report.errors);
+  EXPECT_TRUE(Contains(JoinErrors(report.errors), "name or alias 'Я' is a single letter")) << JoinErrors(report.errors);
+  EXPECT_TRUE(Contains(JoinErrors(report.errors), "name or alias '李' is a single letter")) << JoinErrors(report.errors);
+  GenerationReport skipped_report;
+  auto skipped = BuildGeneration({dir.path(), true}, &skipped_report);
+  ASSERT_TRUE(skipped.ok()) << skipped.status().message();
+  EXPECT_EQ(skipped_report.errors.size(), 3u) << JoinErrors(skipped_report.errors);
+  EXPECT_TRUE(HasRule(skipped.value()->rules(), "good.rule"));
+  EXPECT_FALSE(HasRule(skipped.value()->rules(), "bad.rule"));
+  TextModerator m(skipped.value());
+  EXPECT_EQ(m.Moderate("Ваня idiot").targets.size(), 1u);
+  EXPECT_TRUE(m.Moderate("Я думаю idiot").targets.empty());
+}
+
 TEST(RuleLoaderTest, DisabledRulesExcludedAndCounted) {
   const std::string yaml =
       "rules:\n"
