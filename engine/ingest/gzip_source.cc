@@ -109,7 +109,8 @@ size_t GzipSource::Read(char* buf, size_t cap) {
                 ? "trailing garbage after gzip member " + std::to_string(members_ - 1)
                 : "corrupt gzip data";
         if (zs_.msg != nullptr) what += std::string(" (") + zs_.msg + ")";
-        if (zs_.msg != nullptr && std::string_view(zs_.msg).starts_with("incorrect")) {
+        if (zs_.msg != nullptr && (std::string_view(zs_.msg) == "incorrect data check" ||
+                                   std::string_view(zs_.msg) == "incorrect length check")) {
           // zlib checks a member's CRC and length only at its end: what it decompressed
           // from that member was already handed on, and is not what was compressed.
           what += ": the data of gzip member " + std::to_string(members_) +

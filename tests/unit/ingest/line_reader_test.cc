@@ -650,6 +650,14 @@ TEST(GzipSourceTest, ZeroPaddingAfterTheLastMemberEndsTheStream) {
       << garbage->status().message();
 }
 
+// zlib's "incorrect header check" (junk where a next member would start) is not damage to
+// the data already read: only a failed data or length check says to discard records.
+TEST(GzipSourceTest, TrailingJunkIsNotCalledDamagedData) {
+  MemoryReader reader(Gzip("a\nb\n") + "hello world garbage", 100);
+  EXPECT_EQ(ReadAll(*reader), (std::vector<OwnedLine>{Ok(1, "a"), Ok(2, "b")}));
+  EXPECT_EQ(reader->status().message().find("damaged"), std::string::npos) << reader->status().message();
+}
+
 // A member whose checksum fails was decompressed before zlib could tell: the message says
 // the lines already read from it may be garbage.
 TEST(GzipSourceTest, ChecksumFailureSaysTheLinesMayBeGarbage) {
