@@ -138,7 +138,9 @@ void Listener<Protocol>::Stop() {
 }
 
 template <typename Protocol>
-void Listener<Protocol>::RemoveSocketFile() const {
+void Listener<Protocol>::RemoveSocketFile() {
+  if (socket_file_removed_) return;
+  socket_file_removed_ = true;
   struct stat st;
   if (bound_.kind == ListenAddress::Kind::kUnix && unix_ino_ != 0 && ::lstat(bound_.path.c_str(), &st) == 0 &&
       st.st_dev == unix_dev_ && st.st_ino == unix_ino_) {

@@ -52,9 +52,11 @@ class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
   // are not affected.
   void Stop();
   // Removes a Unix listener's socket file if the path still names the file Open()
-  // created — not one an operator or another daemon has put there since. Idempotent;
-  // nothing for TCP. For Stop(), and for an exit that did not get to it.
-  void RemoveSocketFile() const;
+  // created — not one an operator or another daemon has put there since — and only once:
+  // after the removal and the acceptor's close its inode number is free, and a new
+  // daemon's socket may get it. Nothing for TCP. For Stop(), and for an exit that did not
+  // get to it. Not concurrent with itself (Stop's strand, or after the io threads ended).
+  void RemoveSocketFile();
 
  private:
   void DoAccept();
@@ -70,6 +72,7 @@ class Listener : public std::enable_shared_from_this<Listener<Protocol>> {
   // it still names this file.
   dev_t unix_dev_ = 0;
   ino_t unix_ino_ = 0;
+  bool socket_file_removed_ = false;
   bool stopped_ = false;
 };
 
