@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "cli/commands.h"
@@ -132,14 +133,34 @@ void OnStopSignal(int signo) {
   g_stop.store(true);  // after g_signal: whoever sees the stop reads the signal
 }
 
-void SetStopHandlers(void (*handler)(int), int flags) {
-  struct sigaction sa {};
-  sa.sa_handler = handler;
-  sa.sa_flags = flags;
-  sigemptyset(&sa.sa_mask);
-  ::sigaction(SIGINT, &sa, nullptr);
-  ::sigaction(SIGTERM, &sa, nullptr);
-}
+// Installs OnStopSignal for SIGINT and SIGTERM, except where the signal is ignored (a
+// background job in a script: a Ctrl-C meant for the foreground must not stop it), and
+// restores what was there when it goes out of scope.
+class StopSignals {
+ public:
+  StopSignals() {
+    struct sigaction sa {};
+    sa.sa_handler = OnStopSignal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < 2; ++i) {
+      ::sigaction(kSignals[i], nullptr, &old_[i]);
+      installed_[i] = old_[i].sa_handler != SIG_IGN && ::sigaction(kSignals[i], &sa, nullptr) == 0;
+    }
+  }
+  ~StopSignals() {
+    for (size_t i = 0; i < 2; ++i) {
+      if (installed_[i]) ::sigaction(kSignals[i], &old_[i], nullptr);
+    }
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  static constexpr int kSignals[2] = {SIGINT, SIGTERM};
+  struct sigaction old_[2] {};
+  bool installed_[2] = {false, false};
+};
 
 // The input (as given; "-" for standard input) that is the same file as `output`, or ""
 // when none is (or the output does not exist yet, or is standard output).
@@ -323,13 +344,13 @@ int RunScore(const std::vector<std::string>& args) {
   // line before the stop, and says so, where the default action cut a record in half
   // and said nothing.
   options.stop = &g_stop;
-  SetStopHandlers(OnStopSignal, SA_RESTART);
+  std::optional<StopSignals> stop_signals(std::in_place);
   BatchScorer scorer(gen, options);
   ProgressBar bar(progress == "always" || (progress == "auto" && ::isatty(STDERR_FILENO)));
   if (bar.enabled()) scorer.set_progress([&](const BatchProgress& p) { bar.Update(p); });
   RunStats stats;
   Status s = scorer.Run(inputs, out, &stats);
-  SetStopHandlers(SIG_DFL, 0);
+  stop_signals.reset();
   bar.Finish();
   bool output_stopped = scorer.output_stopped();
   if (out != stdout && std::fclose(out) != 0 && s.ok()) {
