@@ -8,10 +8,11 @@
 // It is a filter in front of simdjson, not a second JSON parser with its own verdicts: it
 // accepts a line only when the line is valid JSON of that shape and every member reads
 // exactly as simdjson would read it. For anything else — a nested object or array, a
-// fraction or exponent, an integer of more than 18 digits or "-0", invalid UTF-8, a lone
-// surrogate escape, a line of 4 GiB or more, any syntax error — it says "not mine" (ok()
-// false), and the caller parses the line with simdjson, which gives the real result or
-// the real error message.
+// fraction or exponent, an integer of more than 18 digits or "-0", invalid UTF-8, a line
+// of 4 GiB or more, any syntax error — it says "not mine" (ok() false), and the caller
+// parses the line with simdjson, which gives the real result or the real error message.
+// One deliberate difference from simdjson: an escaped lone surrogate reads as U+FFFD, as
+// CommentDecoder makes simdjson read it too (decode/utf8_repair.h).
 //
 // Use: Begin(line); while (Next(&key, &value)) {...}; then ok() says whether the whole
 // line was read. Members come in line order; a repeated key comes again. Keys are
