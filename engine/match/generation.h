@@ -10,7 +10,8 @@
 // index `refs()`. Words, phrases, names and handles are bare literals there: the word
 // boundaries around them are checked by the Scanner (PatternRef::word_start / word_end,
 // pattern_compiler.h), so for those ids a database reports every occurrence and the
-// Scanner keeps the ones `\b` would have.
+// Scanner keeps the ones `\b` would have (or, for a word of a non-Latin script delimited
+// by spaces, the ones its own letters do not continue: PatternRef::wide_start / wide_end).
 //
 // Thread safety: immutable after Compile(); share it via shared_ptr<const Generation>
 // (a reload publishes a new one; comments in flight keep theirs alive).

@@ -131,7 +131,8 @@ Result<CompiledPattern> PatternCompiler::Literal(const std::string& text, bool a
 
   // No \b in the expression: a pure literal is what Hyperscan compiles fastest and into
   // its cheapest matchers. The Scanner checks the boundaries instead (word_start,
-  // word_end), with exactly \b's meaning.
+  // word_end), with exactly \b's meaning unless the word is of a non-Latin spaced script
+  // (wide_start, wide_end: pattern_compiler.h).
   const Edge first = EdgeOf(DecodeUtf8(n, 0).code_point);
   const Edge last = EdgeOf(LastCodePoint(n));
   p.word_start = first != Edge::kNone;

@@ -9,7 +9,9 @@
 // tracking is needed (start = end - length). The boundaries are not part of the
 // expression (a `\b` makes Hyperscan compile a lookaround per literal: slower to
 // compile, more memory, a slower scan); the expression is the bare literal and
-// `word_start` / `word_end` tell the Scanner to check them, with `\b`'s exact meaning.
+// `word_start` / `word_end` tell the Scanner to check them, with `\b`'s exact meaning —
+// widened for a word written in a non-Latin script delimited by spaces, whose own
+// letters continue it (`wide_start` / `wide_end`).
 // What the collapse loses — that `kill` needs two l's and `ass` two s's — is kept as
 // per-byte run requirements, checked by the Scanner on the few literals that matched.
 //

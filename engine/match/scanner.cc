@@ -18,9 +18,9 @@ bool IsBoundaryWordByte(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-// At a literal's edge that is a non-ASCII letter of a spaced script (PatternRef::wide_*),
-// a non-ASCII byte next to it is part of a letter too (the normalized text holds no
-// non-ASCII punctuation), so it continues the word.
+// Next to a literal written in a non-Latin script delimited by spaces (PatternRef::wide_*),
+// a non-ASCII byte is part of a letter too (the normalized text holds no non-ASCII
+// punctuation), so it continues the word.
 bool ContinuesWord(char c, bool wide) { return IsBoundaryWordByte(c) || (wide && (c & 0x80)); }
 
 struct ScanContext {
