@@ -32,6 +32,17 @@ LAST_CMD=""
 # A decorum run that takes longer than this is a stall, reported as a failure.
 DECORUM_TIMEOUT="${DECORUM_TIMEOUT:-60}"
 
+# _report_early_exit: the first command of every EXIT trap. A script that stops before
+# finish() — set -e on a failing command, or a signal — would otherwise end with no word
+# at all (ctest shows an empty output); say how it ended and on which command. In a trap,
+# $? is the exit status and BASH_COMMAND the command running when the trap fired.
+FINISHED=""
+_report_early_exit() {
+  local rc=$? cmd="$BASH_COMMAND"
+  [ -n "$FINISHED" ] && return 0
+  echo "[$TEST_NAME] FATAL: stopped before the end (exit status $rc) after $CHECKS passed check(s), in: $cmd" >&2
+}
+
 _cleanup() {
   if [ -n "$TMP" ] && [ -d "$TMP" ]; then
     if [ -n "${KEEP_TMP:-}" ]; then
@@ -53,8 +64,9 @@ init() {
   [ -x "$DECORUM" ] || { echo "[$TEST_NAME] FATAL: decorum binary '$1' is not executable" >&2; exit 2; }
   [ -f "$ROOT/samples/comments.ndjson" ] || { echo "[$TEST_NAME] FATAL: '$2' is not the repo root (no samples/comments.ndjson)" >&2; exit 2; }
   TMP="$(mktemp -d "${TMPDIR:-/tmp}/decorum-${TEST_NAME}.XXXXXX")"
-  trap _cleanup EXIT
-  trap 'exit 130' INT TERM
+  trap '_report_early_exit; _cleanup' EXIT
+  trap 'echo "[$TEST_NAME] FATAL: killed by SIGINT" >&2; exit 130' INT
+  trap 'echo "[$TEST_NAME] FATAL: killed by SIGTERM" >&2; exit 143' TERM
   cd "$TMP" || fatal "cannot enter $TMP"
 }
 
@@ -80,6 +92,7 @@ ok() { CHECKS=$((CHECKS + 1)); }
 
 # finish: the verdict. Exits 1 when any assertion failed.
 finish() {
+  FINISHED=1
   if [ "$FAILURES" -gt 0 ]; then
     printf '[%s] %d of %d check(s) FAILED\n' "$TEST_NAME" "$FAILURES" "$((CHECKS + FAILURES))" >&2
     exit 1
@@ -373,7 +386,7 @@ start_serve() {
   shift
   "$DECORUM" serve "$@" </dev/null >"$SERVE_LOG.out" 2>"$SERVE_LOG" &
   SERVE_PID=$!
-  trap 'kill_serve; _cleanup' EXIT
+  trap '_report_early_exit; kill_serve; _cleanup' EXIT
   if ! wait_until 20 grep -q "serving with" "$SERVE_LOG"; then
     echo "  log:" >&2; show "$SERVE_LOG" 20 >&2
     fatal "decorum serve $* did not start"

@@ -87,7 +87,7 @@ stop_receiver() {
   if [ -n "$RECV_PID" ]; then kill "$RECV_PID" 2>/dev/null || true; wait "$RECV_PID" 2>/dev/null || true; fi
   RECV_PID=""
 }
-trap 'stop_receiver; _cleanup' EXIT
+trap '_report_early_exit; stop_receiver; _cleanup' EXIT
 
 # delivered_keys: the distinct Idempotency-Keys the receiver answered 200, sorted.
 delivered_keys() { awk '$2 == 200 { print $3 }' recv/requests.log 2>/dev/null | sort -u; }
