@@ -65,23 +65,30 @@ RECV_PID=""
 RECV_PORT=""
 # start_receiver FAIL_FIRST: a fresh receiver on a free port (RECV_PORT), failing its first
 # FAIL_FIRST requests; the logs start empty.
+# Each receiver logs to a file of its own: the children of a receiver just stopped may
+# still write to theirs (at their own offset: into a reused, truncated file that made
+# holes of NULs, so grep saw a binary file and the port came out empty).
+RECV_STARTS=0
+RECV_LOG=""
 start_receiver() {
   rm -f recv/*
   echo "$1" >recv/fail_first
-  RECV_DIR="$TMP/recv" socat -d -d "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork" "EXEC:$TMP/receiver.sh" 2>socat.log &
+  RECV_STARTS=$((RECV_STARTS + 1))
+  RECV_LOG="socat.$RECV_STARTS.log"
+  RECV_DIR="$TMP/recv" socat -d -d "TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork" "EXEC:$TMP/receiver.sh" 2>"$RECV_LOG" &
   RECV_PID=$!
   if ! wait_until 10 receiver_listening; then
-    show socat.log >&2
+    show "$RECV_LOG" >&2
     fatal "the receiver did not start"
   fi
-  RECV_PORT=$(grep -oE 'listening on AF=2 127.0.0.1:[0-9]+$' socat.log | sed -n 1p | grep -oE '[0-9]+$')
-  [ -n "$RECV_PORT" ] || fatal "no receiver port in socat.log"
+  RECV_PORT=$(grep -aoE 'listening on AF=2 127.0.0.1:[0-9]+$' "$RECV_LOG" | sed -n 1p | grep -oE '[0-9]+$' || true)
+  [ -n "$RECV_PORT" ] || { show "$RECV_LOG" >&2; fatal "no receiver port in $RECV_LOG"; }
 }
 # receiver_listening: socat has logged its whole "listening on" line, port included. The
 # log is read while socat writes it: a line not yet ended by its newline may still lack
 # digits of the port.
 receiver_listening() {
-  grep -qE 'listening on AF=2 127.0.0.1:[0-9]+$' socat.log && [ -z "$(tail -c 1 socat.log)" ]
+  grep -aqE 'listening on AF=2 127.0.0.1:[0-9]+$' "$RECV_LOG" && [ -z "$(tail -c 1 "$RECV_LOG")" ]
 }
 stop_receiver() {
   if [ -n "$RECV_PID" ]; then kill "$RECV_PID" 2>/dev/null || true; wait "$RECV_PID" 2>/dev/null || true; fi
