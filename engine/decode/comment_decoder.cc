@@ -221,7 +221,10 @@ struct CommentDecoder::Impl {
         out->id_kind = IdKind::kString;
         return Status::Ok();
       // simdjson's DOM keeps numbers as values, not text, so integers are printed back
-      // exactly and doubles in their shortest form that parses back to the same value.
+      // exactly and doubles in their shortest form that parses back to the same value —
+      // in %g style: plain to_chars prefers fixed notation at equal length, and printed
+      // 1.2345678901234568e21 as the 22-digit integer 1234567890123456774144, which JSON
+      // parsers with 64-bit integers (simdjson among them) refuse (found by fuzzing).
       case element_type::INT64:
         r = std::to_chars(id_buf, id_buf + sizeof id_buf, value.get_int64().value_unsafe());
         break;
@@ -229,7 +232,8 @@ struct CommentDecoder::Impl {
         r = std::to_chars(id_buf, id_buf + sizeof id_buf, value.get_uint64().value_unsafe());
         break;
       case element_type::DOUBLE:
-        r = std::to_chars(id_buf, id_buf + sizeof id_buf, value.get_double().value_unsafe());
+        r = std::to_chars(id_buf, id_buf + sizeof id_buf, value.get_double().value_unsafe(),
+                          std::chars_format::general);
         break;
       default:
         return WrongType(source, "a string or a number", value.type());

@@ -92,6 +92,10 @@ TEST_F(CommentDecoderTest, FloatIdsRoundTrip) {
   EXPECT_EQ(Ok(R"({"id":1.5e3,"text":"x"})").id, "1500");
   EXPECT_EQ(Ok(R"({"id":0.1,"text":"x"})").id, "0.1");
   EXPECT_EQ(Ok(R"({"id":1e300,"text":"x"})").id, "1e+300");
+  // A double beyond 64-bit integers is not echoed as a 22-digit integer, which JSON
+  // parsers with 64-bit integers refuse (the fuzzed HTTP reply simdjson could not read).
+  EXPECT_EQ(Ok(R"({"id":1234567890123456789012.4,"text":"x"})").id, "1.2345678901234568e+21");
+  EXPECT_EQ(Ok(R"({"id":1e3,"text":"x"})").id, "1000");
 }
 
 TEST_F(CommentDecoderTest, StringIdIsUnescaped) {
