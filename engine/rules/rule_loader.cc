@@ -598,11 +598,17 @@ class Loader {
 
   void Resolve() {
     // A list item naming a list was taken as the literal word "$name": lists do not nest.
-    for (const auto& [name, list] : lists_) {
-      for (const std::string& item : list.first) {
-        if (item.size() > 1 && item[0] == '$' && lists_.count(item.substr(1))) {
-          out_.errors.push_back({list.second, "", "list '" + name + "' names the list '" + item +
+    // The item is an error, and is left out (under --on-error skip the list goes on
+    // without it, rather than matching "$inner", which normalizes to "sinner").
+    for (auto& [name, list] : lists_) {
+      std::vector<std::string>& items = list.first;
+      for (auto it = items.begin(); it != items.end();) {
+        if (it->size() > 1 && (*it)[0] == '$' && lists_.count(it->substr(1))) {
+          out_.errors.push_back({list.second, "", "list '" + name + "' names the list '" + *it +
                                                       "': lists do not nest; name both lists in the rule"});
+          it = items.erase(it);
+        } else {
+          ++it;
         }
       }
     }

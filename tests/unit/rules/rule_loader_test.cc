@@ -637,6 +637,19 @@ TEST(RuleLoaderTest, OneLetterAliasesInAnyScriptAndSkippingWithABadRule) {
   EXPECT_TRUE(m.Moderate("Я думаю idiot").targets.empty());
 }
 
+// A list naming a list is an error, and the item is left out: skipped, the list goes on
+// without it instead of matching the literal "$inner" (normalized: "sinner").
+TEST(RuleLoaderTest, AListItemNamingAListIsLeftOut) {
+  LoadedRules loaded = LoadRuleSet({Yaml("l.yaml",
+                                         "lists: {inner: [dolt], outer: [$inner, oaf]}\n"
+                                         "rules:\n"
+                                         "  - {id: r.x, category: insult, score: 2, match: {words: [$outer]}}\n")});
+  ASSERT_EQ(loaded.errors.size(), 1u) << JoinErrors(loaded.errors);
+  ASSERT_EQ(loaded.set.rules.size(), 1u);
+  ASSERT_EQ(loaded.set.rules[0].match.size(), 1u);
+  EXPECT_EQ(loaded.set.rules[0].match[0].text, "oaf");
+}
+
 TEST(RuleLoaderTest, DisabledRulesExcludedAndCounted) {
   const std::string yaml =
       "rules:\n"
