@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "decode/utf8_repair.h"
+
 namespace decorum {
 namespace {
 
@@ -37,26 +39,6 @@ inline const char* FindSpecial(const char* p, const char* end, uint32_t* high) {
     if (c == '"' || c == '\\' || c < 0x20) return p;
   }
   return end;
-}
-
-// Four hex digits at p (at least 4 bytes readable), or -1.
-int32_t Hex4(const char* p) {
-  int32_t v = 0;
-  for (int i = 0; i < 4; ++i) {
-    const char c = p[i];
-    int d;
-    if (c >= '0' && c <= '9') {
-      d = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      d = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      d = c - 'A' + 10;
-    } else {
-      return -1;
-    }
-    v = v * 16 + d;
-  }
-  return v;
 }
 
 // Writes `cp` (a scalar value, not a surrogate) as UTF-8; returns the bytes written.
@@ -206,13 +188,13 @@ bool FlatObjectReader::ReadString(bool is_key, std::string_view* out) {
       case 't': *w++ = '\t'; break;
       case 'u': {
         if (end_ - p_ < 4) return NotMine();
-        int32_t cp = Hex4(p_);
+        int32_t cp = JsonHex4(p_);
         if (cp < 0) return NotMine();
         p_ += 4;
         if (cp >= 0xD800 && cp <= 0xDBFF) {
           // A high surrogate counts only with the low one that must follow; alone it is
           // U+FFFD, as CommentDecoder's DOM path reads it (utf8_repair.h).
-          const int32_t low = end_ - p_ >= 6 && p_[0] == '\\' && p_[1] == 'u' ? Hex4(p_ + 2) : -1;
+          const int32_t low = end_ - p_ >= 6 && p_[0] == '\\' && p_[1] == 'u' ? JsonHex4(p_ + 2) : -1;
           if (low >= 0xDC00 && low <= 0xDFFF) {
             p_ += 6;
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);

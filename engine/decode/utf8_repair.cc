@@ -33,11 +33,8 @@ std::string MaskInvalidUtf8(std::string_view in) {
   return out;
 }
 
-namespace {
-
-// The value of the four hex digits at p, or -1.
-int HexValue4(const char* p) {
-  int v = 0;
+int32_t JsonHex4(const char* p) {
+  int32_t v = 0;
   for (int i = 0; i < 4; ++i) {
     const char c = p[i];
     v <<= 4;
@@ -49,8 +46,6 @@ int HexValue4(const char* p) {
   return v;
 }
 
-}  // namespace
-
 size_t ReplaceLoneSurrogateEscapes(char* data, size_t size) {
   size_t replaced = 0;
   for (size_t i = 0; i + 1 < size; ++i) {
@@ -59,10 +54,10 @@ size_t ReplaceLoneSurrogateEscapes(char* data, size_t size) {
       ++i;  // a two-byte escape (or a cut one): skip its second byte
       continue;
     }
-    const int cp = HexValue4(data + i + 2);
+    const int cp = JsonHex4(data + i + 2);
     if (cp >= 0xD800 && cp <= 0xDBFF) {
       const bool paired = i + 12 <= size && data[i + 6] == '\\' && data[i + 7] == 'u' &&
-                          HexValue4(data + i + 8) >= 0xDC00 && HexValue4(data + i + 8) <= 0xDFFF;
+                          JsonHex4(data + i + 8) >= 0xDC00 && JsonHex4(data + i + 8) <= 0xDFFF;
       if (paired) {
         i += 11;  // both escapes
         continue;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -29,5 +30,9 @@ std::string MaskInvalidUtf8(std::string_view in);
 // JSON begins an escape inside a string, so escapes are found by a plain scan.
 // Returns the number rewritten.
 size_t ReplaceLoneSurrogateEscapes(char* data, size_t size);
+
+// The value of the four hex digits of a \u escape at p (at least 4 bytes readable), or -1.
+// Shared by the rewrite above and the flat reader (flat_object.cc).
+int32_t JsonHex4(const char* p);
 
 }  // namespace decorum

@@ -16,13 +16,13 @@ run_decorum full.out full.err score in.ndjson -t 2 -o full.ndjson -q
 expect_rc 0 full.err
 assert_eq "$(line_count full.ndjson)" "$N" "uninterrupted run: one record per line"
 
+# file_over FILE BYTES: FILE holds more than BYTES (the run is well under way).
+file_over() { [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -gt "$2" ]; }
+
 # --- SIGKILL mid-run, then --resume ---------------------------------------------------------
 "$DECORUM" score in.ndjson.gz -t 2 -o part.ndjson -q --progress never 2>kill.err &
 PID=$!
-for _ in $(seq 1 400); do
-  [ "$(stat -c %s part.ndjson 2>/dev/null || echo 0)" -gt 2000000 ] && break
-  sleep 0.02
-done
+wait_until 8 file_over part.ndjson 2000000 || true
 kill -KILL "$PID" 2>/dev/null || true
 wait "$PID" 2>/dev/null || true
 done_lines=$(line_count part.ndjson)
@@ -43,10 +43,7 @@ for sig in TERM INT; do
   "$DECORUM" score in.ndjson.gz -t 2 -o "sig$sig.ndjson" -q --progress never 2>"sig$sig.err" &
   PID=$!
   set +m
-  for _ in $(seq 1 400); do
-    [ "$(stat -c %s "sig$sig.ndjson" 2>/dev/null || echo 0)" -gt 2000000 ] && break
-    sleep 0.02
-  done
+  wait_until 8 file_over "sig$sig.ndjson" 2000000 || true
   kill -s "$sig" "$PID" 2>/dev/null || true
   if wait "$PID"; then RC=0; else RC=$?; fi
   want_rc=$([ "$sig" = TERM ] && echo 143 || echo 130)
@@ -63,10 +60,7 @@ done
 # An ignored SIGINT stays ignored: the run goes on to the end.
 "$DECORUM" score in.ndjson.gz -t 2 -o ign.ndjson -q --progress never 2>ign.err &
 PID=$!
-for _ in $(seq 1 400); do
-  [ "$(stat -c %s ign.ndjson 2>/dev/null || echo 0)" -gt 2000000 ] && break
-  sleep 0.02
-done
+wait_until 8 file_over ign.ndjson 2000000 || true
 kill -s INT "$PID" 2>/dev/null || true
 if wait "$PID"; then RC=0; else RC=$?; fi
 assert_eq "$RC" 0 "an ignored SIGINT (a background job) does not stop the run"
