@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -18,6 +19,38 @@ int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// Whether a connection to `path` (opened read-write, which SQLite makes read-only when the
+// file is) cannot read it the usual way and should read it as an immutable file: a WAL
+// database that no process has open (SQLite removed its -wal and -shm at the last close)
+// in a directory this process cannot write, where SQLite can neither create the -shm
+// index nor read without it. Only when no -wal file exists: then every committed
+// transaction is in the database file, and reading it alone misses nothing. Any other
+// failure is left to the normal path to report.
+bool NeedsImmutableRead(sqlite3* db, const std::string& path) {
+  const int rc = sqlite3_exec(db, "PRAGMA user_version", nullptr, nullptr, nullptr);
+  if ((rc & 0xff) != SQLITE_READONLY && (rc & 0xff) != SQLITE_CANTOPEN) return false;
+  struct stat st;
+  const std::string wal = path + "-wal";
+  return ::stat(wal.c_str(), &st) != 0 && errno == ENOENT;
+}
+
+// "file:/var/lib/q%3F.db?immutable=1": `path` percent-encoded (a URI's path may hold
+// neither '?' nor '#', and '%' starts an escape).
+std::string ImmutableUri(const std::string& path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string uri = "file:";
+  for (const unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '.' || c == '-' || c == '_' || c == '~') {
+      uri += static_cast<char>(c);
+    } else {
+      uri += '%';
+      uri += kHex[c >> 4];
+      uri += kHex[c & 0xf];
+    }
+  }
+  return uri + "?immutable=1";
 }
 
 // A prepared statement that finalizes itself. A failed prepare or bind is remembered and
@@ -170,7 +203,13 @@ Result<std::unique_ptr<QuarantineStore>> QuarantineStore::Open(const std::string
   int flags = SQLITE_OPEN_READWRITE;
   if (options.mode == OpenMode::kCreate) flags |= SQLITE_OPEN_CREATE;
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc == SQLITE_OK && options.mode == OpenMode::kExisting && NeedsImmutableRead(db, path)) {
+    sqlite3_close_v2(db);
+    db = nullptr;
+    rc = sqlite3_open_v2(ImmutableUri(path).c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                         nullptr);
+  }
   // The store owns the handle from here, even when the open failed (SQLite allocates one
   // to carry the error).
   std::unique_ptr<QuarantineStore> store(new QuarantineStore(path, db));
@@ -315,6 +354,8 @@ Result<InsertCounts> QuarantineStore::InsertBatch(const std::vector<HeldComment>
   if (batch.empty()) return counts;
   const std::string what = "storing " + std::to_string(batch.size()) + " held comment" +
                            (batch.size() == 1 ? "" : "s");
+  // Said first: an unmigrated read-only file would otherwise fail on the schema.
+  if (sqlite3_db_readonly(db_, "main") == 1) return Error(SQLITE_READONLY, what);
   // IMMEDIATE takes the write lock up front, so waiting for another writer happens here
   // (bounded by busy_timeout) and not halfway through the batch.
   if (Status s = Exec("BEGIN IMMEDIATE", what); !s.ok()) return s;
@@ -440,6 +481,7 @@ Result<std::vector<ReviewStatus>> QuarantineStore::Review(const std::vector<int6
   }
   if (seqs.empty()) return Status::InvalidArgument("no seq to review");
   const std::string what = "reviewing";
+  if (sqlite3_db_readonly(db_, "main") == 1) return Error(SQLITE_READONLY, what);
   if (Status s = Exec("BEGIN IMMEDIATE", what); !s.ok()) return s;
   std::vector<ReviewStatus> previous;
   Status result;

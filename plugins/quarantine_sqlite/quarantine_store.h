@@ -102,8 +102,13 @@ class QuarantineStore {
     // read-only to this process, since nothing could be stored in it.
     kCreate,
     // The file must exist and hold a quarantine schema; it is never created (`decorum
-    // review`: a mistyped path must not leave an empty database behind). Opened read-write;
-    // a read-only file can still be listed.
+    // review`: a mistyped path must not leave an empty database behind). Opened read-write
+    // when the file is writable, read-only otherwise, so a reviewer without write access
+    // can still list the queue. A WAL database that no process has open, in a directory
+    // this process cannot write, has no -shm index for SQLite to use and none can be made;
+    // with no -wal file either, every committed transaction is in the database file
+    // itself, so it is then read as an immutable file (a writer that starts and
+    // checkpoints during that one read could show a torn listing: run it again).
     kExisting,
   };
 
@@ -120,7 +125,8 @@ class QuarantineStore {
   // naming the file, when it cannot be opened, is not an SQLite database, belongs to
   // another application, has a newer schema version, or (kCreate) is read-only. A database
   // of an older schema version is migrated first, in one transaction, in either mode
-  // (rows and reviews are kept as they are); a read-only one (kExisting) is read as it is.
+  // (rows and reviews are kept as they are); a read-only one (kExisting) is read as it is,
+  // and InsertBatch and Review on it fail, saying it is read-only.
   static Result<std::unique_ptr<QuarantineStore>> Open(const std::string& path,
                                                        const Options& options);
 

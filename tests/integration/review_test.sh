@@ -115,6 +115,47 @@ run_decorum notdb.out notdb.err review list --db notes.txt
 expect_rc 1 notdb.err
 assert_contains notdb.err "notes.txt: file is not a database" "a file that is not a database"
 
+# --- a reviewer without write access: list and show read, approve says why ----------------
+# A moderator often may read the queue but not write the daemon's directory. A WAL
+# database that no process holds open has no -wal/-shm files, and SQLite cannot create
+# them in a directory it cannot write: `review list` used to fail there with "read-only".
+# Run as nobody (65534), which needs root to switch to; the directory's name holds
+# characters a URI must escape.
+if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null; then
+  echo "[$TEST_NAME] note: not run as root (or no setpriv): the reviewer-without-write-access checks are left out"
+else
+  # run_as_nobody OUT ERR ARGS...: run_decorum, as nobody.
+  run_as_nobody() {
+    local out="$1" err="$2"
+    shift 2
+    LAST_CMD="(as nobody) decorum $*"
+    if timeout "$DECORUM_TIMEOUT" setpriv --reuid=65534 --regid=65534 --clear-groups \
+      "$DECORUM" "$@" >"$out" 2>"$err"; then RC=0; else RC=$?; fi
+  }
+  chmod 711 "$TMP"
+  RO_DIR="$TMP/ro dir %3F?#"
+  mkdir "$RO_DIR"
+  sqlite3 q.db ".backup '$RO_DIR/q.db'" || fatal "cannot copy q.db"
+  sqlite3 "$RO_DIR/q.db" 'PRAGMA journal_mode = WAL' >/dev/null || fatal "cannot set WAL on the copy"
+  chmod 755 "$RO_DIR"
+  chmod 644 "$RO_DIR/q.db"
+  setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$DECORUM" || fatal "nobody cannot run $DECORUM (a parent directory is not searchable)"
+  [ ! -e "$RO_DIR/q.db-wal" ] || fatal "the copy kept a -wal file; the case needs none"
+  run_as_nobody ro_list.out ro_list.err review list --db "$RO_DIR/q.db" --json
+  expect_rc 0 ro_list.err
+  assert_eq "$(line_count ro_list.out)" "$(sqlite3 q.db "SELECT count(*) FROM held_comments WHERE status = 'pending'")" \
+    "list without write access: every pending row"
+  run_as_nobody ro_show.out ro_show.err review show 1 --db "$RO_DIR/q.db"
+  expect_rc 0 ro_show.err
+  assert_contains ro_show.out "$REC1" "show without write access: the decision record"
+  run_as_nobody ro_approve.out ro_approve.err review approve 2 --reviewer alice --db "$RO_DIR/q.db"
+  expect_rc 1 ro_approve.err
+  assert_contains ro_approve.err "database is read-only (the file or its directory is not writable by this process, or the file system is mounted read-only) (reviewing)" "approve without write access: says why"
+  assert_eq "$(sqlite3 "$RO_DIR/q.db" 'SELECT status FROM held_comments WHERE seq = 2')" pending \
+    "approve without write access: nothing changed"
+  assert_eq "$(sqlite3 "$RO_DIR/q.db" 'PRAGMA journal_mode')" wal "the copy is still a WAL database"
+fi
+
 # --- an unknown seq: exit 1, and nothing is reviewed --------------------------------------
 run_decorum unknown.out unknown.err review show 99 --db q.db
 expect_rc 1 unknown.err
