@@ -19,6 +19,7 @@
 #include "cli/rule_options.h"
 #include "cli/unsigned_option.h"
 #include "pipeline/batch_scorer.h"
+#include "sinks/decision_encoder.h"
 #include "plugin_host/plugin_chain.h"
 #include "serve/serve_config.h"
 
@@ -51,14 +52,38 @@ Status CheckKeptRecord(std::string_view line, uint64_t number, const std::string
   return Status::Ok();
 }
 
-// Appends [p, end) to a line being read for CheckKeptRecord, which looks only at its first
+// A line being read for CheckKeptRecord and RecordIdField, which look only at its first
 // and last bytes: past 4 KiB the middle is dropped, so a file without a newline (or a huge
 // last record) does not have to fit in memory.
-void AppendKept(std::string* line, const char* p, const char* end) {
-  constexpr size_t kHead = 64, kTail = 1024;
-  line->append(p, end);
-  if (line->size() > 4 * kTail) line->erase(kHead, line->size() - kHead - kTail);
-}
+struct KeptLine {
+  static constexpr size_t kHead = 1024, kTail = 1024;
+  std::string bytes;
+  bool cut = false;  // the middle was dropped: only bytes [0, kHead) are the line's start
+
+  void Append(const char* p, const char* end) {
+    bytes.append(p, end);
+    if (bytes.size() > 4 * kTail) {
+      bytes.erase(kHead, bytes.size() - kHead - kTail);
+      cut = true;
+    }
+  }
+  void Clear() {
+    bytes.clear();
+    cut = false;
+  }
+  // The record's id field, if it lies in what was kept whole; empty otherwise.
+  std::string IdField() const {
+    const std::string_view id = RecordIdField(bytes);
+    if (cut && kRecordHead.size() + id.size() >= kHead) return {};
+    return std::string(id);
+  }
+};
+
+// What --resume keeps of the output: how many records, and the id of the last one.
+struct KeptRecords {
+  uint64_t records = 0;
+  std::string last_id;  // RecordIdField of the last record; empty if none or too long
+};
 
 // For --resume: counts the complete ('\n'-terminated) records in `path`, each checked to
 // be a record of rule set `ruleset` (CheckKeptRecord), and cuts off a partial last one, so
@@ -66,15 +91,16 @@ void AppendKept(std::string* line, const char* p, const char* end) {
 // Records are written in input order, one per line, so their count is the number of input
 // lines already done. A missing file means nothing was done yet. On an error the file is
 // left as it was.
-Result<uint64_t> KeepCompleteRecords(const std::string& path, std::string_view ruleset) {
+Result<KeptRecords> KeepCompleteRecords(const std::string& path, std::string_view ruleset) {
   const int fd = ::open(path.c_str(), O_RDWR);
   if (fd < 0) {
-    if (errno == ENOENT) return uint64_t{0};
+    if (errno == ENOENT) return KeptRecords{};
     return Status::IoError("cannot open " + path + ": " + std::strerror(errno));
   }
+  KeptRecords kept;
   uint64_t records = 0;
   off_t end_of_last = 0, offset = 0;
-  std::string line;  // the current line, up to its '\n'
+  KeptLine line;  // the current line, up to its '\n'
   char buf[1 << 16];
   Status s;
   while (s.ok()) {
@@ -90,12 +116,13 @@ Result<uint64_t> KeepCompleteRecords(const std::string& path, std::string_view r
     while (p < end && s.ok()) {
       const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
       if (nl == nullptr) {
-        AppendKept(&line, p, end);
+        line.Append(p, end);
         break;
       }
-      AppendKept(&line, p, nl);
-      s = CheckKeptRecord(line, ++records, path, ruleset);
-      line.clear();
+      line.Append(p, nl);
+      s = CheckKeptRecord(line.bytes, ++records, path, ruleset);
+      kept.last_id = line.IdField();
+      line.Clear();
       end_of_last = offset + (nl - buf) + 1;
       p = nl + 1;
     }
@@ -104,7 +131,8 @@ Result<uint64_t> KeepCompleteRecords(const std::string& path, std::string_view r
   // The unfinished last line is cut off — but only if it can be the start of a record: a
   // file that merely lacks its final newline is not ours to shorten.
   if (s.ok() && offset != end_of_last &&
-      line.substr(0, kRecordHead.size()) != kRecordHead.substr(0, std::min(line.size(), kRecordHead.size()))) {
+      line.bytes.substr(0, kRecordHead.size()) !=
+          kRecordHead.substr(0, std::min(line.bytes.size(), kRecordHead.size()))) {
     s = Status::InvalidArgument(path + " line " + std::to_string(records + 1) +
                                 " is not a record of decorum score; not resuming from it");
   }
@@ -113,7 +141,8 @@ Result<uint64_t> KeepCompleteRecords(const std::string& path, std::string_view r
   }
   ::close(fd);
   if (!s.ok()) return s;
-  return records;
+  kept.records = records;
+  return kept;
 }
 
 // SIGINT / SIGTERM during a run: the signal's number, and the flag the batch scorer polls
@@ -212,7 +241,8 @@ int RunScore(const std::vector<std::string>& args) {
        "continue an interrupted run (killed, crashed, power cut): keep the complete records "
        "already in --output FILE, drop a partial last one, and score only the input lines "
        "after them; with the same inputs the result is the file an uninterrupted run writes. "
-       "A FILE holding anything but records of these rules is refused and left alone");
+       "A FILE holding anything but records of these rules, or whose last record is not "
+       "for the input line it stands for (another run's output), is refused and left alone");
   AddRuleOptions(&desc, &request, &on_error);
   po::options_description hidden;
   hidden.add_options()("input", po::value<std::vector<std::string>>(&inputs));
@@ -327,7 +357,8 @@ int RunScore(const std::vector<std::string>& args) {
       std::cerr << "decorum score: --resume: " << kept.status().message() << "\n";
       return 1;
     }
-    options.skip_lines = kept.value();
+    options.skip_lines = kept->records;
+    options.resume_last_id = kept->last_id;
     if (!quiet) std::cerr << "decorum score: resuming after " << options.skip_lines << " records in " << output << "\n";
   }
   if (output != "-") {

@@ -14,6 +14,7 @@
 
 #include "ingest/line_reader.h"
 #include "pipeline/moderator.h"
+#include "sinks/decision_encoder.h"
 
 namespace decorum {
 namespace {
@@ -169,6 +170,24 @@ BatchScorer::BatchScorer(std::shared_ptr<const Generation> gen, BatchOptions opt
   if (options_.threads == 0) options_.threads = 1;
 }
 
+Status BatchScorer::CheckLastSkipped(const LineBlock& block, uint64_t nth, const std::string& path) const {
+  if (options_.resume_last_id.empty()) return Status::Ok();
+  LineBlockCursor lines(block, options_.max_line_bytes);
+  Line line;
+  for (uint64_t i = 0; i < nth; ++i) lines.Next(&line);
+  Moderator moderator(gen_, options_.field_map, options_.max_line_bytes, nullptr);
+  std::string record;
+  RunStats scratch;
+  moderator.ModerateLine(line, line.number, &record, &scratch);
+  const std::string_view id = RecordIdField(record);
+  if (id == options_.resume_last_id) return Status::Ok();
+  return Status::InvalidArgument(
+      "cannot resume: the output's last record (record " + std::to_string(options_.skip_lines) +
+      ") is for comment " + options_.resume_last_id + ", but the input line it stands for, line " +
+      std::to_string(line.number) + " of " + path + ", is comment " + std::string(id) +
+      " (is the output from other inputs, or did they change?); score again without --resume");
+}
+
 Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, RunStats* stats) {
   const auto start = std::chrono::steady_clock::now();
   BatchQueue queue(options_.threads * 4);
@@ -218,11 +237,21 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
         batch = queue.AcquireFree();
         if (!batch) break;
         bool more;
+        Status resumable;
         do {
           more = lr.NextBlock(&batch->block, limits);
-          if (more && to_skip > 0) to_skip -= batch->block.DropFront(to_skip);
-        } while (more && batch->block.lines == 0);
+          if (more && to_skip > 0) {
+            if (to_skip <= batch->block.lines) resumable = CheckLastSkipped(batch->block, to_skip, path);
+            to_skip -= batch->block.DropFront(to_skip);
+          }
+        } while (more && batch->block.lines == 0 && resumable.ok());
         consumed.store(consumed_before + lr.consumed_bytes(), std::memory_order_relaxed);
+        if (!resumable.ok()) {
+          read_status = resumable;
+          queue.Recycle(batch);
+          batch = nullptr;
+          break;
+        }
         if (!more) {
           queue.Recycle(batch);
           break;

@@ -23,6 +23,7 @@
 
 #include "decode/comment_decoder.h"
 #include "decorum/status.h"
+#include "ingest/line_reader.h"
 #include "match/generation.h"
 #include "plugin_host/plugin_chain.h"
 #include "sinks/run_stats.h"
@@ -37,6 +38,11 @@ struct BatchOptions {
   // Resuming: the first `skip_lines` input lines (across inputs, in order) already have
   // their records; they are read but neither scored nor written.
   uint64_t skip_lines = 0;
+  // With skip_lines: the id field of the last record already written, as written
+  // (RecordIdField). The last skipped line is decided again (without plugins) and its
+  // record must carry the same id, or Run refuses to go on: the output is then another
+  // run's, or the inputs changed since. Empty: not checked.
+  std::string resume_last_id;
   // When set (and it becomes true, e.g. from a signal handler): read no further; the
   // lines already read are still scored and written, so the output ends on a whole
   // record and `--resume` continues after it. Null: never.
@@ -72,6 +78,10 @@ class BatchScorer {
   const std::string& interrupted_at() const { return interrupted_at_; }
 
  private:
+  // Resuming: the `nth` line of `block` (1-based) is the last one skipped, which the
+  // output's last record stands for; checks that record's id (resume_last_id).
+  Status CheckLastSkipped(const LineBlock& block, uint64_t nth, const std::string& path) const;
+
   std::shared_ptr<const Generation> gen_;
   BatchOptions options_;
   std::function<void(const BatchProgress&)> progress_;

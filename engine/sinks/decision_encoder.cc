@@ -207,4 +207,25 @@ void AppendErrorRecord(const Comment& comment, uint64_t fallback_id, std::string
   });
 }
 
+std::string_view RecordIdField(std::string_view record) {
+  constexpr std::string_view kHead = "{\"id\":";
+  if (record.substr(0, kHead.size()) != kHead) return {};
+  const std::string_view rest = record.substr(kHead.size());
+  size_t end = 0;
+  if (!rest.empty() && rest[0] == '"') {
+    // A JSON string: up to the first quote not escaped ('\\' escapes itself).
+    for (end = 1; end < rest.size() && rest[end] != '"'; ++end) {
+      if (rest[end] == '\\') ++end;
+    }
+    if (end >= rest.size()) return {};
+    ++end;
+  } else {
+    end = rest.find(',');
+    if (end == std::string_view::npos) return {};
+  }
+  // Every record goes on after its id ("line" or "action"); without that it was cut.
+  if (end == 0 || end >= rest.size() || rest[end] != ',') return {};
+  return rest.substr(0, end);
+}
+
 }  // namespace decorum

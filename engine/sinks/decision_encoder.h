@@ -53,4 +53,10 @@ void AppendDecisionRecord(const Generation& gen, const Comment& comment, const D
 void AppendErrorRecord(const Comment& comment, uint64_t fallback_id, std::string_view message,
                        std::string* out);
 
+// The id field's value of a record these functions wrote, as written: `"c17"` (quotes
+// and escapes included) or `42`. Empty when `record` does not start with one whole id
+// field (not a record, or cut short). `decorum score --resume` compares the one its
+// output ends with against the record of the input line it stands for.
+std::string_view RecordIdField(std::string_view record);
+
 }  // namespace decorum

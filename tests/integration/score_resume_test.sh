@@ -3,7 +3,8 @@
 # already in its output file; the union of the two runs has exactly one record per input
 # line, in order, byte for byte what an uninterrupted run writes. A partial last record
 # (the kill landed inside a write) is cut off and redone. An output that is not decorum's,
-# or that other rules decided, is refused and left alone.
+# that other rules decided, or whose last record is not the one of its input line (the
+# output of other inputs), is refused and left alone.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 init "$@"
@@ -88,6 +89,30 @@ run_decorum other.out other.err score small.ndjson -o other.ndjson --resume
 expect_rc 1 other.err
 assert_contains other.err "cannot resume: the output already has $N records but the inputs have only 10 lines" \
   "an output longer than the inputs is refused"
+# The output of other inputs that is shorter than these: its last record is not the one
+# of the input line it stands for (before, the run went on and mixed the two).
+ndjson_comments 20 z >z.ndjson
+run_decorum z.out z.err score z.ndjson -o zrun.ndjson -q
+expect_rc 0 z.err
+head -n 5 zrun.ndjson >zcut.ndjson
+cp zcut.ndjson zcut.before
+run_decorum zres.out zres.err score small.ndjson -o zcut.ndjson --resume
+expect_rc 1 zres.err
+assert_contains zres.err 'cannot resume: the output'"'"'s last record (record 5) is for comment "z5", but the input line it stands for, line 5 of small.ndjson, is comment "r5"' \
+  "an output of other inputs is refused: the ids differ"
+assert_same_file zcut.ndjson zcut.before "an output of other inputs is left as it was"
+# Ids are compared as written: an id of 2,000 bytes (beyond what is read of a long
+# record) is not compared, and the run resumes; a numeric id is compared as a number.
+{ printf '{"id":"%s","text":"first"}\n' "$(printf 'L%.0s' $(seq 2000))"; echo '{"id":7,"text":"second"}'
+  echo '{"text":"no id"}'; echo '{"id":9.5e1,"text":"fourth"}'; } >ids.ndjson
+run_decorum ids.out ids.err score ids.ndjson -o ids_full.ndjson -q
+expect_rc 0 ids.err
+for n in 1 2 3 4; do
+  head -n "$n" ids_full.ndjson >ids_cut.ndjson
+  run_decorum idsr.out idsr.err score ids.ndjson -o ids_cut.ndjson --resume -q
+  expect_rc 0 idsr.err
+  assert_same_file ids_cut.ndjson ids_full.ndjson "resuming after record $n of long, numeric and missing ids"
+done
 run_decorum stdout.out stdout.err score small.ndjson --resume
 expect_rc 2 stdout.err
 assert_contains stdout.err "--resume needs --output FILE" "--resume without -o is a usage error"

@@ -1,6 +1,7 @@
 // BatchScorer: one record per input line, in input order, error records where a line
 // cannot be scored, byte-identical output for any thread count, counts that add up.
 #include "pipeline/batch_scorer.h"
+#include "sinks/decision_encoder.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -345,6 +346,55 @@ TEST_F(BatchScorerTest, SkipLinesDropsTheFirstRecordsAcrossBlocks) {
   EXPECT_NE(status.message().find("only " + std::to_string(kLines + 1) + " lines"),
             std::string::npos)
       << status.message();
+}
+
+// Resuming checks the output's last record against the last skipped line, wherever that
+// line falls (the first line, inside a block, a block's last line, the second input): the
+// same id goes on; another id is refused before anything is written.
+TEST_F(BatchScorerTest, SkipLinesChecksTheLastRecordsId) {
+  std::string input;
+  const uint64_t kLines = 6000;
+  for (uint64_t i = 1; i <= kLines; ++i) {
+    input += "{\"id\":\"a" + std::to_string(i) + "\",\"text\":\"hello number " + std::to_string(i) +
+             " " + std::string(60, 'z') + "\"}\n";
+  }
+  const std::string a = dir_.Write("check-a.ndjson", input);
+  const std::string b = dir_.Write("check-b.ndjson", "{\"text\":\"no id\"}\n{\"id\":5,\"text\":\"x\"}\n");
+  const std::vector<std::string> all = Lines(Reference(a) + Reference(b));
+  ASSERT_EQ(all.size(), kLines + 2);
+  for (uint64_t skip : {uint64_t{1}, uint64_t{2700}, kLines, kLines + 1, kLines + 2}) {
+    SCOPED_TRACE("skip=" + std::to_string(skip));
+    BatchOptions opts;
+    opts.threads = 2;
+    opts.skip_lines = skip;
+    opts.resume_last_id = std::string(RecordIdField(all[skip - 1]));
+    ASSERT_FALSE(opts.resume_last_id.empty()) << all[skip - 1];
+    RunStats stats;
+    Status status;
+    EXPECT_EQ(Lines(Run(opts, {a, b}, &stats, &status)),
+              std::vector<std::string>(all.begin() + skip, all.end()));
+    EXPECT_TRUE(status.ok()) << status.message();
+
+    opts.resume_last_id = "\"a0\"";
+    EXPECT_EQ(Run(opts, {a, b}, &stats, &status), "");
+    ASSERT_FALSE(status.ok());
+    EXPECT_NE(status.message().find("cannot resume: the output's last record (record " +
+                                    std::to_string(skip) + ") is for comment \"a0\""),
+              std::string::npos)
+        << status.message();
+  }
+}
+
+TEST(RecordIdFieldTest, TheIdAsWritten) {
+  EXPECT_EQ(RecordIdField("{\"id\":\"c7\",\"action\":\"allow\"}"), "\"c7\"");
+  EXPECT_EQ(RecordIdField("{\"id\":\"a\\\"b\\\\\",\"line\":1}"), "\"a\\\"b\\\\\"");
+  EXPECT_EQ(RecordIdField("{\"id\":42,\"line\":1}"), "42");
+  EXPECT_EQ(RecordIdField("{\"id\":1.5e+21,\"action\":\"flag\"}"), "1.5e+21");
+  EXPECT_EQ(RecordIdField("{\"id\":\"cut"), "");
+  EXPECT_EQ(RecordIdField("{\"id\":\"c7\""), "");
+  EXPECT_EQ(RecordIdField("{\"id\":42"), "");
+  EXPECT_EQ(RecordIdField("{\"id\":,"), "");
+  EXPECT_EQ(RecordIdField("garbage"), "");
 }
 
 // Blocks of tiny lines are cut at 4,096 lines (each empty line is an error record): the
