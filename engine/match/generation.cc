@@ -568,6 +568,7 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
   std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(h));
   gen->id_ = hex;
   gen->set_ = std::move(set);
+  gen->masked_letters_ = MaskedLetters::Build(gen->set_);
   gen->compile_seconds_ =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return std::shared_ptr<const Generation>(std::move(gen));

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "decorum/status.h"
+#include "match/masked_letters.h"
 #include "rules/rule_loader.h"
 #include "rules/rule_set.h"
 
@@ -76,6 +77,8 @@ class Generation {
                                                            const DatabaseCache* cache = nullptr);
 
   const RuleSet& rules() const { return set_; }
+  // The rule set's words with a letter masked, to fill in before a scan (masked_letters.h).
+  const MaskedLetters& masked_letters() const { return masked_letters_; }
   const std::vector<PatternRef>& refs() const { return refs_; }
   const std::vector<uint8_t>& run_requirements() const { return runs_; }
   // The databases of one space: the normalized text's or the original bytes'.
@@ -124,6 +127,7 @@ class Generation {
   Generation() = default;
 
   RuleSet set_;
+  MaskedLetters masked_letters_;
   std::vector<PatternRef> refs_;
   std::vector<uint8_t> runs_;
   Databases normalized_;

@@ -16,9 +16,10 @@ Moderator::Moderator(std::shared_ptr<const Generation> gen, FieldMap map, size_t
 Status Moderator::Run(std::string_view text, Decision* decision) {
   decision->clear();
   normalizer_.Normalize(text, &normalized_);
+  const Generation& gen = scanner_.generation();
+  gen.masked_letters().Unmask(text, &normalized_);
   Status s = scanner_.Scan(normalized_, text, &matches_);
   if (!s.ok()) return s;
-  const Generation& gen = scanner_.generation();
   evaluation_ = evaluator_.Evaluate(gen, normalized_, text, matches_, decision);
   decision->action = DecideAction(gen.rules().policy, evaluation_);
   return Status::Ok();

@@ -7,8 +7,10 @@
 // separators or decoded leet), and runs of a letter collapsed (only a letter carries a
 // run above 1, and no letter follows itself), and a text with a digit never says it has
 // none (NormalizedText::may_have_digit). The result must also be the one the general
-// path gives for the same text (see below). A violation aborts, so libFuzzer saves the
-// input.
+// path gives for the same text (see below). Then MaskedLetters::Unmask (a fixed small
+// dictionary) may only turn a ' ' that stands for one '*' into a letter, never move a
+// source, and leave no letter beside a copy of itself. A violation aborts, so libFuzzer
+// saves the input.
 //
 // Input bytes are used as they are: the normalizer promises to accept any byte sequence
 // (a stray invalid byte is its own one-byte source, the only source that may start on a
@@ -22,7 +24,9 @@
 #include <string_view>
 #include <vector>
 
+#include "match/masked_letters.h"
 #include "normalize/normalizer.h"
+#include "rules/rule_set.h"
 
 namespace {
 
@@ -135,6 +139,42 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       !std::equal(n.joined.begin(), n.joined.end(), general->joined.begin())) {
     std::fprintf(stderr, "one pass and general path join different words\n");
     std::abort();
+  }
+
+  static const decorum::MaskedLetters* const masked = [] {
+    decorum::RuleSet set;
+    decorum::Rule rule;
+    for (const char* w : {"bitch", "idiot", "fagot*", "shit"}) {
+      rule.match.push_back({decorum::PatternSpec::Kind::kWord, w, {}});
+    }
+    for (const char* p : {"rape her", "go rope", "kill her", "shoot him"}) {
+      rule.match.push_back({decorum::PatternSpec::Kind::kPhrase, p, {}});
+    }
+    set.rules.push_back(rule);
+    decorum::Target target;
+    target.name = "Anna Delvey";
+    set.targets.push_back(target);
+    return new decorum::MaskedLetters(decorum::MaskedLetters::Build(set));
+  }();
+  static decorum::NormalizedText* const unmasked = new decorum::NormalizedText();
+  *unmasked = n;
+  masked->Unmask(original, unmasked);
+  const decorum::NormalizedText& u = *unmasked;
+  if (u.text.size() != len || u.runs.size() != len || u.orig_begin != n.orig_begin ||
+      u.orig_end != n.orig_end || u.joined != n.joined) {
+    std::fprintf(stderr, "Unmask changed more than letters\n");
+    std::abort();
+  }
+  for (size_t i = 0; i < len; ++i) {
+    if (u.text[i] == n.text[i]) {
+      if (u.runs[i] != n.runs[i]) Fail("Unmask changed a run it did not fill", i, u);
+      continue;
+    }
+    if (n.text[i] != ' ' || u.text[i] < 'a' || u.text[i] > 'z' || u.runs[i] != 1 ||
+        n.orig_end[i] != n.orig_begin[i] + 1 || original[n.orig_begin[i]] != '*') {
+      Fail("Unmask filled something other than a single star", i, u);
+    }
+    if (u.text[i - 1] == u.text[i] || u.text[i + 1] == u.text[i]) Fail("Unmask doubled a letter", i, u);
   }
   return 0;
 }

@@ -22,6 +22,8 @@ EVASIONS=(
   'con-artist'
   'idioт'          # Cyrillic т (U+0442): its own skeleton is ᴛ, its capital's T
   'ІDІОТ'          # Cyrillic capitals
+  'id*ot'          # a letter masked with '*' (filled in: the rules know "idiot")
+  'c*n artist'
 )
 INNOCENT=(
   'Scunthorpe'
@@ -32,6 +34,8 @@ INNOCENT=(
   'the cha-cha killed it'
   'she murdered that routine'
   'this dance is sick'
+  '*bold* moves'     # a '*' that masks no letter
+  '5*3 is 15'
 )
 
 # Sanity: the non-ASCII evasions really are the bytes they claim to be.
