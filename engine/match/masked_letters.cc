@@ -1,7 +1,6 @@
 #include "match/masked_letters.h"
 
 #include <cstring>
-#include <vector>
 
 namespace decorum {
 namespace {
@@ -18,56 +17,39 @@ bool AllLower(std::string_view w) {
   return true;
 }
 
-// Adds the masked forms of words[j] (normalized: no two equal letters side by side) to
-// `letter_of`: alone, and within a phrase also with the word before it and the word after
-// it ("r*pe her"), so that context settles a mask two words fit ("rape her", "go rope").
-// A form already there is kept: the first word to claim a mask keeps it.
-void AddWord(const std::vector<std::string_view>& words, size_t j,
-             std::unordered_map<std::string, char>* letter_of) {
-  const std::string_view word = words[j];
-  if (word.size() < 3 || word.size() > kMaxWord || !AllLower(word)) return;
-  const bool before = j > 0 && AllLower(words[j - 1]);
-  const bool after = j + 1 < words.size() && AllLower(words[j + 1]);
-  std::string key(word);
-  for (size_t i = 1; i + 1 < word.size(); ++i) {
-    key[i] = '*';
-    letter_of->emplace(key, word[i]);
-    if (before) letter_of->emplace(std::string(words[j - 1]) + ' ' + key, word[i]);
-    if (after) letter_of->emplace(key + ' ' + std::string(words[j + 1]), word[i]);
-    key[i] = word[i];
-  }
-}
-
 }  // namespace
 
 MaskedLetters MaskedLetters::Build(const RuleSet& set) {
   MaskedLetters m;
   Normalizer normalizer;
   NormalizedText scratch;
-  std::vector<std::string_view> words;
   auto add_text = [&](std::string_view written) {
     if (!written.empty() && written.back() == '*') written.remove_suffix(1);  // a prefix word
     normalizer.Normalize(written, &scratch);
-    words.clear();
-    std::string_view t = scratch.text;
-    while (!t.empty()) {
-      const size_t space = t.find(' ');
-      words.push_back(t.substr(0, space));
-      if (space == std::string_view::npos) break;
-      t.remove_prefix(space + 1);
+    const uint32_t pattern = static_cast<uint32_t>(m.patterns_.size());
+    std::vector<std::string>& words = m.patterns_.emplace_back();
+    size_t begin = 0;
+    while (begin < scratch.text.size()) {
+      size_t end = scratch.text.find(' ', begin);
+      if (end == std::string::npos) end = scratch.text.size();
+      const std::string_view word = std::string_view(scratch.text).substr(begin, end - begin);
+      words.emplace_back(word);
+      if (word.size() >= 3 && word.size() <= kMaxWord && AllLower(word)) {
+        std::string key(word);
+        for (size_t i = 1; i + 1 < word.size(); ++i) {
+          if (scratch.runs[begin + i] != 1) continue;  // a doubled letter: not one star's worth
+          key[i] = '*';
+          m.candidates_[key].push_back(
+              {word[i], pattern, static_cast<uint32_t>(words.size() - 1)});
+          key[i] = word[i];
+        }
+      }
+      begin = end + 1;
     }
-    for (size_t j = 0; j < words.size(); ++j) AddWord(words, j, &m.letter_of_);
   };
-  // Words first: a mask a listed word fits is that word ("sh*t" is "shit", not the "shot"
-  // of a phrase "shoot her").
   for (const Rule& rule : set.rules) {
     for (const PatternSpec& p : rule.match) {
-      if (p.kind == PatternSpec::Kind::kWord) add_text(p.text);
-    }
-  }
-  for (const Rule& rule : set.rules) {
-    for (const PatternSpec& p : rule.match) {
-      if (p.kind == PatternSpec::Kind::kPhrase) add_text(p.text);
+      if (p.kind != PatternSpec::Kind::kRegex) add_text(p.text);
     }
   }
   for (const Target& target : set.targets) {
@@ -77,8 +59,34 @@ MaskedLetters MaskedLetters::Build(const RuleSet& set) {
   return m;
 }
 
+bool MaskedLetters::InContext(const std::string& s, size_t begin, size_t end,
+                              const Candidate& c) const {
+  const std::vector<std::string>& words = patterns_[c.pattern];
+  // The words before, right to left.
+  size_t at = begin;
+  for (size_t k = c.word; k-- > 0;) {
+    if (at < 2 || s[at - 1] != ' ') return false;
+    const size_t word_end = at - 1;
+    size_t word_begin = word_end;
+    while (word_begin > 0 && s[word_begin - 1] != ' ') --word_begin;
+    if (std::string_view(s).substr(word_begin, word_end - word_begin) != words[k]) return false;
+    at = word_begin;
+  }
+  // The words after, left to right.
+  at = end;
+  for (size_t k = c.word + 1; k < words.size(); ++k) {
+    if (at + 1 >= s.size() || s[at] != ' ') return false;
+    const size_t word_begin = at + 1;
+    size_t word_end = word_begin;
+    while (word_end < s.size() && s[word_end] != ' ') ++word_end;
+    if (std::string_view(s).substr(word_begin, word_end - word_begin) != words[k]) return false;
+    at = word_end;
+  }
+  return true;
+}
+
 void MaskedLetters::Unmask(std::string_view original, NormalizedText* text) const {
-  if (letter_of_.empty() || original.empty() ||
+  if (candidates_.empty() || original.empty() ||
       std::memchr(original.data(), '*', original.size()) == nullptr) {
     return;
   }
@@ -97,38 +105,19 @@ void MaskedLetters::Unmask(std::string_view original, NormalizedText* text) cons
     while (end < s.size() && IsLower(s[end])) ++end;
     if (end < s.size() && s[end] != ' ') continue;
     if (end - begin > kMaxWord) continue;
-    // With the word after it, then the word before it, then alone: context first.
-    const std::string_view word = std::string_view(s).substr(begin, end - begin);
-    const size_t star = i - begin;
-    auto lookup = [&](std::string_view before, std::string_view after) -> char {
-      key.assign(before);
-      if (!before.empty()) key += ' ';
-      key += word;
-      key[before.empty() ? star : before.size() + 1 + star] = '*';
-      if (!after.empty()) {
-        key += ' ';
-        key += after;
-      }
-      const auto it = letter_of_.find(key);
-      return it == letter_of_.end() ? 0 : it->second;
-    };
+    key.assign(s, begin, end - begin);
+    key[i - begin] = '*';
+    const auto it = candidates_.find(key);
+    if (it == candidates_.end()) continue;
+    // Every candidate whose pattern is there around the word must agree on the letter.
     char letter = 0;
-    if (end < s.size()) {  // s[end] == ' '
-      size_t next = end + 1;
-      while (next < s.size() && IsLower(s[next])) ++next;
-      if (next > end + 1 && (next == s.size() || s[next] == ' ')) {
-        letter = lookup({}, std::string_view(s).substr(end + 1, next - end - 1));
-      }
+    bool agree = true;
+    for (const Candidate& c : it->second) {
+      if (!InContext(s, begin, end, c)) continue;
+      if (letter == 0) letter = c.letter;
+      agree &= c.letter == letter;
     }
-    if (!letter && begin > 0) {  // s[begin - 1] == ' '
-      size_t prev = begin - 1;
-      while (prev > 0 && IsLower(s[prev - 1])) --prev;
-      if (prev < begin - 1 && (prev == 0 || s[prev - 1] == ' ')) {
-        letter = lookup(std::string_view(s).substr(prev, begin - 1 - prev), {});
-      }
-    }
-    if (!letter) letter = lookup({}, {});
-    if (!letter) continue;
+    if (letter == 0 || !agree) continue;
     s[i] = letter;
     text->runs[i] = 1;
   }

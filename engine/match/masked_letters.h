@@ -9,13 +9,17 @@
 // masked, writes that letter there. The rewrite is in place and one byte for one byte,
 // so the offset map still points at the '*' and a span covers "b*tch" as written.
 //
-// What it does not do: a mask of several stars ("f**k", "n****r": one star per letter is
-// not a given), a masked first or last letter ("*itch"), a masked letter that doubles its
-// neighbour ("ki*l"), a word holding digits or non-ASCII letters. A comment without '*'
-// costs one memchr.
+// Which word: a mask may fit several ("sh*t": "shit", and "shot" of a phrase "shoot
+// him"; "k*s": "kys" and "kms"). A word of a phrase or a name is a candidate only where
+// the rest of that phrase is there around it ("r*pe her" fits "rape her", not "go rope");
+// a listed word always is. The letter is filled in only when every candidate left agrees
+// on it: a guess between two words is never made, so a fill can only be a word the
+// comment spells with one letter hidden. A letter that stands for a doubled one in the
+// word ("shoot" is "shot" with o twice) is no candidate: one star hides one letter.
 //
-// When two known words fit one mask ("sh*t": "shit", or "shot" from "shoot her"), the one
-// a rule's `words` list holds wins over phrases and names, then the first in rule order.
+// What it does not do: a mask of several stars ("f**k", "n****r"), a masked first or last
+// letter ("*itch"), a word holding a digit after leet decoding or a byte that folds to no
+// ASCII letter. A comment without '*' costs one memchr.
 //
 // Thread safety: immutable after Build(); Unmask() only writes the caller's text.
 #pragma once
@@ -23,6 +27,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "normalize/normalizer.h"
 #include "rules/rule_set.h"
@@ -40,11 +45,22 @@ class MaskedLetters {
   void Unmask(std::string_view original, NormalizedText* text) const;
 
   // How many masked forms are known (a word of n letters gives up to n - 2).
-  size_t size() const { return letter_of_.size(); }
+  size_t size() const { return candidates_.size(); }
 
  private:
-  // "b*tch" -> 'i'.
-  std::unordered_map<std::string, char> letter_of_;
+  // A word that fits a mask: its letter there, and where it stands in which pattern.
+  struct Candidate {
+    char letter;
+    uint32_t pattern;  // index into patterns_
+    uint32_t word;     // its position among that pattern's words
+  };
+  // Whether the words around [begin, end) of `s` are the other words of `c`'s pattern.
+  bool InContext(const std::string& s, size_t begin, size_t end, const Candidate& c) const;
+
+  // Each word, phrase, name or alias: its normalized words.
+  std::vector<std::vector<std::string>> patterns_;
+  // "b*tch" -> the words that fit it.
+  std::unordered_map<std::string, std::vector<Candidate>> candidates_;
 };
 
 }  // namespace decorum

@@ -43,6 +43,14 @@ rules:
     category: profanity
     score: 1
     match: {words: [shit]}
+  - id: threat.shot
+    category: threat
+    score: 5
+    match: {phrases: [should get shot]}
+  - id: self_harm.kys
+    category: self_harm
+    score: 10
+    match: {words: [kys, kms]}
 )";
 
 class MaskedLettersTest : public test::RuleSetTest {
@@ -78,13 +86,21 @@ TEST_F(MaskedLettersTest, TheHitSpansTheWordAsWritten) {
   EXPECT_EQ(test::Cut("Anna D*lvey is a b*tch", d.targets[0].span), "Anna D*lvey");
 }
 
-TEST_F(MaskedLettersTest, ContextSettlesAMaskTwoWordsFit) {
-  // "r*pe" is "rape" in "rape her" and "rope" in "go rope"; the word next to it decides.
+TEST_F(MaskedLettersTest, OnlyWordsThatAgreeAndArePresentFillAMask) {
+  // A phrase's word is a candidate only where the rest of the phrase is there: "r*pe" is
+  // "rape" in "rape her" and "rope" in "go rope".
   EXPECT_EQ(Unmasked("r*pe her"), "rape her");
   EXPECT_EQ(Unmasked("go r*pe"), "go rope");
-  // Alone, a listed word wins over a phrase's word: "sh*t" is "shit", not "shot".
+  EXPECT_EQ(Unmasked("r*pe"), "r pe");                    // neither phrase is there
+  // "shoot" is "shot" with o twice: one star cannot hide it, so "sh*t" is only "shit".
   EXPECT_EQ(Unmasked("sh*t"), "shit");
-  EXPECT_EQ(Unmasked("sh*t him"), "shot him");
+  EXPECT_EQ(Unmasked("sh*t him"), "shit him");
+  // Where a listed word and a phrase that is there disagree, no guess is made: "should
+  // get sh*t done" must not become a threat.
+  EXPECT_EQ(Unmasked("Delvey should get sh*t done"), "delvey should get sh t done");
+  EXPECT_TRUE(m_->Moderate("Delvey should get sh*t done").hits.empty());
+  // Two listed words, two letters: "k*s" is "kys" or "kms".
+  EXPECT_EQ(Unmasked("ugh k*s"), "ugh k s");
 }
 
 TEST_F(MaskedLettersTest, LeavesEveryOtherStarAlone) {
