@@ -79,18 +79,21 @@ struct KeptLine {
   }
 };
 
-// What --resume keeps of the output: how many records, and the id of the last one.
+// What --resume keeps of the output: how many records, the id of the last one, and where
+// the last complete record ends (a partial one after it is cut off once the run has
+// checked the inputs against the last record: BatchOptions::on_resume_checked).
 struct KeptRecords {
   uint64_t records = 0;
   std::string last_id;  // RecordIdField of the last record; empty if none or too long
+  off_t complete_bytes = 0;
+  bool partial_after = false;  // a partial record follows complete_bytes
 };
 
 // For --resume: counts the complete ('\n'-terminated) records in `path`, each checked to
-// be a record of rule set `ruleset` (CheckKeptRecord), and cuts off a partial last one, so
-// the file ends exactly after the last record an interrupted run finished writing.
+// be a record of rule set `ruleset` (CheckKeptRecord), and finds a partial last one.
 // Records are written in input order, one per line, so their count is the number of input
-// lines already done. A missing file means nothing was done yet. On an error the file is
-// left as it was.
+// lines already done. A missing file means nothing was done yet. The file is not changed
+// here.
 Result<KeptRecords> KeepCompleteRecords(const std::string& path, std::string_view ruleset) {
   const int fd = ::open(path.c_str(), O_RDWR);
   if (fd < 0) {
@@ -136,12 +139,11 @@ Result<KeptRecords> KeepCompleteRecords(const std::string& path, std::string_vie
     s = Status::InvalidArgument(path + " line " + std::to_string(records + 1) +
                                 " is not a record of decorum score; not resuming from it");
   }
-  if (s.ok() && offset != end_of_last && ::ftruncate(fd, end_of_last) != 0) {
-    s = Status::IoError("cannot cut the partial last record off " + path + ": " + std::strerror(errno));
-  }
   ::close(fd);
   if (!s.ok()) return s;
   kept.records = records;
+  kept.complete_bytes = end_of_last;
+  kept.partial_after = offset != end_of_last;
   return kept;
 }
 
@@ -359,6 +361,15 @@ int RunScore(const std::vector<std::string>& args) {
     }
     options.skip_lines = kept->records;
     options.resume_last_id = kept->last_id;
+    if (kept->partial_after) {
+      options.on_resume_checked = [output, complete = kept->complete_bytes]() -> Status {
+        if (::truncate(output.c_str(), complete) != 0) {
+          return Status::IoError("cannot cut the partial last record off " + output + ": " +
+                                 std::strerror(errno));
+        }
+        return Status::Ok();
+      };
+    }
     if (!quiet) std::cerr << "decorum score: resuming after " << options.skip_lines << " records in " << output << "\n";
   }
   if (output != "-") {

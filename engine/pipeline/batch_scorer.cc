@@ -220,6 +220,19 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
       read_status = why.Annotated(where + unread(index));
     };
     auto stop_requested = [&] { return options_.stop && options_.stop->load(std::memory_order_relaxed); };
+    // on_resume_checked, once, before the first batch goes out (or at the end of a run
+    // that skipped every line); false when it failed.
+    bool resume_checked = false;
+    auto resume_ready = [&]() -> bool {
+      if (resume_checked) return true;
+      resume_checked = true;
+      if (!options_.on_resume_checked) return true;
+      if (Status s = options_.on_resume_checked(); !s.ok()) {
+        read_status = s;
+        return false;
+      }
+      return true;
+    };
     for (size_t index = 0; index < inputs.size(); ++index) {
       const std::string& path = inputs[index];
       auto opened = LineReader::Open(path, options_.max_line_bytes);
@@ -256,6 +269,11 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
           queue.Recycle(batch);
           break;
         }
+        if (!resume_ready()) {
+          queue.Recycle(batch);
+          batch = nullptr;
+          break;
+        }
         batch->seq = seq++;
         queue.CountProduced();
         queue.PushWork(batch);
@@ -268,6 +286,7 @@ Status BatchScorer::Run(const std::vector<std::string>& inputs, std::FILE* out, 
       }
       if (!batch || !interrupted_at_.empty()) break;  // aborted, or asked to stop
     }
+    if (to_skip == 0 && read_status.ok() && interrupted_at_.empty()) resume_ready();
     if (to_skip > 0 && read_status.ok() && interrupted_at_.empty()) {
       read_status = Status::InvalidArgument(
           "cannot resume: the output already has " + std::to_string(options_.skip_lines) +

@@ -43,6 +43,12 @@ struct BatchOptions {
   // record must carry the same id, or Run refuses to go on: the output is then another
   // run's, or the inputs changed since. Empty: not checked.
   std::string resume_last_id;
+  // With skip_lines: called once, on the reading thread, when the skipped lines have
+  // passed that check (or there was none to make) and before any record is written; an
+  // error ends the run like a read error. Not called when the run is refused or stopped
+  // before. `decorum score --resume` cuts a partial last record off here, so a refused
+  // resume leaves its output as it was. Empty: nothing to do.
+  std::function<Status()> on_resume_checked;
   // When set (and it becomes true, e.g. from a signal handler): read no further; the
   // lines already read are still scored and written, so the output ends on a whole
   // record and `--resume` continues after it. Null: never.

@@ -101,9 +101,17 @@ expect_rc 1 zres.err
 assert_contains zres.err 'cannot resume: the output'"'"'s last record (record 5) is for comment "z5", but the input line it stands for, line 5 of small.ndjson, is comment "r5"' \
   "an output of other inputs is refused: the ids differ"
 assert_same_file zcut.ndjson zcut.before "an output of other inputs is left as it was"
-# Ids are compared as written: an id of 2,000 bytes (beyond what is read of a long
-# record) is not compared, and the run resumes; a numeric id is compared as a number.
-{ printf '{"id":"%s","text":"first"}\n' "$(printf 'L%.0s' $(seq 2000))"; echo '{"id":7,"text":"second"}'
+# ... also when it ends inside a record: the partial record is cut only once the check passed.
+head -c -20 zrun.ndjson | head -c 400 >zpart.ndjson
+cp zpart.ndjson zpart.before
+run_decorum zpart.out zpart.err score small.ndjson -o zpart.ndjson --resume
+expect_rc 1 zpart.err
+assert_contains zpart.err "cannot resume: the output's last record" "a partial output of other inputs is refused"
+assert_same_file zpart.ndjson zpart.before "a refused resume does not cut the partial last record"
+# Ids are compared as written: an id of 5,000 bytes (a record over 4 KiB keeps only its
+# first and last KiB) is not compared, and the run resumes; a numeric id is compared as a
+# number.
+{ printf '{"id":"%s","text":"first"}\n' "$(printf 'L%.0s' $(seq 5000))"; echo '{"id":7,"text":"second"}'
   echo '{"text":"no id"}'; echo '{"id":9.5e1,"text":"fourth"}'; } >ids.ndjson
 run_decorum ids.out ids.err score ids.ndjson -o ids_full.ndjson -q
 expect_rc 0 ids.err

@@ -369,14 +369,22 @@ TEST_F(BatchScorerTest, SkipLinesChecksTheLastRecordsId) {
     opts.skip_lines = skip;
     opts.resume_last_id = std::string(RecordIdField(all[skip - 1]));
     ASSERT_FALSE(opts.resume_last_id.empty()) << all[skip - 1];
+    int checked = 0;  // on_resume_checked: once when the check passes, never when it fails
+    opts.on_resume_checked = [&checked] {
+      ++checked;
+      return Status::Ok();
+    };
     RunStats stats;
     Status status;
     EXPECT_EQ(Lines(Run(opts, {a, b}, &stats, &status)),
               std::vector<std::string>(all.begin() + skip, all.end()));
     EXPECT_TRUE(status.ok()) << status.message();
+    EXPECT_EQ(checked, 1);
 
+    checked = 0;
     opts.resume_last_id = "\"a0\"";
     EXPECT_EQ(Run(opts, {a, b}, &stats, &status), "");
+    EXPECT_EQ(checked, 0);
     ASSERT_FALSE(status.ok());
     EXPECT_NE(status.message().find("cannot resume: the output's last record (record " +
                                     std::to_string(skip) + ") is for comment \"a0\""),
