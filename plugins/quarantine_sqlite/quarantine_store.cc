@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <iterator>
 
@@ -25,22 +26,33 @@ int64_t NowMs() {
 // file is) cannot read it the usual way and should read it as an immutable file: a WAL
 // database that no process has open (SQLite removed its -wal and -shm at the last close)
 // in a directory this process cannot write, where SQLite can neither create the -shm
-// index nor read without it. Only when no -wal file exists: then every committed
-// transaction is in the database file, and reading it alone misses nothing. Any other
-// failure is left to the normal path to report.
+// index nor read without it. Only a WAL file (header bytes 18 and 19 are 2) with neither
+// a -wal nor a -journal beside it: then every committed transaction is in the database
+// file, and reading it alone misses nothing (a rollback journal would hold a crashed
+// transaction's undo, which an immutable read ignores). Any other failure is left to the
+// normal path to report.
 bool NeedsImmutableRead(sqlite3* db, const std::string& path) {
   const int rc = sqlite3_exec(db, "PRAGMA user_version", nullptr, nullptr, nullptr);
   if ((rc & 0xff) != SQLITE_READONLY && (rc & 0xff) != SQLITE_CANTOPEN) return false;
   struct stat st;
-  const std::string wal = path + "-wal";
-  return ::stat(wal.c_str(), &st) != 0 && errno == ENOENT;
+  for (const char* suffix : {"-wal", "-journal"}) {
+    const std::string beside = path + suffix;
+    if (::stat(beside.c_str(), &st) == 0 || errno != ENOENT) return false;
+  }
+  unsigned char header[20] = {};
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return false;
+  const bool read = std::fread(header, 1, sizeof(header), f) == sizeof(header);
+  std::fclose(f);
+  return read && header[18] == 2 && header[19] == 2;
 }
 
-// "file:/var/lib/q%3F.db?immutable=1": `path` percent-encoded (a URI's path may hold
-// neither '?' nor '#', and '%' starts an escape).
+// "file:///var/lib/q%3F.db?immutable=1": `path` percent-encoded (a URI's path may hold
+// neither '?' nor '#', and '%' starts an escape). An absolute path gets an empty
+// authority ("file://" + "/..."), so one starting with "//" is not read as a host.
 std::string ImmutableUri(const std::string& path) {
   static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string uri = "file:";
+  std::string uri = !path.empty() && path[0] == '/' ? "file://" : "file:";
   for (const unsigned char c : path) {
     if (std::isalnum(c) || c == '/' || c == '.' || c == '-' || c == '_' || c == '~') {
       uri += static_cast<char>(c);
