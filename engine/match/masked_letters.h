@@ -9,8 +9,8 @@
 // masked, writes that letter there. The rewrite is in place and one byte for one byte,
 // so the offset map still points at the '*' and a span covers "b*tch" as written.
 //
-// Which word: a mask may fit several ("sh*t": "shit", and "shot" of a phrase "shoot
-// him"; "k*s": "kys" and "kms"). A word of a phrase or a name is a candidate only where
+// Which word: a mask may fit several ("sh*t": "shit", and "shot" of a phrase "should get
+// shot"; "k*s": "kys" and "kms"). A word of a phrase or a name is a candidate only where
 // the rest of that phrase is there around it ("r*pe her" fits "rape her", not "go rope");
 // a listed word always is. The letter is filled in only when every candidate left agrees
 // on it: a guess between two words is never made, so a fill can only be a word the
@@ -19,7 +19,8 @@
 //
 // What it does not do: a mask of several stars ("f**k", "n****r"), a masked first or last
 // letter ("*itch"), a word holding a digit after leet decoding or a byte that folds to no
-// ASCII letter. A comment without '*' costs one memchr.
+// ASCII letter, and "a f*g": the normalizer has already joined the spaced-out letters
+// "a f g" into one word. A comment without '*' costs one memchr.
 //
 // Thread safety: immutable after Build(); Unmask() only writes the caller's text.
 #pragma once
