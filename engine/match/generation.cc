@@ -391,11 +391,14 @@ Result<std::shared_ptr<const Generation>> Generation::Compile(RuleSet set, bool 
       normalized.Add(std::move(expr.value()), ref, &target.where, &text);
     };
     // Names and aliases are phrases (docs/rules.md), so like rule phrases they also match
-    // their words written together: "AnnaDelvey", "VelJohnson" are mentions too.
+    // their words written together: "AnnaDelvey", "VelJohnson" are mentions too; and their
+    // possessive without the apostrophe ("Delveys", PossessiveVariant).
     auto add_name = [&](const std::string& text) {
       add(text, compiler.TargetName(text));
       const std::string joined = compiler.JoinedVariant(text);
       if (!joined.empty()) add(text, compiler.TargetName(joined));
+      const std::string possessive = PatternCompiler::PossessiveVariant(text);
+      if (!possessive.empty()) add(text, compiler.TargetName(possessive));
     };
     add_name(target.name);
     for (const auto& a : target.aliases) add_name(a);

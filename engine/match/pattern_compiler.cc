@@ -215,4 +215,10 @@ std::string PatternCompiler::CollapseLiteralRuns(const std::string& text) {
   return out;
 }
 
+std::string PatternCompiler::PossessiveVariant(const std::string& text) {
+  const char last = text.empty() ? '\0' : text.back();
+  const bool latin = (last >= 'a' && last <= 'z') || (last >= 'A' && last <= 'Z');
+  return latin && last != 's' && last != 'S' ? text + "s" : std::string();
+}
+
 }  // namespace decorum

@@ -72,6 +72,11 @@ class PatternCompiler {
   // For a phrase (a pattern whose normalized form has several words): the same words
   // written together ("con artist" -> "conartist"), a common evasion; empty otherwise.
   std::string JoinedVariant(const std::string& text);
+  // For a watchlist name or alias that ends in a Latin letter other than s: the name with
+  // an s after it, the possessive written without its apostrophe ("Delveys a parasite",
+  // "Ezras partner"), which the word boundary after the name would otherwise refuse;
+  // empty otherwise.
+  static std::string PossessiveVariant(const std::string& text);
   // A watchlist name or alias (a phrase).
   Result<CompiledPattern> TargetName(const std::string& text);
   // A watchlist handle ("@name"), matched exactly: a doubled letter in a handle is a

@@ -133,7 +133,10 @@ TEST_F(WordBoundaryTest, HandlesAndNames) {
   EXPECT_EQ(MentionOf("Anna Delvey again"), "Anna Delvey");
   EXPECT_EQ(MentionOf("AnnaDelvey again"), "AnnaDelvey");
   EXPECT_EQ(MentionOf("xanna delvey"), "");
-  EXPECT_EQ(MentionOf("anna delveys"), "");
+  // The possessive without its apostrophe is a mention; any longer word is not.
+  EXPECT_EQ(MentionOf("anna delveys"), "anna delveys");
+  EXPECT_EQ(MentionOf("Delveys a parasite"), "");  // "Delvey" is no name or alias here
+  EXPECT_EQ(MentionOf("anna delveysx"), "");
 }
 
 // Literals whose first or last letter is non-ASCII (pattern_compiler.h, wide_start /
@@ -255,6 +258,8 @@ void BuildReference(const RuleSet& set, Reference* ref) {
     ref->Add(target ? c.TargetName(text).value() : c.WordOrPhrase(text).value());
     const std::string joined = c.JoinedVariant(text);
     if (!joined.empty()) ref->Add(target ? c.TargetName(joined).value() : c.WordOrPhrase(joined).value());
+    const std::string possessive = PatternCompiler::PossessiveVariant(text);
+    if (target && !possessive.empty()) ref->Add(c.TargetName(possessive).value());
   };
   for (const Target& t : set.targets) {
     add_phrase(t.name, true);
