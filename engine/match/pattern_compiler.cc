@@ -217,8 +217,7 @@ std::string PatternCompiler::CollapseLiteralRuns(const std::string& text) {
 
 std::string PatternCompiler::PossessiveVariant(const std::string& text) {
   const char last = text.empty() ? '\0' : text.back();
-  const bool latin = (last >= 'a' && last <= 'z') || (last >= 'A' && last <= 'Z');
-  return latin && last != 's' && last != 'S' ? text + "s" : std::string();
+  return IsAsciiLetter(last) && last != 's' && last != 'S' ? text + "s" : std::string();
 }
 
 }  // namespace decorum
