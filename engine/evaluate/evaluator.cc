@@ -12,6 +12,19 @@ bool IsWordByte(unsigned char c) {
 
 bool Overlaps(Span a, Span b) { return a.begin < b.end && b.begin < a.end; }
 
+// Whether a target mention stands where the rule's `side` allows: not wholly before the
+// hit for `after`, not wholly after it for `before`. A mention inside a regex hit ("break
+// Delvey's legs") counts on every side; `after` refuses a name that precedes the hit
+// ("Delvey Murder on the Dancefloor").
+bool OnSide(Rule::Side side, Span hit, Span mention) {
+  switch (side) {
+    case Rule::Side::kEither: return true;
+    case Rule::Side::kAfter: return mention.end > hit.begin;
+    case Rule::Side::kBefore: return mention.begin < hit.end;
+  }
+  return true;
+}
+
 }  // namespace
 
 namespace {
@@ -105,6 +118,7 @@ Evaluation Evaluator::Evaluate(const Generation& gen, const NormalizedText& norm
                 rule.about_targets.end()) {
           continue;
         }
+        if (!OnSide(rule.side, c.span, m.span)) continue;
         const Distance dist = BoundedBetween(original, c.span, m.span, rule.within);
         const uint64_t d = (uint64_t{dist.crosses_sentence} << 32) | dist.words;
         if (dist.words <= rule.within && d < best_distance) {

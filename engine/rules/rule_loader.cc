@@ -409,7 +409,7 @@ class Loader {
       }
       rule_ids_[id] = rule.where;
       p.ok &= CheckKeys(r, {"id", "description", "category", "score", "match", "about", "within",
-                            "unless", "min_action", "mode", "enabled", "raw", "examples"},
+                            "side", "unless", "min_action", "mode", "enabled", "raw", "examples"},
                         id, "a rule");
       if (r["description"]) {
         if (auto d = String(r["description"], id, "description")) rule.description = *d; else p.ok = false;
@@ -468,6 +468,25 @@ class Loader {
           rule.within = w;
         } else {
           Error(r["within"], id, "'within' must be a whole number of words from 0 to 1000");
+          p.ok = false;
+        }
+      }
+      if (r["side"]) {
+        const YAML::Node s = r["side"];
+        const std::string v = s.IsScalar() ? s.Scalar() : "";
+        if (v == "either") {
+          rule.side = Rule::Side::kEither;
+        } else if (v == "after") {
+          rule.side = Rule::Side::kAfter;
+        } else if (v == "before") {
+          rule.side = Rule::Side::kBefore;
+        } else {
+          Error(s, id, "'side' must be 'either', 'after' or 'before'");
+          p.ok = false;
+        }
+        // Without a target to place, a side would be silently ignored.
+        if (rule.about == Rule::About::kNone) {
+          Error(s, id, "'side' places the target mention, but 'about: none' ties the rule to no target");
           p.ok = false;
         }
       }

@@ -58,6 +58,13 @@ struct Rule {
     kListed,    // `about: [ids]`: counts only near one of about_targets
     kNone,      // `about: none`: never tied to a target
   };
+  // Which side of the hit a target mention may stand on (docs/rules.md, `side`). A
+  // mention that overlaps the hit counts on every side.
+  enum class Side : uint8_t {
+    kEither,  // no `side`: before or after the hit
+    kAfter,   // `side: after`: the mention is not wholly before the hit ("kill Delvey")
+    kBefore,  // `side: before`: the mention is not wholly after the hit
+  };
 
   std::string id;
   std::string description;
@@ -68,6 +75,7 @@ struct Rule {
   About about = About::kOptional;
   std::vector<uint32_t> about_targets;  // indices into RuleSet::targets, for kListed
   uint32_t within = 8;                  // words between hit and target mention
+  Side side = Side::kEither;            // where the mention may stand
   Action min_action = Action::kAllow;   // kAllow means no floor
   bool shadow = false;
   bool raw = false;

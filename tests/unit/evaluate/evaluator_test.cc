@@ -500,5 +500,56 @@ rules:
   EXPECT_EQ(target_of("Anna Delvey. What an idiot."), "anna");
 }
 
+// `side` places the mention: `after` takes a name after the hit or inside it, never one
+// that ends before the hit begins; `before` the mirror image; `either` (the default)
+// both. Each rule also needs the name right beside the hit (`within: 0`).
+TEST(SideTest, MentionMustStandOnTheRulesSide) {
+  auto gen = test::CompileYaml(std::string(kWatchlist) + R"(
+rules:
+  - id: after.kill
+    category: threat
+    score: 5
+    about: any
+    within: 0
+    side: after
+    match:
+      words: [kill]
+      regex: ['\bbreak @?\w+ s legs\b']
+  - id: before.rocks
+    category: other
+    score: 1
+    about: any
+    within: 0
+    side: before
+    match: {words: [rocks]}
+  - id: either.stinks
+    category: insult
+    score: 1
+    about: any
+    within: 0
+    match: {words: [stinks]}
+)");
+  ASSERT_NE(gen, nullptr);
+  test::TextModerator m(gen);
+  auto hits = [&](const std::string& text) {
+    std::string out;
+    for (const Hit& h : m.Moderate(text).hits) {
+      out += (out.empty() ? "" : " ") + gen->rules().rules[h.rule].id + "->" +
+             (h.target < 0 ? "-" : gen->rules().targets[h.target].id);
+    }
+    return out;
+  };
+  EXPECT_EQ(hits("kill Delvey"), "after.kill->anna");
+  EXPECT_EQ(hits("kill @annadelvey now"), "after.kill->anna");
+  EXPECT_EQ(hits("Delvey kill it"), "");  // the name precedes the hit
+  // Between two names, `after` takes the one after even when it is not the nearer.
+  EXPECT_EQ(hits("Bob Smith kill Ezra Sosa"), "after.kill->ezra");
+  EXPECT_EQ(hits("break Delvey's legs"), "after.kill->anna");  // the name inside the hit
+  EXPECT_EQ(hits("Ezra Sosa rocks"), "before.rocks->ezra");
+  EXPECT_EQ(hits("rocks Ezra Sosa"), "");
+  EXPECT_EQ(hits("Bob Smith stinks"), "either.stinks->bob");
+  EXPECT_EQ(hits("stinks Bob Smith"), "either.stinks->bob");
+}
+
 }  // namespace
 }  // namespace decorum

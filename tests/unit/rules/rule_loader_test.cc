@@ -176,6 +176,21 @@ const BadCase kBadCases[] = {
      "    mode: silent\n"
      "    match: {words: [moron]}\n",
      "bad.yaml:9:11: rule bad.rule: mode must be enforce or shadow", true},
+    {"BadSide",
+     "  - id: bad.rule\n"
+     "    category: insult\n"
+     "    score: 2\n"
+     "    side: left\n"
+     "    match: {words: [moron]}\n",
+     "bad.yaml:9:11: rule bad.rule: 'side' must be 'either', 'after' or 'before'", true},
+    {"SideWithoutATarget",  // about: none places no mention: the side would do nothing
+     "  - id: bad.rule\n"
+     "    category: insult\n"
+     "    score: 2\n"
+     "    about: none\n"
+     "    side: after\n"
+     "    match: {words: [moron]}\n",
+     "bad.yaml:10:11: rule bad.rule: 'side' places the target mention, but 'about: none'", true},
     {"DuplicateRuleKey",
      "  - id: bad.rule\n"
      "    category: insult\n"
@@ -710,6 +725,7 @@ TEST(RuleLoaderTest, ParsesEveryRuleKey) {
       "    unless: {words: [killer]}\n"
       "    about: [bob, anna]\n"
       "    within: 3\n"
+      "    side: before\n"
       "    min_action: escalate\n"
       "    mode: shadow\n"
       "    raw: true\n"
@@ -739,6 +755,7 @@ TEST(RuleLoaderTest, ParsesEveryRuleKey) {
   EXPECT_EQ(r.about, Rule::About::kListed);
   EXPECT_EQ(r.about_targets, (std::vector<uint32_t>{1, 0}));
   EXPECT_EQ(r.within, 3u);
+  EXPECT_EQ(r.side, Rule::Side::kBefore);
   EXPECT_EQ(r.min_action, Action::kEscalate);
   EXPECT_TRUE(r.shadow);
   EXPECT_TRUE(r.raw);
