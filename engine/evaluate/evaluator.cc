@@ -54,12 +54,78 @@ Evaluator::Distance Evaluator::Between(std::string_view original, Span a, Span b
   return BoundedBetween(original, a, b, std::numeric_limits<uint32_t>::max());
 }
 
+bool Evaluator::OriginalSpan(const Generation& gen, const NormalizedText& normalized,
+                             std::string_view original, const Match& m, Span* span) {
+  if (m.from >= m.to) return false;
+  if (m.id < gen.raw_id_base()) {
+    if (m.to > normalized.text.size()) return false;
+    auto [b, e] = normalized.ToOriginal(m.from, m.to);
+    *span = {b, e};
+  } else {
+    if (m.to > original.size()) return false;
+    *span = {m.from, m.to};
+  }
+  return true;
+}
+
+void Evaluator::CollectMentions(const Generation& gen, const NormalizedText& normalized,
+                                std::string_view original, const std::vector<Match>& matches) {
+  mentions_.clear();
+  const auto& refs = gen.refs();
+  Span span;
+  for (const Match& m : matches) {
+    const PatternRef& ref = refs[m.id];
+    if (ref.kind == PatternRef::Kind::kTarget && OriginalSpan(gen, normalized, original, m, &span)) {
+      mentions_.push_back({ref.index, span});
+    }
+  }
+  SortMentions();
+}
+
+void Evaluator::SortMentions() {
+  std::sort(mentions_.begin(), mentions_.end(),
+            [](const Located& a, const Located& b) { return a.span.begin < b.span.begin; });
+}
+
+int32_t Evaluator::FindTarget(const Rule& rule, Span hit, std::string_view original) const {
+  if (rule.about == Rule::About::kNone) return -1;
+  // The nearest mention in range wins, but one in the same sentence beats one across a
+  // sentence end: in "Maks is an idiot. Ezra was classy." the insult is Maks's.
+  int32_t target = -1;
+  uint64_t best_distance = UINT64_MAX;
+  for (const Located& m : mentions_) {
+    if (rule.about == Rule::About::kListed &&
+        std::find(rule.about_targets.begin(), rule.about_targets.end(), m.index) == rule.about_targets.end()) {
+      continue;
+    }
+    if (!OnSide(rule.side, hit, m.span)) continue;
+    const Distance dist = BoundedBetween(original, hit, m.span, rule.within);
+    const uint64_t d = (uint64_t{dist.crosses_sentence} << 32) | dist.words;
+    if (dist.words <= rule.within && d < best_distance) {
+      best_distance = d;
+      target = static_cast<int32_t>(m.index);
+    }
+  }
+  return target;
+}
+
+bool Evaluator::MayCount(const Generation& gen, const NormalizedText& normalized, std::string_view original,
+                         const std::vector<Match>& matches, const Match& candidate) {
+  const PatternRef& ref = gen.refs()[candidate.id];
+  if (ref.kind != PatternRef::Kind::kMatch) return true;
+  const Rule& rule = gen.rules().rules[ref.index];
+  if (rule.about != Rule::About::kAny && rule.about != Rule::About::kListed) return true;
+  Span span;
+  if (!OriginalSpan(gen, normalized, original, candidate, &span)) return false;
+  CollectMentions(gen, normalized, original, matches);
+  return FindTarget(rule, span, original) >= 0;
+}
+
 Evaluation Evaluator::Evaluate(const Generation& gen, const NormalizedText& normalized,
                                std::string_view original, const std::vector<Match>& matches,
                                Decision* decision) {
   const RuleSet& set = gen.rules();
   const auto& refs = gen.refs();
-  mentions_.clear();
   unless_.clear();
   candidates_.clear();
   if (best_.size() != set.rules.size()) {
@@ -72,17 +138,12 @@ Evaluation Evaluator::Evaluate(const Generation& gen, const NormalizedText& norm
     comment_counter_ = 1;
   }
 
+  // One pass sorts the matches into mentions, unless matches and candidates (CollectMentions
+  // is the mentions' part alone).
+  mentions_.clear();
+  Span span;
   for (const Match& m : matches) {
-    if (m.from >= m.to) continue;
-    Span span;
-    if (m.id < gen.raw_id_base()) {
-      if (m.to > normalized.text.size()) continue;
-      auto [b, e] = normalized.ToOriginal(m.from, m.to);
-      span = {b, e};
-    } else {
-      if (m.to > original.size()) continue;
-      span = {m.from, m.to};
-    }
+    if (!OriginalSpan(gen, normalized, original, m, &span)) continue;
     const PatternRef& ref = refs[m.id];
     switch (ref.kind) {
       case PatternRef::Kind::kTarget: mentions_.push_back({ref.index, span}); break;
@@ -90,9 +151,7 @@ Evaluation Evaluator::Evaluate(const Generation& gen, const NormalizedText& norm
       case PatternRef::Kind::kMatch: candidates_.push_back({ref.index, span}); break;
     }
   }
-
-  std::sort(mentions_.begin(), mentions_.end(),
-            [](const Located& a, const Located& b) { return a.span.begin < b.span.begin; });
+  SortMentions();
   for (const Located& m : mentions_) {
     const bool seen = std::any_of(decision->targets.begin(), decision->targets.end(),
                                   [&](const TargetMention& t) { return t.target == m.index; });
@@ -107,28 +166,9 @@ Evaluation Evaluator::Evaluate(const Generation& gen, const NormalizedText& norm
     });
     if (cancelled) continue;
 
-    int32_t target = -1;
-    if (rule.about != Rule::About::kNone) {
-      // The nearest mention in range wins, but one in the same sentence beats one across
-      // a sentence end: in "Maks is an idiot. Ezra was classy." the insult is Maks's.
-      uint64_t best_distance = UINT64_MAX;
-      for (const Located& m : mentions_) {
-        if (rule.about == Rule::About::kListed &&
-            std::find(rule.about_targets.begin(), rule.about_targets.end(), m.index) ==
-                rule.about_targets.end()) {
-          continue;
-        }
-        if (!OnSide(rule.side, c.span, m.span)) continue;
-        const Distance dist = BoundedBetween(original, c.span, m.span, rule.within);
-        const uint64_t d = (uint64_t{dist.crosses_sentence} << 32) | dist.words;
-        if (dist.words <= rule.within && d < best_distance) {
-          best_distance = d;
-          target = static_cast<int32_t>(m.index);
-        }
-      }
-      const bool needs_target = rule.about == Rule::About::kAny || rule.about == Rule::About::kListed;
-      if (needs_target && target < 0) continue;
-    }
+    const int32_t target = FindTarget(rule, c.span, original);
+    const bool needs_target = rule.about == Rule::About::kAny || rule.about == Rule::About::kListed;
+    if (needs_target && target < 0) continue;
 
     double score = rule.score;
     if (target >= 0) score *= set.policy.protection[static_cast<int>(set.targets[target].protection)];

@@ -44,11 +44,29 @@ class Evaluator {
   };
   static Distance Between(std::string_view original, Span a, Span b);
 
+  // Whether `candidate`, one of `matches` (spans resolved), could count: its rule needs
+  // no target, or a mention among `matches` stands where the rule wants one (`about`,
+  // `side`, `within`), exactly as Evaluate() decides. An `unless` pattern only cancels,
+  // so when this is false the rule's unless regexes need not be scanned for the
+  // candidate (Scanner::Scan's filter).
+  bool MayCount(const Generation& gen, const NormalizedText& normalized, std::string_view original,
+                const std::vector<Match>& matches, const Match& candidate);
+
  private:
   struct Located {
     uint32_t index;  // rule or target index
     Span span;
   };
+  // The original span of match `m`; false for an empty or out-of-range match.
+  static bool OriginalSpan(const Generation& gen, const NormalizedText& normalized,
+                           std::string_view original, const Match& m, Span* span);
+  // Fills mentions_ with the target mentions among `matches`, by original position.
+  void CollectMentions(const Generation& gen, const NormalizedText& normalized,
+                       std::string_view original, const std::vector<Match>& matches);
+  void SortMentions();  // by original position
+  // The target mention (in mentions_) a hit of `rule` at `hit` is tied to, or -1.
+  int32_t FindTarget(const Rule& rule, Span hit, std::string_view original) const;
+
   std::vector<Located> mentions_;
   std::vector<Located> unless_;
   std::vector<Located> candidates_;

@@ -1,17 +1,18 @@
 // Generation: one compiled, immutable rule set — the Hyperscan databases, the rule
 // table and the watchlist — ready to be shared by every worker thread (SPEC §7).
 //
-// Every pattern of every rule (match and unless) and every watchlist name, alias and
-// handle is one expression in a single block-mode database over the normalized text, so
-// a comment is scanned once; `raw: true` rules live in a second, usually empty, database
-// over the original bytes. Unless regexes are the exception: an unless pattern matters
-// only where its rule matched, and regexes cost the scan most, so those are kept apart,
-// in databases scanned only when their rule matched (Databases::unless). Expression ids
-// index `refs()`. Words, phrases, names and handles are bare literals there: the word
-// boundaries around them are checked by the Scanner (PatternRef::word_start / word_end,
-// pattern_compiler.h), so for those ids a database reports every occurrence and the
-// Scanner keeps the ones `\b` would have (or, for a word of a non-Latin script delimited
-// by spaces, the ones its own letters do not continue: PatternRef::wide_start / wide_end).
+// Every pattern of every rule (match and unless) and every watchlist name, alias and handle
+// is one expression in a single block-mode database over the normalized text, so a comment
+// is scanned once; `raw: true` rules live in a second, usually empty, database over the
+// original bytes. Unless regexes are the exception: an unless pattern matters only where
+// its rule matched, and regexes cost the scan most, so those are kept apart, in databases
+// scanned only when their rule matched and could count (Databases::unless, Scanner::Scan).
+// Expression ids index `refs()`. Words, phrases, names and handles are bare literals there:
+// the word boundaries around them are checked by the Scanner (PatternRef::word_start /
+// word_end, pattern_compiler.h), so for those ids a database reports every occurrence and
+// the Scanner keeps the ones `\b` would have (or, for a word of a non-Latin script
+// delimited by spaces, the ones its own letters do not continue: PatternRef::wide_start /
+// wide_end).
 //
 // Thread safety: immutable after Compile(); share it via shared_ptr<const Generation>
 // (a reload publishes a new one; comments in flight keep theirs alive).
@@ -50,7 +51,8 @@ struct PatternRef {
   uint32_t runs_offset = 0;  // run requirements: run_requirements()[offset, offset+size)
   uint32_t runs_size = 0;    // 0: no requirement (every letter may occur once or more)
   // kMatch of a rule with unless regexes: the group (Databases::unless) that holds them,
-  // to be scanned when this expression is reported; -1 when the rule has none.
+  // to be scanned when this expression is reported (and its match could count:
+  // Scanner::Scan's filter); -1 when the rule has none.
   int32_t unless_group = -1;
 };
 

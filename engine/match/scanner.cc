@@ -95,12 +95,13 @@ Scanner::Scanner(std::shared_ptr<const Generation> gen) : gen_(std::move(gen)) {
 
 Scanner::~Scanner() { hs_free_scratch(scratch_); }
 
-void Scanner::ResolveSpans(const NormalizedText& normalized, std::vector<Match>* matches) const {
+void Scanner::ResolveSpans(const NormalizedText& normalized, size_t from, std::vector<Match>* matches) const {
   const auto& refs = gen_->refs();
   const auto& runs = gen_->run_requirements();
   const std::string& text = normalized.text;
-  size_t w = 0;
-  for (Match m : *matches) {
+  size_t w = from;
+  for (size_t r = from; r < matches->size(); ++r) {
+    Match m = (*matches)[r];
     if (m.id < gen_->raw_id_base()) {
       const PatternRef& ref = refs[m.id];
       if (ref.literal_length) {
@@ -206,20 +207,25 @@ bool Scanner::ForEachBuffer(const NormalizedText& normalized, std::string_view o
   return original.empty() || scan(gen_->raw(), Buffer{original.data(), original.size(), 0, true});
 }
 
-Status Scanner::Scan(const NormalizedText& normalized, std::string_view original, std::vector<Match>* out) {
+Status Scanner::Scan(const NormalizedText& normalized, std::string_view original, std::vector<Match>* out,
+                     const UnlessFilter& filter) {
   out->clear();
   const bool scanned = ForEachBuffer(normalized, original, [&](const Generation::Databases& space, const Buffer& buf) {
     return !space.full || ScanSpace(space, buf, out);
   });
   if (!scanned) return Status::Internal("Hyperscan scan failed");
+  ResolveSpans(normalized, 0, out);
   // An unless regex can only cancel a match of its own rule: the groups of the rules that
-  // matched are scanned, over the same buffers, and none for most comments.
+  // matched (and, with a filter, could count) are scanned, over the same buffers, and
+  // none for most comments. (A rule that needs a target mention near it matches far
+  // more often than it counts: "kill" is common, "kill Delvey" rare.)
   static_assert(Generation::kMaxUnlessGroups <= 64, "one bit a group");
   uint64_t unless_groups = 0;
   for (const Match& m : *out) {
     const int32_t g = gen_->refs()[m.id].unless_group;
-    if (g >= 0) unless_groups |= uint64_t{1} << g;
+    if (g >= 0 && !(unless_groups >> g & 1) && (!filter || filter(*out, m))) unless_groups |= uint64_t{1} << g;
   }
+  const size_t unless_from = out->size();
   if (unless_groups) {
     const bool unless_scanned = ForEachBuffer(
         normalized, original, [&](const Generation::Databases& space, const Buffer& buf) {
@@ -232,8 +238,8 @@ Status Scanner::Scan(const NormalizedText& normalized, std::string_view original
           return true;
         });
     if (!unless_scanned) return Status::Internal("Hyperscan scan failed");
+    ResolveSpans(normalized, unless_from, out);
   }
-  ResolveSpans(normalized, out);
   if (out->size() < 2) return Status::Ok();
   std::sort(out->begin(), out->end(), [](const Match& a, const Match& b) {
     if (a.id != b.id) return a.id < b.id;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -36,18 +37,27 @@ class Scanner {
   Scanner(const Scanner&) = delete;
   Scanner& operator=(const Scanner&) = delete;
 
+  // Says whether a match of a rule with unless regexes could count (its span resolved;
+  // `matches` holds every match but the unless regexes'): when it cannot, the rule's
+  // unless regexes need not be scanned for it (Evaluator::MayCount answers this).
+  using UnlessFilter = std::function<bool(const std::vector<Match>& matches, const Match& m)>;
+
   // Fills *out (cleared first) with every match, sorted by (id, from, to), overlapping
-  // matches of the same expression merged into one. Fails only if Hyperscan does (an
-  // internal error: the comment then gets an error record, not a silent allow).
-  Status Scan(const NormalizedText& normalized, std::string_view original, std::vector<Match>* out);
+  // matches of the same expression merged into one. The unless regexes of a rule (kept
+  // apart, generation.h) are scanned only when one of its matches could count: with no
+  // `filter`, whenever it matched. Fails only if Hyperscan does (an internal error: the
+  // comment then gets an error record, not a silent allow).
+  Status Scan(const NormalizedText& normalized, std::string_view original, std::vector<Match>* out,
+              const UnlessFilter& filter = nullptr);
 
   const Generation& generation() const { return *gen_; }
   const std::shared_ptr<const Generation>& generation_ptr() const { return gen_; }
 
  private:
-  // Turns raw Hyperscan reports into spans: literal starts, prefix words extended to
-  // the word's end, run requirements checked (failing matches removed).
-  void ResolveSpans(const NormalizedText& normalized, std::vector<Match>* matches) const;
+  // Turns raw Hyperscan reports (*matches from index `from` on) into spans: literal
+  // starts, prefix words extended to the word's end, run requirements checked (failing
+  // matches removed).
+  void ResolveSpans(const NormalizedText& normalized, size_t from, std::vector<Match>* matches) const;
 
   // One buffer a comment is scanned as: data[0, size), its matches' offsets plus `shift`
   // in its text. may_have_digit is false only when it is known to hold no ASCII digit.

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "evaluate/evaluator.h"
 #include "match/scanner.h"
 #include "normalize/normalizer.h"
 #include "testing/rule_fixture.h"
@@ -197,6 +198,69 @@ TEST(UnlessGroupsTest, ManyRulesShareGroups) {
     SCOPED_TRACE(text);
     EXPECT_EQ(m.HitRules(m.Moderate(text)), std::vector<std::string>{"insult.r" + std::to_string(a)});
   }
+}
+
+// Scanner::Scan's filter, which the Moderator fills with Evaluator::MayCount: the unless
+// regexes of a rule that needs a target mention are scanned only when one stands where
+// the rule wants it, since without one its match cannot count whatever they say. A rule
+// that needs no target has its group scanned whenever it matched.
+TEST(UnlessGroupsTest, GroupsOfMatchesThatCannotCountAreSkipped) {
+  auto gen = test::CompileYaml(R"(
+targets:
+  - id: anna
+    name: Anna Delvey
+    aliases: [Delvey]
+rules:
+  - id: threat.named
+    category: threat
+    score: 5
+    about: any
+    within: 0
+    side: after
+    match: {words: [kill]}
+    unless: {regex: ['\bkil \w+ s chances\b', '\bhunting\b']}
+  - id: threat.any
+    category: threat
+    score: 5
+    match: {words: [stab]}
+    unless: {regex: ['\bhunting\b']}
+)");
+  ASSERT_NE(gen, nullptr);
+  Scanner scanner(gen);
+  Evaluator evaluator;
+  Normalizer normalizer;
+  NormalizedText n;
+  std::vector<Match> matches;
+  using Rules = std::set<std::string>;
+  auto scanned = [&](const std::string& text, bool filtered) {
+    normalizer.Normalize(text, &n);
+    Scanner::UnlessFilter filter;
+    if (filtered) {
+      filter = [&](const std::vector<Match>& all, const Match& m) {
+        return evaluator.MayCount(*gen, n, text, all, m);
+      };
+    }
+    EXPECT_TRUE(scanner.Scan(n, text, &matches, filter).ok());
+    Rules rules;
+    for (const Match& m : matches) {
+      const PatternRef& ref = gen->refs()[m.id];
+      if (ref.kind == PatternRef::Kind::kUnless) rules.insert(gen->rules().rules[ref.index].id);
+    }
+    return rules;
+  };
+  EXPECT_EQ(scanned("kill it, hunting", false), (Rules{"threat.named"}));
+  EXPECT_EQ(scanned("kill it, hunting", true), (Rules{}));
+  EXPECT_EQ(scanned("Delvey kill it, hunting", true), (Rules{}));  // the name is before
+  EXPECT_EQ(scanned("kill the fake Delvey, hunting", true), (Rules{}));  // two words away
+  EXPECT_EQ(scanned("kill Delvey, hunting", true), (Rules{"threat.named"}));
+  EXPECT_EQ(scanned("stab, hunting", true), (Rules{"threat.any"}));
+  EXPECT_EQ(scanned("kill Delvey, stab, hunting", true), (Rules{"threat.named", "threat.any"}));
+
+  // The decisions are those of scanning the groups every time.
+  test::TextModerator m(gen);
+  EXPECT_EQ(m.HitRules(m.Moderate("kill Delvey")), std::vector<std::string>{"threat.named"});
+  EXPECT_TRUE(m.Moderate("kill Delvey's chances").hits.empty());
+  EXPECT_TRUE(m.Moderate("kill it").hits.empty());
 }
 
 }  // namespace
