@@ -44,6 +44,7 @@ Evaluator::Distance BoundedBetween(std::string_view original, Span a, Span b, ui
     if (w && !in_word && ++d.words > max_words) return d;
     in_word = w;
     d.crosses_sentence |= c == '.' || c == '!' || c == '?' || c == '\n';
+    d.punctuated |= !w && c != ' ' && c != '\t';
   }
   return d;
 }
@@ -100,6 +101,9 @@ int32_t Evaluator::FindTarget(const Rule& rule, Span hit, std::string_view origi
     }
     if (!OnSide(rule.side, hit, m.span)) continue;
     const Distance dist = BoundedBetween(original, hit, m.span, rule.within);
+    // `within: 0` is "right beside": "kill, Delvey!" and "that was murder. Delvey..."
+    // name her without aiming the verb at her.
+    if (rule.within == 0 && dist.punctuated) continue;
     const uint64_t d = (uint64_t{dist.crosses_sentence} << 32) | dist.words;
     if (dist.words <= rule.within && d < best_distance) {
       best_distance = d;

@@ -1,10 +1,10 @@
 // Evaluator: turns a comment's raw matches into scored hits tied to watchlist targets.
 //
 // For each match of a rule pattern, in this order: an overlapping `unless` match of the
-// same rule cancels it; `about` and `within` tie it to the nearest target mention (or
-// drop it when the rule needs a target and none is in range); its score is the rule's
-// score times the target's protection multiplier. Each rule counts once per comment,
-// with its best hit; shadow rules are reported apart and never count.
+// same rule cancels it; `about`, `side` and `within` tie it to the nearest target
+// mention (or drop it when the rule needs a target and none is in range); its score is
+// the rule's score times the target's protection multiplier. Each rule counts once per
+// comment, with its best hit; shadow rules are reported apart and never count.
 //
 // Thread safety: none; one Evaluator per worker thread (it keeps per-rule scratch so that
 // evaluating a comment does not allocate once warmed up).
@@ -36,11 +36,13 @@ class Evaluator {
                       Decision* decision);
 
   // How far apart two original spans are: the number of words that start strictly
-  // between them (0 if they overlap) — what `within` is measured in — and whether a
-  // sentence ends between them ('.', '!', '?' or a newline).
+  // between them (0 if they overlap) — what `within` is measured in — whether a
+  // sentence ends between them ('.', '!', '?' or a newline), and whether anything but
+  // words, spaces and tabs lies between them (`within: 0` wants nothing but spaces).
   struct Distance {
     uint32_t words = 0;
     bool crosses_sentence = false;
+    bool punctuated = false;
   };
   static Distance Between(std::string_view original, Span a, Span b);
 

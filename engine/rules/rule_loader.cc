@@ -485,7 +485,7 @@ class Loader {
           p.ok = false;
         }
         // Without a target to place, a side would be silently ignored.
-        if (rule.about == Rule::About::kNone) {
+        if (rule.side != Rule::Side::kEither && rule.about == Rule::About::kNone) {
           Error(s, id, "'side' places the target mention, but 'about: none' ties the rule to no target");
           p.ok = false;
         }

@@ -452,12 +452,14 @@ TEST(DistanceTest, CountsWordsStrictlyBetween) {
   EXPECT_EQ(Evaluator::Between(text, delta, alpha).words, 2u);
   EXPECT_EQ(Evaluator::Between(text, alpha, Span{2, 8}).words, 0u);  // overlapping
   EXPECT_FALSE(Evaluator::Between(text, alpha, delta).crosses_sentence);
+  EXPECT_FALSE(Evaluator::Between(text, alpha, beta).punctuated);
   // Punctuation is not a word; non-ASCII letters are.
   const std::string mixed = "a -- , \xC3\xA9t\xC3\xA9 ... b";
   const auto d = Evaluator::Between(mixed, Span{0, 1}, Span{static_cast<uint32_t>(mixed.size() - 1),
                                                           static_cast<uint32_t>(mixed.size())});
   EXPECT_EQ(d.words, 1u);
   EXPECT_TRUE(d.crosses_sentence);  // the "..." ends a sentence
+  EXPECT_TRUE(d.punctuated);
 }
 
 // One Evaluator reused across comments keeps no state from the previous one.
@@ -540,7 +542,11 @@ rules:
     return out;
   };
   EXPECT_EQ(hits("kill Delvey"), "after.kill->anna");
+  EXPECT_EQ(hits("kill \t Delvey"), "after.kill->anna");
   EXPECT_EQ(hits("kill @annadelvey now"), "after.kill->anna");
+  // `within: 0` is right beside: punctuation between is a vocative or a new sentence.
+  EXPECT_EQ(hits("go and kill, Delvey!"), "");
+  EXPECT_EQ(hits("that was a kill. Delvey rocks"), "before.rocks->anna");
   EXPECT_EQ(hits("Delvey kill it"), "");  // the name precedes the hit
   // Between two names, `after` takes the one after even when it is not the nearer.
   EXPECT_EQ(hits("Bob Smith kill Ezra Sosa"), "after.kill->ezra");

@@ -187,10 +187,10 @@ const BadCase kBadCases[] = {
      "  - id: bad.rule\n"
      "    category: insult\n"
      "    score: 2\n"
-     "    about: none\n"
      "    side: after\n"
+     "    about: none\n"
      "    match: {words: [moron]}\n",
-     "bad.yaml:10:11: rule bad.rule: 'side' places the target mention, but 'about: none'", true},
+     "bad.yaml:9:11: rule bad.rule: 'side' places the target mention, but 'about: none'", true},
     {"DuplicateRuleKey",
      "  - id: bad.rule\n"
      "    category: insult\n"
@@ -762,6 +762,24 @@ TEST(RuleLoaderTest, ParsesEveryRuleKey) {
   EXPECT_EQ(r.examples_match, (std::vector<std::string>{"kill"}));
   EXPECT_EQ(r.examples_no_match, (std::vector<std::string>{"fine", "ok"}));
   EXPECT_EQ(r.where.ToString(), "r.yaml:10:5");
+}
+
+// `side: either` is the default, so it asks nothing of `about: none`, in whichever
+// order the keys are written.
+TEST(RuleLoaderTest, SideEitherGoesWithAboutNone) {
+  const std::string yaml =
+      "rules:\n"
+      "  - id: r.one\n"
+      "    category: insult\n"
+      "    score: 1\n"
+      "    side: either\n"
+      "    about: none\n"
+      "    match: {words: [moron]}\n";
+  LoadedRules loaded = LoadRuleSet({Yaml("r.yaml", yaml)});
+  ASSERT_TRUE(loaded.errors.empty()) << JoinErrors(loaded.errors);
+  ASSERT_EQ(loaded.set.rules.size(), 1u);
+  EXPECT_EQ(loaded.set.rules[0].side, Rule::Side::kEither);
+  EXPECT_EQ(loaded.set.rules[0].about, Rule::About::kNone);
 }
 
 TEST(RuleLoaderTest, TargetErrors) {
