@@ -223,7 +223,8 @@ Status Scanner::Scan(const NormalizedText& normalized, std::string_view original
   uint64_t unless_groups = 0;
   for (const Match& m : *out) {
     const int32_t g = gen_->refs()[m.id].unless_group;
-    if (g >= 0 && !(unless_groups >> g & 1) && (!filter || filter(*out, m))) unless_groups |= uint64_t{1} << g;
+    if (g < 0 || (unless_groups >> g & 1)) continue;
+    if (!filter || filter(*out, m)) unless_groups |= uint64_t{1} << g;
   }
   const size_t unless_from = out->size();
   if (unless_groups) {

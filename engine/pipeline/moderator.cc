@@ -18,10 +18,11 @@ Status Moderator::Run(std::string_view text, Decision* decision) {
   normalizer_.Normalize(text, &normalized_);
   const Generation& gen = scanner_.generation();
   gen.masked_letters().Unmask(text, &normalized_);
-  // Captures two pointers: std::function keeps that inline, so no allocation a comment.
-  Status s = scanner_.Scan(normalized_, text, &matches_, [this, &text](const std::vector<Match>& matches, const Match& m) {
+  // The filter captures two pointers, which std::function keeps inline: no allocation.
+  auto may_count = [this, &text](const std::vector<Match>& matches, const Match& m) {
     return evaluator_.MayCount(scanner_.generation(), normalized_, text, matches, m);
-  });
+  };
+  Status s = scanner_.Scan(normalized_, text, &matches_, may_count);
   if (!s.ok()) return s;
   evaluation_ = evaluator_.Evaluate(gen, normalized_, text, matches_, decision);
   decision->action = DecideAction(gen.rules().policy, evaluation_);

@@ -74,7 +74,7 @@ struct Rule {
   std::vector<PatternSpec> unless;
   About about = About::kOptional;
   std::vector<uint32_t> about_targets;  // indices into RuleSet::targets, for kListed
-  uint32_t within = 8;                  // words between hit and target mention
+  uint32_t within = 8;                  // words between hit and mention; 0: spaces only
   Side side = Side::kEither;            // where the mention may stand
   Action min_action = Action::kAllow;   // kAllow means no floor
   bool shadow = false;
