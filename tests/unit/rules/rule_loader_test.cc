@@ -183,6 +183,14 @@ const BadCase kBadCases[] = {
      "    side: left\n"
      "    match: {words: [moron]}\n",
      "bad.yaml:9:11: rule bad.rule: 'side' must be 'either', 'after' or 'before'", true},
+    {"BadSideWithoutATarget",  // one error: the value, not also the missing target
+     "  - id: bad.rule\n"
+     "    category: insult\n"
+     "    score: 2\n"
+     "    about: none\n"
+     "    side: sideways\n"
+     "    match: {words: [moron]}\n",
+     "bad.yaml:10:11: rule bad.rule: 'side' must be 'either', 'after' or 'before'", true},
     {"SideWithoutATarget",  // about: none places no mention: the side would do nothing
      "  - id: bad.rule\n"
      "    category: insult\n"
