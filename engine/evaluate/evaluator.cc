@@ -12,6 +12,11 @@ bool IsWordByte(unsigned char c) {
 
 bool Overlaps(Span a, Span b) { return a.begin < b.end && b.begin < a.end; }
 
+// `about: any` or a list: a hit of the rule counts only when tied to a target.
+bool NeedsTarget(const Rule& rule) {
+  return rule.about == Rule::About::kAny || rule.about == Rule::About::kListed;
+}
+
 // Whether a target mention stands where the rule's `side` allows: not wholly before the
 // hit for `after`, not wholly after it for `before`. A mention inside a regex hit ("break
 // Delvey's legs") counts on every side; `after` refuses a name that precedes the hit
@@ -118,7 +123,7 @@ bool Evaluator::MayCount(const Generation& gen, const NormalizedText& normalized
   const PatternRef& ref = gen.refs()[candidate.id];
   if (ref.kind != PatternRef::Kind::kMatch) return true;
   const Rule& rule = gen.rules().rules[ref.index];
-  if (rule.about != Rule::About::kAny && rule.about != Rule::About::kListed) return true;
+  if (!NeedsTarget(rule)) return true;
   Span span;
   if (!OriginalSpan(gen, normalized, original, candidate, &span)) return false;
   CollectMentions(gen, normalized, original, matches);
@@ -171,8 +176,7 @@ Evaluation Evaluator::Evaluate(const Generation& gen, const NormalizedText& norm
     if (cancelled) continue;
 
     const int32_t target = FindTarget(rule, c.span, original);
-    const bool needs_target = rule.about == Rule::About::kAny || rule.about == Rule::About::kListed;
-    if (needs_target && target < 0) continue;
+    if (NeedsTarget(rule) && target < 0) continue;
 
     double score = rule.score;
     if (target >= 0) score *= set.policy.protection[static_cast<int>(set.targets[target].protection)];
